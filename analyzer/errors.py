@@ -1,0 +1,45 @@
+"""One exception hierarchy. Every error names the file (or field) it is about."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class AnalyzerError(Exception):
+    """Root of every error the library raises on purpose."""
+
+
+class UnreadableFile(AnalyzerError):
+    """A file that cannot be read as an activity at all."""
+
+    def __init__(self, path: str | Path, problem: str, offset: int | None = None) -> None:
+        self.path = str(path)
+        self.problem = problem
+        self.offset = offset
+        where = f" at byte {offset}" if offset is not None else ""
+        super().__init__(f"{self.path}: {problem}{where}")
+
+
+class NotAnActivity(UnreadableFile):
+    """A readable file that holds no activity (settings, monitoring, workout...)."""
+
+    def __init__(self, path: str | Path, file_type: str) -> None:
+        self.file_type = file_type
+        super().__init__(
+            path, f"this is a {file_type} file, not an activity; export the activity instead"
+        )
+
+
+class InvalidEntry(AnalyzerError):
+    """A user entry (symptom, heel-drop session, profile value) that breaks a rule."""
+
+    def __init__(self, field: str, problem: str, line: int | None = None) -> None:
+        self.field = field
+        self.problem = problem
+        self.line = line
+        where = f"line {line}: " if line is not None else ""
+        super().__init__(f"{where}{field}: {problem}")
+
+
+class StoreError(AnalyzerError):
+    """The data folder cannot be used (read-only, newer schema, damaged)."""

@@ -1,0 +1,79 @@
+"""Every threshold of DOMAIN.md, named, with its unit, in one frozen dataclass.
+
+Metrics take a ``Settings``; nothing below ``cli.py`` reads thresholds from anywhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any, Literal
+
+Units = Literal["mi", "km"]
+HrModel = Literal["percent_max", "reserve"]
+Sex = Literal["male", "female"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    # --- the runner ---
+    units: Units = "mi"
+    age_years: int | None = None
+    sex: Sex | None = None
+    hr_max_bpm: float | None = None  # from the profile; else observed; else Tanaka
+    hr_rest_bpm: float | None = None
+    timezone: str = "UTC"
+    affected_side: str | None = None
+
+    # --- easy effort ---
+    easy_fraction: float = 0.70  # of max (or of reserve with hr_model="reserve")
+    hr_model: HrModel = "percent_max"
+    hr_max_hold_s: float = 30.0  # observed max must be held this long
+    hr_rest_default_bpm: float = 60.0  # used for TRIMP/reserve when the profile has none
+    zone_edges: tuple[float, ...] = (0.5, 0.6, 0.7, 0.8, 0.9)  # fractions of max / reserve
+
+    # --- time steps ---
+    gap_limit_s: float = 10.0  # a time step longer than this counts as a pause
+
+    # --- gait ---
+    walk_cadence_spm: float = 140.0  # below: walking
+    walk_speed_mps: float = 2.0  # without cadence: below this speed is walking (~8 min/km)
+    stand_speed_mps: float = 0.5  # below: standing still
+
+    # --- hills ---
+    hill_min_grade_pct: float = 4.0
+    hill_min_length_m: float = 100.0
+    hill_min_gain_m: float = 5.0
+    hill_max_dip_m: float = 30.0  # dips shorter than this do not split a hill
+    hill_walked_share: float = 0.80  # a hill is walked when this share of its time is walking
+    grade_window_m: float = 50.0  # distance window of the smoothed grade
+
+    # --- elevation ---
+    ascent_hysteresis_baro_m: float = 1.0
+    ascent_hysteresis_gps_m: float = 5.0
+
+    # --- load and rest ---
+    weekly_increase_limit: float = 0.10
+    acwr_low: float = 0.8
+    acwr_high: float = 1.3
+    acwr_red: float = 1.5
+    rest_day_required: bool = True
+    drops_after_run_window_s: float = 2 * 3600.0
+    drops_sessions_per_day: int = 2
+
+    # --- hills to walk ---
+    walk_grade_pct: float = 6.0
+    walk_score: float = 1500.0  # length (m) x average grade (%)
+
+    def with_changes(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> Settings:
+        known = {f.name for f in fields(cls)}
+        clean = {k: v for k, v in values.items() if k in known}
+        if "zone_edges" in clean and clean["zone_edges"] is not None:
+            clean["zone_edges"] = tuple(clean["zone_edges"])
+        return cls(**clean)
