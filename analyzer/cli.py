@@ -61,7 +61,7 @@ def fail(exc: AnalyzerError) -> click.ClickException:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object, for scripts.")
 @units_option
 def inspect(file: Path, as_json: bool, units: str | None) -> None:
@@ -91,4 +91,3 @@ def main() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
-
