@@ -47,9 +47,13 @@ class Settings:
     hill_walked_share: float = 0.80  # a hill is walked when this share of its time is walking
     grade_window_m: float = 50.0  # distance window of the smoothed grade
 
-    # --- elevation ---
-    ascent_hysteresis_baro_m: float = 1.0
-    ascent_hysteresis_gps_m: float = 5.0
+    # --- elevation (method and its check against the devices: bench/ACCURACY.md) ---
+    altitude_smooth_baro_s: float = 10.0  # centred moving average, s: baro noise is sub-second
+    altitude_smooth_gps_s: float = 30.0  # GPS altitude wanders over tens of seconds
+    ascent_hysteresis_baro_m: float = 1.5  # a turn must exceed this to count (m)
+    ascent_hysteresis_gps_m: float = 5.0  # GPS vertical error is metres
+    ascent_noise_factor: float = 3.0  # threshold is at least this many noise sigmas
+    gps_altitude_noise_m: float = 1.0  # noise (m, about a 9 s mean) above this means GPS
 
     # --- load and rest ---
     weekly_increase_limit: float = 0.10

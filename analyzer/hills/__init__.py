@@ -1,0 +1,1 @@
+"""Hills: segments of one activity (segments.py); later, recurring hills and routes."""
