@@ -1,4 +1,8 @@
-"""GPX tracks through gpxpy, with heart rate, cadence and power from extensions.
+"""GPX tracks, with heart rate, cadence and power from extensions.
+
+Two parsers produce the same :class:`RawTrack` list: gpxpy (the reference) and a
+streaming lxml ``iterparse`` (the default: several times faster, and memory grows with
+the points kept, not the document). Both share every rule after parsing.
 
 Extensions are matched by local name, so Garmin's TrackPointExtension v1 and v2 under
 any namespace prefix, and Strava's export, all read the same way.
@@ -6,12 +10,16 @@ any namespace prefix, and Strava's export, all read the same way.
 
 from __future__ import annotations
 
-from typing import Any
+import io
+import os
+from dataclasses import dataclass, field
+from typing import IO, Any
 
 import gpxpy
 import gpxpy.gpx
 import numpy as np
 import pandas as pd
+from lxml import etree
 
 from analyzer import geo
 from analyzer.errors import UnreadableFile
@@ -48,19 +56,40 @@ SPORT_WORDS = {
     "mountain_biking": "cycling",
 }
 
-EXTENSION_KEYS = {
-    "hr": "hr",
-    "heartrate": "hr",
-    "heart_rate": "hr",
-    "cad": "cad",
-    "cadence": "cad",
-    "runcadence": "cad",
-    "power": "power",
-    "watts": "power",
-    "speed": "speed",
+#: extension local name -> column of a point row
+EXTENSION_SLOTS = {
+    "hr": 4,
+    "heartrate": 4,
+    "heart_rate": 4,
+    "cad": 5,
+    "cadence": 5,
+    "runcadence": 5,
+    "power": 6,
+    "watts": 6,
+    "speed": 7,
 }
+ROW = 8  # time, lat, lon, ele, hr, cad, power, speed
 
 SESSION_GAP_S = 2 * 3600.0  # tracks further apart than this are separate activities
+PARSER_ENV = "ANALYZER_GPX_PARSER"
+#: the only elements the stream looks at; their children are read from the <trkpt>
+STREAM_TAGS = ("{*}gpx", "{*}trk", "{*}trkseg", "{*}trkpt", "{*}name", "{*}type")
+
+
+@dataclass
+class RawTrack:
+    """One <trk>: its name, type and segments of point rows (time as ISO text until built)."""
+
+    name: str | None = None
+    type: str | None = None
+    segments: list[list[list[Any]]] = field(default_factory=list)
+
+
+@dataclass
+class RawGpx:
+    creator: str | None = None
+    name: str | None = None
+    tracks: list[RawTrack] = field(default_factory=list)
 
 
 def sport_from_type(value: str | None) -> str | None:
@@ -70,9 +99,19 @@ def sport_from_type(value: str | None) -> str | None:
     return STRAVA_TYPES.get(key) or SPORT_WORDS.get(key) or key
 
 
-def read_bytes(data: bytes, name: str) -> list[Activity]:
+def read_bytes(data: bytes, name: str, parser: str | None = None) -> list[Activity]:
     data = data.lstrip()  # some exporters write whitespace before the XML declaration
     xmlsafe.check(data, name)
+    choice = parser or os.environ.get(PARSER_ENV, "stream")
+    raw = parse_gpxpy(data, name) if choice == "gpxpy" else parse_stream(io.BytesIO(data), name)
+    return build_activities(raw, name)
+
+
+# ----------------------------------------------------------------------- parsers
+
+
+def parse_gpxpy(data: bytes, name: str) -> RawGpx:
+    """The reference parse, through gpxpy's object model."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -81,67 +120,206 @@ def read_bytes(data: bytes, name: str) -> list[Activity]:
         doc = gpxpy.parse(text)
     except Exception as exc:  # gpxpy raises several types, all meaning "not a GPX"
         raise UnreadableFile(name, f"not a readable GPX file ({exc})") from exc
-    return from_gpx(doc, name)
+    raw = RawGpx(creator=doc.creator, name=doc.name)
+    for track in doc.tracks:
+        raw_track = RawTrack(name=track.name, type=track.type)
+        for segment in track.segments:
+            raw_track.segments.append([_gpxpy_row(p) for p in segment.points])
+        raw.tracks.append(raw_track)
+    return raw
+
+
+def _gpxpy_row(p: gpxpy.gpx.GPXTrackPoint) -> list[Any]:
+    row: list[Any] = [np.nan] * ROW
+    row[0] = p.time
+    row[1] = p.latitude if p.latitude is not None else np.nan
+    row[2] = p.longitude if p.longitude is not None else np.nan
+    row[3] = p.elevation if p.elevation is not None else np.nan
+    for ext in p.extensions:
+        for el in ext.iter():
+            _extension_value(row, el)
+    return row
+
+
+_LOCAL: dict[Any, str] = {}
 
 
 def _local(tag: Any) -> str:
-    return str(tag).rsplit("}", 1)[-1].lower()
+    """Lower-case local name of a tag; memoised, as a file repeats a handful of tags."""
+    local = _LOCAL.get(tag)
+    if local is None:
+        local = tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+        if len(_LOCAL) < 10_000:
+            _LOCAL[tag] = local
+    return local
 
 
-def _extension_values(point: gpxpy.gpx.GPXTrackPoint) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for ext in point.extensions:
-        for el in ext.iter():
-            key = EXTENSION_KEYS.get(_local(el.tag))
-            if key and el.text:
-                try:
-                    out.setdefault(key, float(el.text.strip()))
-                except ValueError:
-                    continue
-    return out
+def _extension_value(row: list[Any], el: Any) -> None:
+    slot = EXTENSION_SLOTS.get(_local(el.tag))
+    if slot is None or not el.text or not np.isnan(row[slot]):
+        return
+    try:
+        row[slot] = float(el.text.strip())
+    except ValueError:
+        return
 
 
-def _points(track: gpxpy.gpx.GPXTrack) -> tuple[list[list[float]], list[Pause]]:
-    rows: list[list[float]] = []
+def parse_stream(source: IO[bytes], name: str) -> RawGpx:
+    """Streaming parse: each <trkpt> is read and freed at once (200 MB files stay flat)."""
+    raw = RawGpx()
+    context = etree.iterparse(
+        source,
+        events=("start", "end"),
+        tag=STREAM_TAGS,
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=True,
+    )
+    depth_track: RawTrack | None = None
+    try:
+        for event, el in context:
+            depth_track = _stream_event(raw, depth_track, event, el)
+    except etree.XMLSyntaxError as exc:
+        if not raw.tracks:
+            raise UnreadableFile(name, f"not a readable GPX file ({exc})") from exc
+        raise UnreadableFile(name, f"the GPX is cut off or damaged ({exc})") from exc
+    return raw
+
+
+def _stream_event(raw: RawGpx, track: RawTrack | None, event: str, el: Any) -> RawTrack | None:
+    tag = _local(el.tag)
+    if event == "start":
+        if tag == "gpx":
+            raw.creator = el.get("creator")
+        elif tag == "trk":
+            track = RawTrack()
+            raw.tracks.append(track)
+        elif tag == "trkseg" and track is not None:
+            track.segments.append([])
+        return track
+    if tag == "trkpt" and track is not None:
+        if not track.segments:
+            track.segments.append([])
+        track.segments[-1].append(_stream_row(el))
+        el.clear(keep_tail=False)
+    elif tag in ("name", "type") and track is not None and _local(el.getparent().tag) == "trk":
+        setattr(track, tag, el.text or None)
+    elif tag == "name" and _local(el.getparent().tag) in ("gpx", "metadata") and raw.name is None:
+        raw.name = el.text or None
+    return track
+
+
+def _stream_row(el: Any) -> list[Any]:
+    row: list[Any] = [np.nan] * ROW
+    row[0] = None
+    row[1] = _float(el.get("lat"))
+    row[2] = _float(el.get("lon"))
+    for child in el:
+        tag = _local(child.tag)
+        if tag == "time":
+            row[0] = (child.text or "").strip() or None
+        elif tag == "ele":
+            row[3] = _float(child.text)
+        elif tag == "extensions":
+            for sub in child.iter():
+                _extension_value(row, sub)
+    return row
+
+
+def _float(text: str | None) -> float:
+    try:
+        return float(text) if text is not None else np.nan
+    except ValueError:
+        return np.nan
+
+
+# ---------------------------------------------------------------------- building
+
+
+def _epoch_ns(values: list[Any]) -> np.ndarray:
+    """Times (datetime or ISO text, naive = UTC) to Unix nanoseconds, truncated to us."""
+    if not values:
+        return np.array([], dtype="int64")
+    try:
+        parsed = pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601")
+    except (ValueError, TypeError):
+        parsed = pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="mixed")
+    return np.asarray(parsed.dt.floor("us").dt.as_unit("ns").astype("int64"), dtype="int64")
+
+
+@dataclass
+class _Block:
+    """Timed points: ``times`` in Unix ns, ``rows`` of the float columns after time."""
+
+    times: np.ndarray
+    rows: np.ndarray
+
+
+def _track_blocks(track: RawTrack) -> tuple[list[_Block], list[Pause], int]:
+    """The timed points of each segment; gaps between segments become pauses."""
+    blocks: list[_Block] = []
     pauses: list[Pause] = []
-    last_end: pd.Timestamp | None = None
+    untimed = 0
     for segment in track.segments:
-        first = True
-        for p in segment.points:
-            if p.time is None:
-                continue
-            t = pd.Timestamp(p.time)
-            t = t.tz_localize("UTC") if t.tzinfo is None else t.tz_convert("UTC")
-            if first and last_end is not None and t > last_end:
-                pauses.append(Pause(start=last_end, end=t))
-            first = False
-            ext = _extension_values(p)
-            rows.append(
-                [
-                    t.value / 1e9,
-                    p.latitude if p.latitude is not None else np.nan,
-                    p.longitude if p.longitude is not None else np.nan,
-                    p.elevation if p.elevation is not None else np.nan,
-                    ext.get("hr", np.nan),
-                    ext.get("cad", np.nan),
-                    ext.get("power", np.nan),
-                    ext.get("speed", np.nan),
-                ]
-            )
-            last_end = t
-    return rows, pauses
+        timed = [r for r in segment if r[0] is not None]
+        untimed += len(segment) - len(timed)
+        if not timed:
+            continue
+        block = _Block(
+            times=_epoch_ns([r[0] for r in timed]),
+            rows=np.array([r[1:] for r in timed], dtype="float64"),
+        )
+        if blocks and block.times[0] > blocks[-1].times[-1]:
+            pauses.append(_pause(blocks[-1].times[-1], block.times[0]))
+        blocks.append(block)
+    return blocks, pauses, untimed
 
 
-def from_gpx(doc: gpxpy.gpx.GPX, name: str) -> list[Activity]:
-    if not doc.tracks:
+def _pause(start_ns: int, end_ns: int) -> Pause:
+    return Pause(
+        start=pd.Timestamp(int(start_ns), tz="UTC"), end=pd.Timestamp(int(end_ns), tz="UTC")
+    )
+
+
+@dataclass
+class _Group:
+    tracks: list[RawTrack]
+    blocks: list[_Block]
+    pauses: list[Pause]
+
+
+def _groups(raw: RawGpx) -> tuple[list[_Group], int]:
+    groups: list[_Group] = []
+    untimed = 0
+    for track in raw.tracks:
+        blocks, pauses, skipped = _track_blocks(track)
+        untimed += skipped
+        if not blocks:
+            continue
+        first = blocks[0].times[0]
+        if groups and (first - groups[-1].blocks[-1].times[-1]) / 1e9 < SESSION_GAP_S:
+            last = groups[-1]
+            last.pauses += [_pause(last.blocks[-1].times[-1], first), *pauses]
+            last.tracks.append(track)
+            last.blocks.extend(blocks)
+        else:
+            groups.append(_Group([track], blocks, pauses))
+    return groups, untimed
+
+
+def build_activities(raw: RawGpx, name: str) -> list[Activity]:
+    if not raw.tracks:
         raise UnreadableFile(name, "the GPX holds no track (a route or waypoints only?)")
-    groups = _group_tracks(doc, name)
-    creator = (doc.creator or "").strip() or None
-    device = Device(manufacturer=None, product=creator)
+    groups, untimed = _groups(raw)
+    if not groups:
+        raise UnreadableFile(name, "the GPX track has no timestamps: a route, not a recording")
+    creator = (raw.creator or "").strip() or None
     activities = []
-    for index, (tracks, rows, pauses, warnings) in enumerate(groups):
-        sport = sport_from_type(next((t.type for t in tracks if t.type), None))
-        frame = _frame(np.array(rows, dtype="float64"), sport)
+    for index, group in enumerate(groups):
+        sport = sport_from_type(next((t.type for t in group.tracks if t.type), None))
+        times = np.concatenate([b.times for b in group.blocks])
+        frame = _frame(times, np.concatenate([b.rows for b in group.blocks]), sport)
+        warnings = [f"{untimed} track points without a time were skipped"] if untimed else []
         activities.append(
             Activity(
                 frame=frame,
@@ -149,57 +327,31 @@ def from_gpx(doc: gpxpy.gpx.GPX, name: str) -> list[Activity]:
                 source_format="gpx",
                 session_index=index,
                 sport=sport,
-                name=next((t.name for t in tracks if t.name), None) or doc.name,
-                device=device,
+                name=next((t.name for t in group.tracks if t.name), None) or raw.name,
+                device=Device(manufacturer=None, product=creator),
                 altitude_source=_altitude_source(frame, creator),
-                pauses=pauses,
+                pauses=group.pauses,
                 device_summary=None,
-                warnings=warnings,
+                warnings=warnings if index == 0 else [],
             )
         )
     return activities
 
 
-Group = tuple[list[gpxpy.gpx.GPXTrack], list[list[float]], list[Pause], list[str]]
-
-
-def _group_tracks(doc: gpxpy.gpx.GPX, name: str) -> list[Group]:
-    groups: list[Group] = []
-    untimed = 0
-    for track in doc.tracks:
-        rows, pauses = _points(track)
-        untimed += sum(1 for s in track.segments for p in s.points if p.time is None)
-        if not rows:
-            continue
-        if groups and rows[0][0] - groups[-1][1][-1][0] < SESSION_GAP_S:
-            prev = groups[-1]
-            gap = Pause(
-                start=pd.Timestamp(prev[1][-1][0], unit="s", tz="UTC"),
-                end=pd.Timestamp(rows[0][0], unit="s", tz="UTC"),
-            )
-            groups[-1] = (prev[0] + [track], prev[1] + rows, prev[2] + [gap, *pauses], prev[3])
-        else:
-            groups.append(([track], rows, pauses, []))
-    if not groups:
-        raise UnreadableFile(name, "the GPX track has no timestamps: a route, not a recording")
-    if untimed:
-        groups[0][3].append(f"{untimed} track points without a time were skipped")
-    return groups
-
-
-def _frame(rows: np.ndarray, sport: str | None) -> pd.DataFrame:
-    lat, lon = clean_position(rows[:, 1], rows[:, 2])
-    cadence = np.full(len(rows), np.nan) if sport in NON_STEP_SPORTS else 2.0 * rows[:, 5]
+def _frame(times_ns: np.ndarray, rows: np.ndarray, sport: str | None) -> pd.DataFrame:
+    """``rows`` columns: lat, lon, ele, hr, cad (strides/min), power, speed."""
+    lat, lon = clean_position(rows[:, 0], rows[:, 1])
+    cadence = np.full(len(rows), np.nan) if sport in NON_STEP_SPORTS else 2.0 * rows[:, 4]
     frame = build_frame(
-        pd.to_datetime(rows[:, 0], unit="s", utc=True),
+        pd.to_datetime(times_ns, unit="ns", utc=True),
         {
             "lat_deg": lat,
             "lon_deg": lon,
-            "altitude_m": rows[:, 3],
-            "heart_rate_bpm": clean_heart_rate(rows[:, 4]),
+            "altitude_m": rows[:, 2],
+            "heart_rate_bpm": clean_heart_rate(rows[:, 3]),
             "cadence_spm": cadence,
-            "power_w": rows[:, 6],
-            "speed_mps": rows[:, 7],
+            "power_w": rows[:, 5],
+            "speed_mps": rows[:, 6],
         },
     )
     return geo.fill_distance_speed(frame)
