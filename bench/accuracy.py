@@ -1,0 +1,198 @@
+"""Computed totals against the devices' own session summaries, over the corpus.
+
+Usage: .venv/bin/python bench/accuracy.py [CORPUS_DIR]
+
+Reads every FIT session of ``fit_sessions.tsv``, runs ``activity.analyse`` with default
+settings, prints a per-file table and a summary, and checks the targets of issue 3.
+Exit code 0 when every target holds, 1 otherwise. Devices whose own figure is plainly
+wrong are listed as excluded with the reason, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import statistics
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analyzer.activity import ActivitySummary, analyse
+from analyzer.importers import read
+from analyzer.settings import Settings
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+MIN_ASCENT_M = 20.0  # ascent targets apply to sessions whose device ascent is at least this
+
+# file -> reason. Each is a device figure that cannot describe the recorded data.
+EXCLUDED: dict[str, str] = {
+    "python-fitparse/coros-pace-2-cycling-misaligned-fields.fit": (
+        "records span ~1790 s of a 12719 s session (misaligned fields): the summary "
+        "describes data the file does not hold"
+    ),
+    "sports-lib/6909950168.fit": (
+        "Suunto 9 Baro reports 3 m ascent for a trail run whose barometric stream "
+        "climbs and falls tens of metres"
+    ),
+}
+
+# quantity -> (tsv column, summary getter, tolerance, relative?)
+TARGETS = {
+    "distance": ("total_distance", lambda s: s.distance_m, 0.005, True),
+    "timer": ("total_timer_time", lambda s: s.timer_s, 0.01, True),
+    "avg_hr": ("avg_heart_rate", lambda s: s.metrics["heart_rate_avg_bpm"], 1.0, False),
+    "max_hr": ("max_heart_rate", lambda s: s.metrics["heart_rate_max_bpm"], 1.0, False),
+}
+
+
+@dataclass
+class Row:
+    file: str
+    session: int
+    device: dict[str, float | None]
+    computed: dict[str, float | None]
+    excluded: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _num(text: str | None) -> float | None:
+    try:
+        return float(text) if text not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def load_rows(corpus: Path, settings: Settings) -> list[Row]:
+    """One Row per session of fit_sessions.tsv, with device and computed values."""
+    cache: dict[str, list[ActivitySummary]] = {}
+    rows = []
+    with (corpus / "fit_sessions.tsv").open() as fh:
+        for rec in csv.DictReader(fh, delimiter="\t"):
+            name = rec["file"]
+            if name not in cache:
+                cache[name] = [analyse(a, settings) for a in read(corpus / name)]
+            s = cache[name][int(rec["session_index"])]
+            rows.append(_row(rec, s))
+    return rows
+
+
+def _row(rec: dict[str, str], s: ActivitySummary) -> Row:
+    device = {q: _num(rec[col]) for q, (col, _, _, _) in TARGETS.items()}
+    device["ascent"] = _num(rec["total_ascent"])
+    device["descent"] = _num(rec["total_descent"])
+    computed = {q: get(s) for q, (_, get, _, _) in TARGETS.items()}
+    computed["ascent"] = s.metrics["ascent_m"]
+    computed["descent"] = s.metrics["descent_m"]
+    return Row(rec["file"], int(rec["session_index"]), device, computed, EXCLUDED.get(rec["file"]))
+
+
+def error(row: Row, q: str) -> float | None:
+    """Relative error for distance, timer, ascent, descent; bpm for heart rates."""
+    dev, comp = row.device.get(q), row.computed.get(q)
+    if dev is None or comp is None:
+        return None
+    if q in ("avg_hr", "max_hr"):
+        return comp - dev
+    return (comp - dev) / dev if dev else None
+
+
+def _fmt(value: float | None, q: str) -> str:
+    if value is None:
+        return "-"
+    return f"{value:+.1f}" if q in ("avg_hr", "max_hr") else f"{value * 100:+.1f}%"
+
+
+def table(rows: Iterable[Row]) -> str:
+    qs = ["distance", "timer", "ascent", "descent", "avg_hr", "max_hr"]
+    head = f"{'file':58} {'s':>1} {'asc dev':>7} {'asc us':>7} " + " ".join(f"{q:>8}" for q in qs)
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        asc_d, asc_c = r.device["ascent"], r.computed["ascent"]
+        cells = " ".join(f"{_fmt(error(r, q), q):>8}" for q in qs)
+        line = (
+            f"{r.file[:58]:58} {r.session:>1} "
+            f"{'-' if asc_d is None else f'{asc_d:.0f}':>7} "
+            f"{'-' if asc_c is None else f'{asc_c:.0f}':>7} {cells}"
+        )
+        if r.excluded:
+            line += f"  EXCLUDED: {r.excluded}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    value: str
+    target: str
+    ok: bool
+
+
+def ascent_checks(rows: list[Row]) -> list[Check]:
+    hilly = [
+        r
+        for r in rows
+        if not r.excluded
+        and (r.device["ascent"] or 0) >= MIN_ASCENT_M
+        and r.computed["ascent"] is not None
+    ]
+    errs = [abs(error(r, "ascent") or 0.0) for r in hilly]
+    if not errs:
+        return []
+    median = statistics.median(errs)
+    within = sum(e <= 0.10 for e in errs) / len(errs)
+    return [
+        Check(f"ascent median |error| (n={len(errs)})", f"{median:.1%}", "<= 5%", median <= 0.05),
+        Check("ascent share within 10%", f"{within:.0%}", ">= 80%", within >= 0.80),
+    ]
+
+
+def _tolerance(row: Row, q: str, tol: float) -> float:
+    """Relative tolerance; for timer time never below 1 s, since records carry whole
+    seconds while the device times to the millisecond (a 4.3 s transition is 4 s)."""
+    if q == "timer" and row.device["timer"]:
+        return max(tol, 1.0 / row.device["timer"])
+    return tol
+
+
+def tolerance_checks(rows: list[Row]) -> list[Check]:
+    out = []
+    for q, (_, _, tol, rel) in TARGETS.items():
+        errs = [(r, error(r, q)) for r in rows if not r.excluded]
+        known = [(r, e) for r, e in errs if e is not None]
+        bad = [r for r, e in known if abs(e) > _tolerance(r, q, tol) + 1e-9]
+        shown = f"{tol:.1%}" if rel else f"{tol:g} bpm"
+        worst = max((abs(e) for _, e in known), default=0.0)
+        value = f"{len(known) - len(bad)}/{len(known)} within, worst {_fmt(worst, q)}"
+        out.append(Check(f"{q} within {shown}", value, "all", not bad))
+    return out
+
+
+def summary(rows: list[Row]) -> list[Check]:
+    return ascent_checks(rows) + tolerance_checks(rows)
+
+
+def summary_text(rows: list[Row], checks: list[Check]) -> str:
+    lines = [
+        f"sessions: {len(rows)}, excluded: {sum(bool(r.excluded) for r in rows)}",
+    ]
+    for c in checks:
+        lines.append(f"{c.name:40} {c.value:32} target {c.target:7} {'OK' if c.ok else 'MISSED'}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    corpus = Path(argv[1]) if len(argv) > 1 else DEFAULT_CORPUS
+    if not (corpus / "fit_sessions.tsv").exists():
+        print(f"no corpus at {corpus}", file=sys.stderr)
+        return 2
+    rows = load_rows(corpus, Settings())
+    checks = summary(rows)
+    print(table(rows))
+    print()
+    print(summary_text(rows, checks))
+    return 0 if all(c.ok for c in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
