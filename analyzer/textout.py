@@ -62,6 +62,98 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(lines)
 
 
+def share(fraction: float | None) -> str:
+    return "-" if fraction is None else f"{fraction * 100:.0f}%"
+
+
+def _hr_line(a: dict[str, Any]) -> str:
+    avg, top = a.get("heart_rate_avg_bpm"), a.get("heart_rate_max_bpm")
+    if avg is None:
+        return "no heart rate"
+    return f"avg {avg:.0f}, max {top:.0f} bpm"
+
+
+def _easy_line(a: dict[str, Any]) -> str:
+    source = a.get("hr_max_source")
+    if a.get("hr_max_used_bpm") is None:
+        return "no maximum heart rate: set it in the profile, or your age"
+    limit = a.get("easy_limit_bpm")
+    limit_text = "-" if limit is None else f"{limit:.0f}"
+    return (
+        f"{duration(a.get('time_below_easy_s'))} under {limit_text} bpm "
+        f"({share(a.get('easy_share'))} of moving time); "
+        f"max {a['hr_max_used_bpm']:.0f} bpm from {source}"
+    )
+
+
+def _ascent_line(a: dict[str, Any], units: str) -> str:
+    if a.get("ascent_m") is None:
+        return "no altitude"
+    return (
+        f"{elevation(a.get('ascent_m'), units)} up, {elevation(a.get('descent_m'), units)} down"
+        f" ({a.get('altitude_source')} altitude)"
+    )
+
+
+def _exposure_line(a: dict[str, Any], units: str) -> str:
+    e = a.get("hill_exposure") or {}
+    if not e or a.get("ascent_m") is None:
+        return "no altitude"
+    return (
+        f"ran {duration(e.get('uphill_running_s'))} uphill "
+        f"(+{elevation(e.get('uphill_running_gain_m'), units)}), "
+        f"walked {duration(e.get('uphill_walking_s'))}; "
+        f"hills run {e.get('hills_run', 0)}, walked {e.get('hills_walked', 0)}"
+    )
+
+
+def metric_rows(a: dict[str, Any], units: str) -> list[tuple[str, str]]:
+    """The metric lines of one activity, in the user's units."""
+    if "moving_s" not in a:
+        return []
+    trimp = a.get("trimp")
+    return [
+        ("Moving", duration(a.get("moving_s"))),
+        (
+            "Pace",
+            f"{pace(a.get('pace_s_per_km'), units)}  (grade-adjusted "
+            f"{pace(a.get('gap_s_per_km'), units)})",
+        ),
+        (
+            "Ascent",
+            f"{elevation(a.get('ascent_m'), units)} up, "
+            f"{elevation(a.get('descent_m'), units)} down "
+            f"({a.get('altitude_source')})",
+        ),
+        ("Gait", f"running {duration(a.get('running_s'))}, walking {duration(a.get('walking_s'))}"),
+        ("Heart rate", _hr_line(a)),
+        ("Easy", _easy_line(a)),
+        ("TRIMP", "-" if trimp is None else f"{trimp:.0f}"),
+        ("Hills", _exposure_line(a, units)),
+    ]
+
+
+def hills_table(hills: Sequence[dict[str, Any]], units: str) -> str:
+    """The hills of one run as a small table, in the user's units."""
+    rows = [
+        (
+            "up" if h["direction"] == "up" else "down",
+            distance(h["start_distance_m"], units),
+            elevation(h["length_m"], units),
+            ("+" if h["direction"] == "up" else "-") + elevation(h["gain_m"], units),
+            f"{h['grade_avg_pct']:.1f}%",
+            f"{h['grade_max_pct']:.1f}%",
+            f"{h['score']:.0f}",
+            duration(h["duration_s"]),
+            "walked" if h["walked"] else share(h["walking_share"]) + " walk",
+            "-" if h["heart_rate_avg_bpm"] is None else f"{h['heart_rate_avg_bpm']:.0f}",
+        )
+        for h in hills
+    ]
+    headers = ("hill", "at", "length", "height", "avg", "max", "score", "time", "gait", "bpm")
+    return table(headers, rows)
+
+
 def activity_block(a: dict[str, Any], units: str) -> str:
     """The human view of one activity of ``inspect``."""
     rows = [
@@ -73,9 +165,14 @@ def activity_block(a: dict[str, Any], units: str) -> str:
         ("Distance", distance(a.get("distance_m"), units)),
         ("Points", str(a.get("points"))),
         ("Channels", ", ".join(a.get("channels", [])) or "none"),
+        *metric_rows(a, units),
     ]
     width = max(len(k) for k, _ in rows)
-    return "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows)
+    text = "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows)
+    if a.get("hills"):
+        text += "\n\n" + hills_table(a["hills"], units)
+        text += "\nWalking hills is a precaution: evidence on hills and Achilles load is thin."
+    return text
 
 
 def inspect_report(report: dict[str, Any], units: str) -> str:
