@@ -119,12 +119,7 @@ def metric_rows(a: dict[str, Any], units: str) -> list[tuple[str, str]]:
             f"{pace(a.get('pace_s_per_km'), units)}  (grade-adjusted "
             f"{pace(a.get('gap_s_per_km'), units)})",
         ),
-        (
-            "Ascent",
-            f"{elevation(a.get('ascent_m'), units)} up, "
-            f"{elevation(a.get('descent_m'), units)} down "
-            f"({a.get('altitude_source')})",
-        ),
+        ("Ascent", _ascent_line(a, units)),
         ("Gait", f"running {duration(a.get('running_s'))}, walking {duration(a.get('walking_s'))}"),
         ("Heart rate", _hr_line(a)),
         ("Easy", _easy_line(a)),
