@@ -19,11 +19,45 @@ def step_distances_m(lat_deg: np.ndarray, lon_deg: np.ndarray) -> np.ndarray:
     return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
-def geodesic_distance_m(lat_deg: np.ndarray, lon_deg: np.ndarray) -> np.ndarray:
-    """Cumulative great-circle distance over the valid points; gaps add nothing.
+#: GPS jitter handling. A standing watch's fix wanders by a metre or two from second to
+#: second; summing those steps gives a standing runner distance. Positions are first
+#: averaged over a short centred time window (3 s: white jitter shrinks by sqrt(3) while
+#: a runner's 3-9 m of travel is kept on a straight line), then a step is only taken once
+#: the track has left the last counted point by ``GPS_JITTER_M``: wander inside that
+#: radius adds nothing, and on a straight line the chords sum to the same distance.
+GPS_SMOOTH_S = 3.0
+GPS_JITTER_M = 3.0
+
+
+def _haversine_m(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+    la1, lo1, la2, lo2 = np.radians(lat1), np.radians(lon1), np.radians(lat2), np.radians(lon2)
+    a = np.sin((la2 - la1) / 2) ** 2 + np.cos(la1) * np.cos(la2) * np.sin((lo2 - lo1) / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def _anchored_steps(lat: np.ndarray, lon: np.ndarray, radius_m: float) -> np.ndarray:
+    """Cumulative distance (m) where a point counts only once it is ``radius_m`` from the
+    last counted point; points in between carry the last counted total."""
+    out = np.zeros(len(lat))
+    anchor = 0
+    total = 0.0
+    for i in range(1, len(lat)):
+        step = float(_haversine_m(lat[anchor], lon[anchor], lat[i : i + 1], lon[i : i + 1])[0])
+        if step >= radius_m:
+            total += step
+            anchor = i
+        out[i] = total
+    return out
+
+
+def geodesic_distance_m(
+    lat_deg: np.ndarray, lon_deg: np.ndarray, jitter_m: float = GPS_JITTER_M
+) -> np.ndarray:
+    """Cumulative great-circle distance (m) over the valid points; gaps add nothing.
 
     A step is measured between consecutive *valid* fixes, so a GPS dropout neither
-    loses the distance covered during it nor adds a jump.
+    loses the distance covered during it nor adds a jump. Movement within ``jitter_m``
+    of the last counted point is ignored (0 sums every step).
     """
     lat = np.asarray(lat_deg, dtype="float64")
     lon = np.asarray(lon_deg, dtype="float64")
@@ -31,9 +65,22 @@ def geodesic_distance_m(lat_deg: np.ndarray, lon_deg: np.ndarray) -> np.ndarray:
     valid = np.isfinite(lat) & np.isfinite(lon)
     if valid.sum() == 0:
         return out
-    steps = step_distances_m(lat[valid], lon[valid])
-    out[valid] = np.concatenate([[0.0], np.cumsum(steps)])
+    if jitter_m > 0:
+        out[valid] = _anchored_steps(lat[valid], lon[valid], jitter_m)
+    else:
+        out[valid] = np.concatenate([[0.0], np.cumsum(step_distances_m(lat[valid], lon[valid]))])
     return _fill_cumulative(out)
+
+
+def smoothed_positions(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Latitude and longitude averaged over a centred ``GPS_SMOOTH_S`` time window."""
+    pos = frame[["lat_deg", "lon_deg"]]
+    if len(pos) < 3:
+        return pos["lat_deg"].to_numpy(), pos["lon_deg"].to_numpy()
+    window = pd.Timedelta(seconds=GPS_SMOOTH_S)
+    smooth = pos.rolling(window, center=True, min_periods=1).mean()
+    smooth[pos.isna()] = np.nan
+    return smooth["lat_deg"].to_numpy(), smooth["lon_deg"].to_numpy()
 
 
 def _fill_cumulative(values: np.ndarray) -> np.ndarray:
@@ -49,9 +96,7 @@ def fill_distance_speed(frame: pd.DataFrame) -> pd.DataFrame:
     if np.isfinite(dist).any():
         out["distance_m"] = _fill_cumulative(dist)
     elif out["lat_deg"].notna().any():
-        out["distance_m"] = geodesic_distance_m(
-            out["lat_deg"].to_numpy(), out["lon_deg"].to_numpy()
-        )
+        out["distance_m"] = geodesic_distance_m(*smoothed_positions(out))
     if out["speed_mps"].isna().all() and out["distance_m"].notna().any() and len(out) > 1:
         t = out["elapsed_s"].to_numpy()
         d = out["distance_m"].to_numpy()
