@@ -1,0 +1,1 @@
+"""Daily and weekly frames: the only place where dates and time zones meet."""

@@ -1,0 +1,207 @@
+"""Tidy daily, per-run and weekly frames: where dates and time zones meet.
+
+A run's day is its LOCAL calendar date: from its UTC start and the activity's own UTC
+offset (FIT), else the profile's time zone. The lagged question of DOMAIN.md pairs the
+load of day d with the check-in of the morning of day d+1, by calendar date, so week
+boundaries and daylight-saving changes need no special case.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+from analyzer.settings import Settings
+
+DAY = pd.Timedelta(days=1)
+CHRONIC_DAYS = 28
+ACUTE_DAYS = 7
+LOAD_SUMS = [
+    "distance_m",
+    "moving_s",
+    "ascent_m",
+    "trimp",
+    "uphill_run_s",
+    "uphill_walk_s",
+    "uphill_run_gain_m",
+    "hills_run",
+    "hills_walked",
+    "easy_s",
+]
+SYMPTOMS = [
+    "morning_stiffness",
+    "morning_stiffness_minutes",
+    "pain_during",
+    "pain_after",
+    "pinch_tenderness",
+    "swelling",
+    "note",
+]
+
+
+def iso_week(day: pd.Timestamp) -> str:
+    """``2026-W43`` for a date."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_start(label: str) -> pd.Timestamp:
+    """The Monday (naive midnight) of an ISO week label like ``2026-W43``."""
+    return pd.Timestamp(pd.to_datetime(label + "-1", format="%G-W%V-%u"))
+
+
+def local_starts(start_utc: pd.Series, offsets_s: pd.Series, tz: str) -> pd.Series:
+    """Naive local start times: UTC plus the activity's own offset where known, else
+    converted in the profile time zone ``tz`` (so DST is the zone's, not a guess)."""
+    utc = pd.to_datetime(start_utc, utc=True)
+    by_zone = utc.dt.tz_convert(ZoneInfo(tz)).dt.tz_localize(None)
+    by_offset = utc.dt.tz_localize(None) + pd.to_timedelta(offsets_s.fillna(0), unit="s")
+    return by_offset.where(offsets_s.notna(), by_zone).astype("datetime64[ns]")
+
+
+def runs_frame(
+    activities: pd.DataFrame, checkins: pd.DataFrame, settings: Settings
+) -> pd.DataFrame:
+    """One row per run, in time order: the activity's numbers, its local start, date and
+    ISO week, and the check-ins of the morning of the run and of the NEXT morning."""
+    runs = activities.sort_values("start_time").reset_index(drop=True)
+    runs["local_start"] = local_starts(runs["start_time"], runs["utc_offset_s"], settings.timezone)
+    runs["local_date"] = runs["local_start"].dt.normalize()
+    runs["week"] = runs["local_date"].map(iso_week) if len(runs) else pd.Series(dtype=object)
+    runs["end_time"] = runs["start_time"] + pd.to_timedelta(runs["elapsed_s"].fillna(0), unit="s")
+    runs["easy_s"] = runs["easy_share"] * runs["moving_s"]
+    by_date = checkins.set_index("date")
+    same = by_date.reindex(runs["local_date"])
+    nxt = by_date.reindex(runs["local_date"] + DAY)
+    runs["stiffness"] = same["morning_stiffness"].to_numpy()
+    runs["pain_during"] = same["pain_during"].to_numpy()
+    runs["pain_after"] = same["pain_after"].to_numpy()
+    runs["next_stiffness"] = nxt["morning_stiffness"].to_numpy()
+    runs["next_tenderness"] = nxt["pinch_tenderness"].to_numpy()
+    runs["stiffness_change"] = runs["next_stiffness"] - runs["stiffness"]
+    return runs
+
+
+def calendar(first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex:
+    """Every date from the Monday of ``first``'s week to the Sunday of ``last``'s."""
+    start = first - pd.Timedelta(days=first.weekday())
+    end = last + pd.Timedelta(days=6 - last.weekday())
+    return pd.date_range(start, end, freq="D", name="date")
+
+
+def data_span(runs: pd.DataFrame, checkins: pd.DataFrame, drops: pd.DataFrame) -> pd.DatetimeIndex:
+    dates = pd.concat(
+        [runs["local_date"], checkins["date"], drops["local_date"]], ignore_index=True
+    ).dropna()
+    if dates.empty:
+        today = pd.Timestamp.now().normalize()
+        return calendar(today, today)
+    return calendar(pd.Timestamp(dates.min()), pd.Timestamp(dates.max()))
+
+
+def drops_per_day(drops: pd.DataFrame, runs: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Heel-drop sessions per local date, and how many began within the window after a
+    run ended (``drops_after_run_window_s``, 2 h by default)."""
+    if drops.empty:
+        return pd.DataFrame(columns=["drops_sessions", "drops_after_run"], dtype="float64")
+    window = pd.Timedelta(seconds=settings.drops_after_run_window_s)
+    ends = np.sort(runs["end_time"].dropna().to_numpy(dtype="datetime64[ns]"))
+    times = drops["time_utc"].dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+    # the last run that ended at or before each session
+    pos = np.searchsorted(ends, times, side="right") - 1
+    after = np.zeros(len(times), dtype=bool)
+    if len(ends):
+        last_end = ends[np.clip(pos, 0, None)]
+        after = (pos >= 0) & (times - last_end <= window.to_timedelta64())
+    per = pd.DataFrame({"date": drops["local_date"].to_numpy(), "after": after})
+    grouped = per.groupby("date")
+    return pd.DataFrame(
+        {
+            "drops_sessions": grouped.size().astype("float64"),
+            "drops_after_run": grouped["after"].sum().astype("float64"),
+        }
+    )
+
+
+def daily_frame(
+    runs: pd.DataFrame, checkins: pd.DataFrame, drops: pd.DataFrame, settings: Settings
+) -> pd.DataFrame:
+    """One row per local date over whole ISO weeks: summed load, rest and back-to-back
+    days, that morning's check-in and the NEXT morning's, heel drops, acute:chronic ratios."""
+    index = data_span(runs, checkins, drops)
+    load = runs.groupby("local_date")[LOAD_SUMS].sum(min_count=1)
+    daily = load.reindex(index)
+    daily["runs"] = runs.groupby("local_date").size().reindex(index).fillna(0).astype(int)
+    daily["easy_share"] = daily["easy_s"] / daily["moving_s"]
+    daily["ran"] = daily["runs"] > 0
+    daily["rest_day"] = ~daily["ran"]
+    daily["back_to_back"] = daily["ran"] & daily["ran"].shift(1, fill_value=False)
+    symptoms = checkins.set_index("date")[SYMPTOMS]
+    daily = daily.join(symptoms.reindex(index))
+    daily["swelling"] = daily["swelling"].astype("boolean").fillna(False).astype(bool)
+    nxt = symptoms.reindex(index + DAY)
+    daily["next_stiffness"] = nxt["morning_stiffness"].to_numpy()
+    daily["stiffness_change"] = daily["next_stiffness"] - daily["morning_stiffness"]
+    per_day = drops_per_day(drops, runs, settings).reindex(index)
+    daily["drops_sessions"] = per_day["drops_sessions"].fillna(0.0)
+    daily["drops_after_run"] = per_day["drops_after_run"].fillna(0.0)
+    daily["drops_target"] = float(settings.drops_sessions_per_day)
+    daily["week"] = [iso_week(d) for d in index]
+    return add_acwr(daily, first_data=_first_load_day(runs, index))
+
+
+def _first_load_day(runs: pd.DataFrame, index: pd.DatetimeIndex) -> pd.Timestamp:
+    if runs.empty:
+        return pd.Timestamp(index[-1]) + DAY
+    return pd.Timestamp(runs["local_date"].min())
+
+
+def add_acwr(daily: pd.DataFrame, first_data: pd.Timestamp) -> pd.DataFrame:
+    """Acute (7-day sum) over chronic (28-day sum / 4) load by distance and by TRIMP.
+
+    NaN until 28 days of history exist: a ratio over a short history means nothing.
+    """
+    out = daily.copy()
+    enough = out.index >= first_data + pd.Timedelta(days=CHRONIC_DAYS - 1)
+    for col, name in (("distance_m", "distance"), ("trimp", "trimp")):
+        values = out[col].fillna(0.0)
+        acute = values.rolling(ACUTE_DAYS, min_periods=1).sum()
+        chronic = values.rolling(CHRONIC_DAYS, min_periods=1).sum() / (CHRONIC_DAYS / ACUTE_DAYS)
+        ratio = (acute / chronic).where(chronic > 0)
+        out[f"acwr_{name}"] = ratio.where(enough)
+    return out
+
+
+def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
+    """One row per ISO week: totals, rest and back-to-back days, heel drops, mean morning
+    stiffness, distance change on the week before and the ratios at the week's end."""
+    grouped = daily.groupby("week", sort=True)
+    weekly = grouped[LOAD_SUMS].sum(min_count=1).fillna(0.0)
+    weekly["runs"] = grouped["runs"].sum()
+    weekly["run_days"] = grouped["ran"].sum()
+    weekly["rest_days"] = grouped["rest_day"].sum()
+    weekly["back_to_back"] = grouped["back_to_back"].sum()
+    weekly["easy_share"] = (weekly["easy_s"] / weekly["moving_s"]).where(weekly["moving_s"] > 0)
+    weekly["stiffness_mean"] = grouped["morning_stiffness"].mean()
+    weekly["stiffness_days"] = grouped["morning_stiffness"].count()
+    weekly["pain_during_max"] = grouped["pain_during"].max()
+    weekly["drops_sessions"] = grouped["drops_sessions"].sum()
+    weekly["drops_after_run"] = grouped["drops_after_run"].sum()
+    weekly["drops_target"] = grouped["drops_target"].sum()
+    weekly["swelling_days"] = grouped["swelling"].sum()
+    previous = weekly["distance_m"].shift(1)
+    weekly["distance_change"] = ((weekly["distance_m"] - previous) / previous).where(previous > 0)
+    weekly["acwr_distance"] = grouped["acwr_distance"].last()
+    weekly["acwr_trimp"] = grouped["acwr_trimp"].last()
+    weekly["start"] = [week_start(w) for w in weekly.index]
+    return weekly
+
+
+def visa_a_until(visa_a: pd.DataFrame, end: pd.Timestamp) -> tuple[float | None, float | None]:
+    """(previous, latest) VISA-A totals on or before ``end``."""
+    rows = visa_a[visa_a["date"] <= end].sort_values("date")["total"].dropna()
+    latest = float(rows.iloc[-1]) if len(rows) else None
+    previous = float(rows.iloc[-2]) if len(rows) > 1 else None
+    return previous, latest

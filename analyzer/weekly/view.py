@@ -1,0 +1,104 @@
+"""The frames one report page is built from: history once, then one week's view of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analyzer.settings import Settings
+from analyzer.symptoms.rules import PainRules
+from analyzer.weekly.associations import Link, links
+from analyzer.weekly.daily import DAY, daily_frame, runs_frame, week_start, weekly_frame
+from analyzer.weekly.inputs import Inputs
+from analyzer.weekly.lights import WeekAssessment, add_day_lights, add_run_lights, assess_week
+
+TREND_WEEKS = 12
+
+
+@dataclass(frozen=True)
+class History:
+    """Every run, day and week of the store, with lights; weekly is indexed by ISO week."""
+
+    settings: Settings
+    pain: PainRules
+    runs: pd.DataFrame
+    daily: pd.DataFrame
+    weekly: pd.DataFrame
+    visa_a: pd.DataFrame
+    assessments: dict[str, WeekAssessment] = field(default_factory=dict)
+
+    @property
+    def weeks(self) -> list[str]:
+        return list(self.weekly.index)
+
+
+def history(inputs: Inputs, pain: PainRules | None = None) -> History:
+    """Runs, days and weeks over the whole store, each week assessed."""
+    pain = pain or PainRules()
+    settings = inputs.settings
+    runs = runs_frame(inputs.activities, inputs.checkins, settings)
+    runs = add_run_lights(runs, pain)
+    daily = daily_frame(runs, inputs.checkins, inputs.drops, settings)
+    daily = add_day_lights(daily, runs, settings)
+    weekly = weekly_frame(daily)
+    assessments = {
+        w: assess_week(w, weekly, daily, runs, inputs.visa_a, settings, pain) for w in weekly.index
+    }
+    weekly["light"] = [assessments[w].verdict.light for w in weekly.index]
+    return History(settings, pain, runs, daily, weekly, inputs.visa_a, assessments)
+
+
+@dataclass(frozen=True)
+class WeekView:
+    """One ISO week: its days, runs, hills and streams, the verdict, links and trends."""
+
+    week: str
+    start: pd.Timestamp
+    totals: pd.Series
+    days: pd.DataFrame
+    runs: pd.DataFrame
+    hills: pd.DataFrame
+    streams: dict[str, pd.DataFrame]
+    assessment: WeekAssessment
+    links: list[Link]
+    history_runs: pd.DataFrame  # every run up to the end of the week (the link plots)
+    trends: pd.DataFrame  # the last TREND_WEEKS weeks, this one included
+    visa_a: pd.DataFrame  # every VISA-A up to the end of the week
+    settings: Settings
+    pain: PainRules
+
+
+def week_view(inputs: Inputs, hist: History, week: str) -> WeekView:
+    """The view of ``week``; per-second streams are read for this week's runs only."""
+    start = week_start(week)
+    end = start + 6 * DAY
+    runs = hist.runs[hist.runs["week"] == week].reset_index(drop=True)
+    ids = [str(i) for i in runs["id"]]
+    streams = {i: inputs.streams(i) for i in ids}
+    pos = hist.weeks.index(week)
+    return WeekView(
+        week=week,
+        start=start,
+        totals=hist.weekly.iloc[pos],
+        days=hist.daily.loc[start:end],
+        runs=runs,
+        hills=inputs.hills_of(ids),
+        streams=streams,
+        assessment=hist.assessments[week],
+        links=links(hist.runs, end),
+        history_runs=hist.runs[hist.runs["local_date"] <= end],
+        trends=hist.weekly.iloc[max(0, pos - TREND_WEEKS + 1) : pos + 1],
+        visa_a=hist.visa_a[hist.visa_a["date"] <= end],
+        settings=hist.settings,
+        pain=hist.pain,
+    )
+
+
+def current_week(hist: History, today: pd.Timestamp | None = None) -> str:
+    """The ISO week of ``today`` (local), or the last week with data if that is later."""
+    from analyzer.weekly.daily import iso_week
+
+    today = (today or pd.Timestamp.now(tz=hist.settings.timezone)).tz_localize(None).normalize()
+    label = iso_week(today)
+    return label if label in hist.weeks else hist.weeks[-1]
