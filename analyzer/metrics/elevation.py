@@ -48,8 +48,8 @@ def moving_average(t_s: np.ndarray, values: np.ndarray, window_s: float) -> np.n
         return values.astype("float64", copy=True)
     grid = np.arange(t_s[0], t_s[-1] + 1.0, 1.0)
     on_grid = np.interp(grid, t_s, values)
-    k = max(1, int(round(window_s)))
-    padded = np.pad(on_grid, (k // 2, k - 1 - k // 2), mode="edge")
+    k = 2 * int(round(window_s) // 2) + 1  # odd, so the window is centred exactly
+    padded = np.pad(on_grid, (k // 2, k // 2), mode="edge")
     csum = np.concatenate([[0.0], np.cumsum(padded)])
     smooth = (csum[k:] - csum[:-k]) / k
     return np.interp(t_s, grid, smooth)
@@ -119,24 +119,35 @@ def smoothed_altitude(
     return pd.Series(moving_average(t, z.to_numpy(), window), index=z.index)
 
 
+def _first_turn(z: np.ndarray, threshold_m: float) -> tuple[int, float, float, int]:
+    """Scan until the series has spanned the threshold: (row, anchor, extreme, direction).
+
+    The anchor is the trough (or peak) seen so far, so a climb counts from its true
+    start whichever way the record is read.
+    """
+    low = high = float(z[0])
+    for i, value in enumerate(z):
+        v = float(value)
+        low, high = min(low, v), max(high, v)
+        if v - low >= threshold_m:
+            return i, low, v, 1
+        if high - v >= threshold_m:
+            return i, high, v, -1
+    return len(z), low, high, 0
+
+
 def hysteresis_gain(z: np.ndarray, threshold_m: float) -> tuple[float, float]:
     """(ascent, descent) in m: turns smaller than ``threshold_m`` are ignored.
 
-    Once the series has left its start by the threshold it has a direction; a climb
-    (or a descent) is committed, trough to peak in full, when the series turns back
-    by at least the threshold, and the last open one is committed at the end.
+    A climb (or descent) is committed, trough to peak in full, once the series turns
+    back by at least the threshold; the last open one is committed at the end. Reading
+    the series backwards swaps ascent and descent.
     """
     totals = [0.0, 0.0]  # ascent, descent
-    if len(z) < 2:
-        return 0.0, 0.0
-    anchor = extreme = float(z[0])
-    direction = 0
-    for value in z[1:]:
+    start, anchor, extreme, direction = _first_turn(np.asarray(z), threshold_m)
+    for value in z[start + 1 :]:
         v = float(value)
-        if direction == 0:
-            if abs(v - anchor) >= threshold_m:
-                direction, extreme = (1 if v > anchor else -1), v
-        elif (v - extreme) * direction > 0:
+        if (v - extreme) * direction > 0:
             extreme = v
         elif (extreme - v) * direction >= threshold_m:
             totals[0 if direction == 1 else 1] += abs(extreme - anchor)
