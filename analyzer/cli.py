@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from analyzer import __version__
 from analyzer.errors import AnalyzerError
+
+if TYPE_CHECKING:
+    from analyzer.store import PutResult, Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -82,6 +87,736 @@ def inspect(file: Path, as_json: bool, units: str | None) -> None:
         click.echo(json.dumps(report, indent=2, allow_nan=False))
     else:
         click.echo(textout.inspect_report(report, units or "mi"))
+
+
+# --- the store: import, activities, profile, logs, VISA-A, inbox ---------------------------
+
+
+@contextmanager
+def library_errors() -> Iterator[None]:
+    """Turn the library's errors into a one-line message and exit code 1."""
+    try:
+        yield
+    except AnalyzerError as exc:
+        raise fail(exc) from exc
+
+
+def open_store(ctx: click.Context) -> Store:
+    """The store of ``--data-dir`` / $ANALYZER_DATA / the XDG folder, closed with the command."""
+    from analyzer.store import Store
+
+    state = ctx.find_object(AppState)
+    with library_errors():
+        store = Store.open(state.data_dir if state else None)
+    ctx.call_on_close(store.close)
+    return store
+
+
+class ProgressLine:
+    """``click.progressbar`` on a terminal; nothing otherwise."""
+
+    def __init__(self, label: str, enabled: bool) -> None:
+        self.label = label
+        self.enabled = enabled
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int, name: str) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def on_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+def date_option(help_text: str) -> Callable[[F], F]:
+    def wrap(f: F) -> F:
+        return click.option(
+            "--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None, help=help_text
+        )(f)
+
+    return wrap
+
+
+def since_option(f: F) -> F:
+    return click.option(
+        "--since",
+        type=click.DateTime(["%Y-%m-%d"]),
+        default=None,
+        help="Only entries on or after this local date (YYYY-MM-DD).",
+    )(f)
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON, for scripts.")
+replace_option = click.option(
+    "--replace", is_flag=True, help="Overwrite entries that already exist for the same date/time."
+)
+
+
+@cli.command("import", context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only a one-line count.")
+@json_option
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 256),
+    default=1,
+    show_default=True,
+    help="Files analysed at once, in a process pool.",
+)
+@units_option
+@click.pass_context
+def import_(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    quiet: bool,
+    as_json: bool,
+    jobs: int,
+    units: str | None,
+) -> None:
+    """Import activity files, folders, .gz and .zip exports (nested too) into the store.
+
+    Re-importing adds nothing; the same run exported twice is stored once (the richer copy).
+    Exit code 1 if any file failed; everything else is still stored.
+
+    \b
+    Example:
+      analyzer import ~/Downloads/export.zip watch/*.fit
+      analyzer import --quiet sample_data/
+    """
+    from analyzer import pipeline, textout
+
+    store = open_store(ctx)
+    progress = ProgressLine("Importing", on_terminal() and not quiet and not as_json)
+    try:
+        with library_errors():
+            report = pipeline.import_paths(paths, store, progress=progress, jobs=jobs)
+    finally:
+        progress.close()
+    data = report.to_json()
+    if as_json:
+        click.echo(json.dumps(data, indent=2, allow_nan=False))
+    elif quiet:
+        counts = ", ".join(f"{v} {k}" for k, v in data["counts"].items() if v)
+        click.echo(f"import: {counts or 'nothing found'}")
+        for o in report.failed:
+            click.echo(f"failed: {o.message}", err=True)
+    else:
+        click.echo(textout.import_summary(data, units or store.settings().units))
+    if report.failed:
+        ctx.exit(1)
+
+
+@cli.command(context_settings=CONTEXT)
+@since_option
+@click.option(
+    "--until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Only up to this date."
+)
+@json_option
+@units_option
+@click.pass_context
+def activities(
+    ctx: click.Context,
+    since: datetime | None,
+    until: datetime | None,
+    as_json: bool,
+    units: str | None,
+) -> None:
+    """List the stored activities, oldest first, in the profile's units.
+
+    \b
+    Example:
+      analyzer activities --since 2026-10-01 --units km
+      analyzer activities --json | jq '.[].distance_m'
+    """
+    from analyzer import textout
+
+    store = open_store(ctx)
+    with library_errors():
+        rows = store.activities(_day(since), _day(until))
+        settings = store.settings()
+    if as_json:
+        click.echo(json.dumps([a.summary for a in rows], indent=2, allow_nan=False))
+        return
+    if not rows:
+        click.echo("No activities stored yet: analyzer import PATH...")
+        return
+    table = textout.activities_table(
+        [{**a.columns} for a in rows], units or settings.units, settings.timezone
+    )
+    click.echo(table)
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
+
+
+# --- profile ---------------------------------------------------------------------------------
+
+PROFILE_OPTIONS = {
+    "age": "age_years",
+    "sex": "sex",
+    "hr_max": "hr_max_bpm",
+    "hr_rest": "hr_rest_bpm",
+    "profile_units": "units",
+    "timezone": "timezone",
+    "side": "affected_side",
+    "drops_per_day": "drops_sessions_per_day",
+    "easy_fraction": "easy_fraction",
+    "hr_model": "hr_model",
+}
+
+
+@cli.group(context_settings=CONTEXT)
+def profile() -> None:
+    """Show or set the runner's profile and the thresholds of the analysis.
+
+    \b
+    Example:
+      analyzer profile show
+      analyzer profile set --hr-max 178 --hr-rest 55 --timezone Europe/London
+    """
+
+
+@profile.command("show", context_settings=CONTEXT)
+@json_option
+@click.pass_context
+def profile_show(ctx: click.Context, as_json: bool) -> None:
+    """Show every setting, and whether it comes from the profile or is the default.
+
+    \b
+    Example:
+      analyzer profile show --json
+    """
+    from analyzer import textout
+
+    store = open_store(ctx)
+    with library_errors():
+        saved = store.profile()
+        settings = store.settings().to_dict()
+    if as_json:
+        click.echo(json.dumps({"settings": settings, "from_profile": sorted(saved)}, indent=2))
+        return
+    rows = [(k, v, "profile" if k in saved else "default") for k, v in settings.items()]
+    click.echo(textout.profile_table(rows))
+
+
+@profile.command("set", context_settings=CONTEXT)
+@click.option("--age", type=str, default=None, help="Age in years (for the Tanaka estimate).")
+@click.option("--sex", type=str, default=None, help="male or female (TRIMP coefficients).")
+@click.option("--hr-max", type=str, default=None, help="Maximum heart rate, 1/min ('none' clears).")
+@click.option("--hr-rest", type=str, default=None, help="Resting heart rate, 1/min.")
+@click.option("--units", "profile_units", type=str, default=None, help="mi or km.")
+@click.option("--timezone", type=str, default=None, help="IANA time zone, e.g. Europe/London.")
+@click.option("--side", type=str, default=None, help="Affected side: left, right or both.")
+@click.option("--drops-per-day", type=str, default=None, help="Target heel-drop sessions per day.")
+@click.option(
+    "--easy-fraction", type=str, default=None, help="Easy limit as a fraction of max (0.70)."
+)
+@click.option("--hr-model", type=str, default=None, help="percent_max or reserve (Karvonen).")
+@click.option(
+    "--set",
+    "pairs",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Any other setting of 'profile show', e.g. --set hill_min_grade_pct=5.",
+)
+@click.pass_context
+def profile_set(ctx: click.Context, pairs: tuple[str, ...], **options: str | None) -> None:
+    """Set profile values; summaries are recomputed from the stored streams where needed.
+
+    \b
+    Example:
+      analyzer profile set --hr-max 178 --units km
+      analyzer profile set --set walk_cadence_spm=135 --set gap_limit_s=20
+    """
+    from analyzer import pipeline
+    from analyzer.profile import parse_value
+
+    raw = {PROFILE_OPTIONS[k]: v for k, v in options.items() if v is not None}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="--set")
+        raw[name.strip()] = value
+    if not raw:
+        raise click.UsageError("nothing to set; see analyzer profile set --help")
+    store = open_store(ctx)
+    progress = RecomputeLine()
+    with library_errors():
+        changes = {k: parse_value(k, v) for k, v in raw.items()}
+        unset = [k for k, v in changes.items() if v is None]
+        changes = {k: v for k, v in changes.items() if v is not None}
+        _, recomputed = pipeline.update_profile(store, changes, unset, progress=progress)
+    progress.close()
+    for k in sorted({*changes, *unset}):
+        click.echo(f"{k} = {changes.get(k)}")
+    if recomputed is not None:
+        click.echo(f"Recomputed {recomputed.recomputed} activity summaries.")
+        for problem in recomputed.failed:
+            click.echo(f"could not recompute {problem}", err=True)
+
+
+class RecomputeLine:
+    """A progress line for recomputing summaries: ``Recomputing 12/40``."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, done: int, total: int, name: str) -> None:
+        if on_terminal():
+            click.echo(f"\rRecomputing summaries {done}/{total}", nl=False, err=True)
+            self.shown = True
+        elif done == total:
+            click.echo(f"Recomputing summaries {done}/{total}", err=True)
+
+    def close(self) -> None:
+        if self.shown:
+            click.echo("", err=True)
+
+
+# --- symptom log -----------------------------------------------------------------------------
+
+
+@cli.group(invoke_without_command=True, context_settings=CONTEXT)
+@date_option("Local date of the check-in (YYYY-MM-DD). Default: today in the profile's zone.")
+@click.option("--stiffness", type=float, default=None, help="Morning stiffness, 0-10.")
+@click.option(
+    "--stiffness-minutes", type=float, default=None, help="How long it stayed stiff, minutes."
+)
+@click.option("--pain-during", type=float, default=None, help="Pain during a run, 0-10.")
+@click.option("--pain-after", type=float, default=None, help="Pain after a run, 0-10.")
+@click.option("--tenderness", type=float, default=None, help="Pinch tenderness, 0-10.")
+@click.option("--swelling/--no-swelling", default=None, help="Swelling seen today.")
+@click.option("--side", type=str, default=None, help="left, right or both (default: profile).")
+@click.option("--note", type=str, default=None, help="Free text.")
+@replace_option
+@click.pass_context
+def log(
+    ctx: click.Context,
+    day: datetime | None,
+    stiffness: float | None,
+    stiffness_minutes: float | None,
+    pain_during: float | None,
+    pain_after: float | None,
+    tenderness: float | None,
+    swelling: bool | None,
+    side: str | None,
+    note: str | None,
+    replace: bool,
+) -> None:
+    """Log the daily symptom check-in (one per date), or list, import and export the log.
+
+    \b
+    Example:
+      analyzer log --stiffness 3 --stiffness-minutes 15 --tenderness 2 --no-swelling
+      analyzer log list --since 2026-10-01
+      analyzer log import symptoms.csv
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    values = (stiffness, stiffness_minutes, pain_during, pain_after, tenderness, swelling, note)
+    if all(v is None for v in values):
+        raise click.UsageError("give at least one value, e.g. --stiffness 3; see --help")
+    from analyzer.symptoms.entries import CheckIn, check_checkin
+
+    store = open_store(ctx)
+    with library_errors():
+        settings = store.settings()
+        today = today_local(settings.timezone).date()
+        entry = check_checkin(
+            CheckIn(
+                date=_day(day) or today,
+                morning_stiffness=stiffness,
+                morning_stiffness_minutes=stiffness_minutes,
+                pain_during=pain_during,
+                pain_after=pain_after,
+                pinch_tenderness=tenderness,
+                swelling=swelling,
+                side=side or settings.affected_side,
+                note=note,
+            ),
+            today,
+        )
+        exists = store.checkin(entry.date)
+        if exists is not None and exists != entry and not replace:
+            _confirm_replace(f"a check-in for {entry.date}")
+        store.put_checkins([entry], replace=True)
+    click.echo(f"Check-in for {entry.date} saved.")
+
+
+def _confirm_replace(what: str) -> None:
+    """Ask before overwriting ``what`` on a terminal; elsewhere demand --replace."""
+    if not sys.stdin.isatty():
+        raise click.ClickException(f"{what} already exists; add --replace to overwrite it")
+    if not click.confirm(f"{what} already exists. Replace it?", default=False):
+        raise click.ClickException("kept the existing entry; nothing written")
+
+
+def today_local(tz: str) -> datetime:
+    from analyzer.pipeline import today_in
+
+    return today_in(tz)
+
+
+@log.command("list", context_settings=CONTEXT)
+@since_option
+@json_option
+@click.pass_context
+def log_list(ctx: click.Context, since: datetime | None, as_json: bool) -> None:
+    """List the check-ins, oldest first.
+
+    \b
+    Example:
+      analyzer log list --since 2026-11-01
+    """
+    from analyzer import textout
+
+    store = open_store(ctx)
+    with library_errors():
+        rows = store.checkins(_day(since))
+    if as_json:
+        click.echo(json.dumps([_plain(e) for e in rows], indent=2, default=str))
+    elif rows:
+        click.echo(textout.checkins_table([_plain(e) for e in rows]))
+    else:
+        click.echo("No check-ins yet: analyzer log --stiffness 3 ...")
+
+
+def _plain(entry: Any) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    out = asdict(entry)
+    for k, v in out.items():
+        if isinstance(v, date | datetime):
+            out[k] = v.isoformat()
+    return out
+
+
+@log.command("import", context_settings=CONTEXT)
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@replace_option
+@click.pass_context
+def log_import(ctx: click.Context, file: Path, replace: bool) -> None:
+    """Import check-ins from a CSV (the sample_data/symptoms.csv format).
+
+    Every row is checked first; if any is bad nothing is written and every bad line is listed.
+
+    \b
+    Example:
+      analyzer log import symptoms.csv --replace
+    """
+    from analyzer.symptoms.entries import parse_checkins_csv
+
+    store = open_store(ctx)
+    with library_errors():
+        data = _read_input(file)
+        today = today_local(store.settings().timezone).date()
+        entries = parse_checkins_csv(data, str(file), today)
+        result = store.put_checkins(entries, replace=replace)
+    click.echo(_put_message("check-ins", result))
+
+
+@log.command("export", context_settings=CONTEXT)
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@click.pass_context
+def log_export(ctx: click.Context, file: Path) -> None:
+    """Export the check-ins to a CSV ('-' for standard output).
+
+    \b
+    Example:
+      analyzer log export symptoms-backup.csv
+    """
+    from analyzer.symptoms.entries import checkins_csv
+
+    store = open_store(ctx)
+    with library_errors():
+        text = checkins_csv(store.checkins())
+    _write_output(file, text)
+
+
+def _read_input(file: Path) -> bytes:
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        raise AnalyzerError(f"{file}: cannot read ({exc.strerror})") from exc
+
+
+def _write_output(file: Path, text: str) -> None:
+    if str(file) == "-":
+        click.echo(text, nl=False)
+        return
+    tmp = file.with_name(f".{file.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8", newline="")
+        tmp.replace(file)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise click.ClickException(f"{file}: cannot write ({exc.strerror})") from exc
+    click.echo(f"Wrote {file}", err=True)
+
+
+def _put_message(what: str, result: PutResult) -> str:
+    return (
+        f"{what}: {result.added} added, {result.replaced} replaced, "
+        f"{result.unchanged} already present"
+    )
+
+
+# --- heel drops ------------------------------------------------------------------------------
+
+
+@cli.group(invoke_without_command=True, context_settings=CONTEXT)
+@click.option(
+    "--at",
+    "at",
+    type=str,
+    default=None,
+    help="When: 2026-10-12T07:49, or 07:49 for today; local time. Default: now.",
+)
+@click.option("--straight-sets", type=int, default=3, show_default=True, help="Straight-knee sets.")
+@click.option("--bent-sets", type=int, default=3, show_default=True, help="Bent-knee sets.")
+@click.option("--reps", type=int, default=15, show_default=True, help="Repetitions per set.")
+@click.option("--load-kg", type=float, default=0.0, show_default=True, help="Added load, kg.")
+@click.option("--note", type=str, default=None, help="Free text.")
+@replace_option
+@click.pass_context
+def drops(
+    ctx: click.Context,
+    at: str | None,
+    straight_sets: int,
+    bent_sets: int,
+    reps: int,
+    load_kg: float,
+    note: str | None,
+    replace: bool,
+) -> None:
+    """Log a heel-drop session, or list, import and export the sessions.
+
+    \b
+    Example:
+      analyzer drops --load-kg 5
+      analyzer drops --at 07:45 --straight-sets 3 --bent-sets 3 --reps 15
+      analyzer drops list
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from analyzer.store import AlreadyLogged
+    from analyzer.symptoms.entries import HeelDropSession, check_heel_drops, parse_time
+
+    store = open_store(ctx)
+    with library_errors():
+        tz = store.settings().timezone
+        now = today_local(tz)
+        when = parse_time(at, tz, now) if at else now.replace(microsecond=0)
+        entry = check_heel_drops(
+            HeelDropSession(when, straight_sets, bent_sets, reps, load_kg, note), now
+        )
+        try:
+            store.put_heel_drops([entry], replace=replace)
+        except AlreadyLogged:
+            _confirm_replace(f"a heel-drop session at {entry.time.isoformat()}")
+            store.put_heel_drops([entry], replace=True)
+    click.echo(f"Heel-drop session at {entry.time.isoformat(timespec='minutes')} saved.")
+
+
+@drops.command("list", context_settings=CONTEXT)
+@since_option
+@json_option
+@click.pass_context
+def drops_list(ctx: click.Context, since: datetime | None, as_json: bool) -> None:
+    """List the heel-drop sessions, oldest first.
+
+    \b
+    Example:
+      analyzer drops list --since 2026-11-01
+    """
+    from analyzer import textout
+
+    store = open_store(ctx)
+    with library_errors():
+        rows = [_plain(e) for e in store.heel_drops(_day(since))]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+    elif rows:
+        click.echo(textout.heel_drops_table(rows))
+    else:
+        click.echo("No heel-drop sessions yet: analyzer drops")
+
+
+@drops.command("import", context_settings=CONTEXT)
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@replace_option
+@click.pass_context
+def drops_import(ctx: click.Context, file: Path, replace: bool) -> None:
+    """Import sessions from a CSV (the sample_data/heel_drops.csv format), all or nothing.
+
+    \b
+    Example:
+      analyzer drops import heel_drops.csv
+    """
+    from analyzer.symptoms.entries import parse_heel_drops_csv
+
+    store = open_store(ctx)
+    with library_errors():
+        data = _read_input(file)
+        tz = store.settings().timezone
+        entries = parse_heel_drops_csv(data, str(file), tz, today_local(tz))
+        result = store.put_heel_drops(entries, replace=replace)
+    click.echo(_put_message("heel-drop sessions", result))
+
+
+@drops.command("export", context_settings=CONTEXT)
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@click.pass_context
+def drops_export(ctx: click.Context, file: Path) -> None:
+    """Export the sessions to a CSV ('-' for standard output).
+
+    \b
+    Example:
+      analyzer drops export - > heel_drops.csv
+    """
+    from analyzer.symptoms.entries import heel_drops_csv
+
+    store = open_store(ctx)
+    with library_errors():
+        text = heel_drops_csv(store.heel_drops())
+    _write_output(file, text)
+
+
+# --- VISA-A ----------------------------------------------------------------------------------
+
+
+@cli.command("visa-a", context_settings=CONTEXT)
+@click.option(
+    "--answers",
+    type=str,
+    default=None,
+    help="The 8 scores without prompts, e.g. 7,8,6,5,9,10,7,B14 (item 8 may name its branch).",
+)
+@date_option("Date of the answers (YYYY-MM-DD). Default: today.")
+@replace_option
+@click.pass_context
+def visa_a(ctx: click.Context, answers: str | None, day: datetime | None, replace: bool) -> None:
+    """The VISA-A questionnaire (Robinson et al. 2001): 8 questions, total 0-100.
+
+    100 means no symptoms. Items 1-6 score 0-10, item 7 0/4/7/10, item 8 up to 30.
+
+    \b
+    Example:
+      analyzer visa-a
+      analyzer visa-a --answers 7,8,6,5,9,10,7,B14 --date 2026-11-20
+    """
+    from analyzer.store import AlreadyLogged
+    from analyzer.symptoms import visa_a as va
+
+    store = open_store(ctx)
+    with library_errors():
+        today = today_local(store.settings().timezone).date()
+        if answers is not None:
+            items, branch = va.parse_answers(answers)
+        else:
+            items, branch = _ask_visa_a()
+        result = va.make_result(_day(day) or today, items, branch, today)
+        try:
+            store.put_visa_a(result, replace=replace)
+        except AlreadyLogged:
+            _confirm_replace(f"a VISA-A result for {result.date}")
+            store.put_visa_a(result, replace=True)
+    click.echo(f"VISA-A {result.date}: {result.total}/100 (100 = no symptoms)")
+
+
+def _ask_visa_a() -> tuple[tuple[int, ...], str | None]:
+    from analyzer.symptoms import visa_a as va
+
+    click.echo("VISA-A: 8 questions about your Achilles. 10 is best on items 1-6.")
+    items: list[int] = []
+    for q in va.QUESTIONS:
+        click.echo(f"\n{q.number}. {q.text}\n   0 = {q.low} ... 10 = {q.high}")
+        items.append(click.prompt("   score", type=click.IntRange(0, 10)))
+    click.echo("\n7. Are you doing sport or training now?")
+    for n, label in enumerate(va.ITEM7_LABELS, start=1):
+        click.echo(f"   {n}) {label}")
+    items.append(va.ITEM7_SCORES[click.prompt("   choice", type=click.IntRange(1, 4)) - 1])
+    click.echo("\n8. When you load the Achilles in sport, which is true?")
+    for key, label in va.ITEM8_BRANCHES.items():
+        click.echo(f"   {key}) {label}")
+    branch = click.prompt("   A, B or C", type=click.Choice(["A", "B", "C"], case_sensitive=False))
+    click.echo("   For how long can you train or play like that?")
+    for n, label in enumerate(va.DURATIONS):
+        click.echo(f"   {n}) {label}")
+    duration = click.prompt("   choice", type=click.IntRange(0, len(va.DURATIONS) - 1))
+    items.append(va.item8_score(branch, duration))
+    return tuple(items), branch.upper()
+
+
+# --- the inbox -------------------------------------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("inbox", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--once", is_flag=True, help="Process what is there now, then exit.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(0.0, 3600.0),
+    default=5.0,
+    show_default=True,
+    help="Seconds between scans; a file unchanged this long counts as complete.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("reports"),
+    show_default=True,
+    help="Report folder to refresh after each batch (once the report exists).",
+)
+@click.pass_context
+def watch(ctx: click.Context, inbox: Path, once: bool, interval: float, out: Path) -> None:
+    """Import files dropped into INBOX once they stop growing.
+
+    Imported files move to INBOX/imported/, failed ones to INBOX/failed/ with <name>.txt
+    saying why. Exit code 1 with --once if any file failed.
+
+    \b
+    Example:
+      analyzer watch ~/Exports --interval 10
+      analyzer watch ~/Exports --once
+    """
+    from analyzer import pipeline
+
+    store = open_store(ctx)
+
+    def show(batch: pipeline.WatchBatch) -> None:
+        for path in batch.imported:
+            click.echo(f"imported: {path.name}")
+        for path in batch.failed:
+            click.echo(f"failed: {path.name} (see {path.name}.txt)", err=True)
+        if batch.refresh:
+            click.echo(batch.refresh)
+
+    with library_errors():
+        if not once:
+            click.echo(f"Watching {inbox} every {interval:g} s; Ctrl-C to stop.", err=True)
+        try:
+            batches = pipeline.watch_inbox(
+                inbox, store, out, once=once, interval_s=interval, on_batch=show
+            )
+        except KeyboardInterrupt:
+            return
+    if once and not batches:
+        click.echo("Nothing to import.")
+    if any(b.failed for b in batches):
+        ctx.exit(1)
 
 
 def main() -> None:

@@ -1,13 +1,42 @@
-"""Workflows that cross layers: inspect (read -> analyse), and later import and refresh."""
+"""Workflows that cross layers: inspect (read -> analyse), import (read -> analyse ->
+store), recompute after a profile change, and the inbox watcher.
+
+The per-file work, :func:`analyse_file`, is a plain top-level function of
+(:class:`FileJob`, settings, observed maximum) returning plain data, so a process pool (or
+a Dask cluster) can run it. One writer, :func:`import_paths`, stores what it returns.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import importlib
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from analyzer.activity import analyse
-from analyzer.importers import read
+import numpy as np
+
+from analyzer.activity import ActivitySummary, analyse
+from analyzer.errors import AnalyzerError, StoreError
+from analyzer.geo import step_distances_m
+from analyzer.importers import containers, read, read_bytes
+from analyzer.metrics.heart import observed_max_bpm
+from analyzer.profile import affects_analysis, check_settings, settings_key
+from analyzer.schema import Activity
 from analyzer.settings import Settings
+from analyzer.store import ActivityRecord, Store
+from analyzer.store.catalog import Outcome
+from analyzer.symptoms.entries import zone
+
+#: progress(done, total, name) after each file
+Progress = Callable[[int, int, str], None]
 
 
 def inspect_file(path: Path, settings: Settings | None = None) -> dict[str, Any]:
@@ -17,3 +46,485 @@ def inspect_file(path: Path, settings: Settings | None = None) -> dict[str, Any]
     summaries = [analyse(a, settings).to_json() for a in activities]
     warnings = sorted({w for s in summaries for w in s["warnings"]})
     return {"file": str(path), "activities": summaries, "warnings": warnings}
+
+
+# --- the per-file function -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileJob:
+    """One file to import: its name (for messages and the reader's suffix) and either
+    its bytes or a path to read them from (``.gz`` is decompressed)."""
+
+    name: str
+    path: str | None = None
+    data: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """One session of a file, read and analysed."""
+
+    activity: Activity
+    summary: ActivitySummary
+    track_m: float | None  # GPS track length (m)
+    held_max_bpm: float | None  # highest heart rate held for ``hr_max_hold_s``
+    settings_key: str
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What :func:`analyse_file` found in one file: sessions, or the error that stopped it."""
+
+    name: str
+    file_hash: str | None
+    analysed: tuple[Analysed, ...] = ()
+    error: str | None = None
+
+
+def track_length_m(activity: Activity) -> float | None:
+    """Great-circle length of the GPS track (m), None without GPS."""
+    frame = activity.frame
+    ok = frame["lat_deg"].notna() & frame["lon_deg"].notna()
+    if ok.sum() < 2:
+        return None
+    steps = step_distances_m(frame["lat_deg"][ok].to_numpy(), frame["lon_deg"][ok].to_numpy())
+    return float(np.nansum(steps))
+
+
+def analyse_activity(
+    activity: Activity, settings: Settings, history_max_bpm: float | None
+) -> Analysed:
+    """Analyse one activity with the history-wide held maximum (this run included)."""
+    own = observed_max_bpm(activity.frame, settings) if len(activity.frame) else None
+    known = [v for v in (history_max_bpm, own) if v is not None]
+    used = max(known) if known else None
+    summary = analyse(activity, settings, observed_max_bpm=used)
+    key = settings_key(settings, used)
+    return Analysed(activity, summary, track_length_m(activity), own, key)
+
+
+def _load_job(job: FileJob) -> bytes:
+    if job.data is not None:
+        return job.data
+    if job.path is None:
+        raise AnalyzerError(f"{job.name}: nothing to read")
+    data = Path(job.path).read_bytes()
+    if job.path.lower().endswith(".gz"):
+        return containers.gunzip(data, job.name, containers.Limits())
+    return data
+
+
+def analyse_file(
+    job: FileJob, settings: Settings, history_max_bpm: float | None = None
+) -> FileResult:
+    """Read and analyse every session of one file. Never raises: errors come back as text."""
+    digest: str | None = None
+    try:
+        data = _load_job(job)
+        digest = hashlib.sha256(data).hexdigest()[:20]
+        activities = [a for a in read_bytes(data, job.name) if len(a.frame)]
+        if not activities:
+            return FileResult(job.name, digest, error=f"{job.name}: no records in the file")
+        analysed = tuple(analyse_activity(a, settings, history_max_bpm) for a in activities)
+        return FileResult(job.name, digest, analysed)
+    except AnalyzerError as exc:
+        return FileResult(job.name, digest, error=str(exc))
+    except OSError as exc:
+        return FileResult(job.name, digest, error=f"{job.name}: cannot read ({exc.strerror})")
+    except Exception as exc:  # one bad file never stops the rest
+        return FileResult(
+            job.name, digest, error=f"{job.name}: unexpected {type(exc).__name__}: {exc}"
+        )
+
+
+# --- import ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What happened to one activity (or one failed file) in an import."""
+
+    file: str
+    outcome: Outcome
+    activity_id: str | None = None
+    other_id: str | None = None  # duplicate of, or replaced
+    message: str = ""
+    local_date: str | None = None
+    distance_m: float | None = None
+
+
+@dataclass
+class ImportReport:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    recomputed: int = 0  # summaries recomputed for a new observed maximum heart rate
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for o in self.outcomes if o.outcome == outcome)
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.outcome == "failed"]
+
+    def counts(self) -> dict[str, int]:
+        kinds: tuple[Outcome, ...] = ("imported", "present", "duplicate", "replaced", "failed")
+        return {k: self.count(k) for k in kinds}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "counts": self.counts(),
+            "recomputed": self.recomputed,
+            "files": [o.__dict__ for o in self.outcomes],
+        }
+
+
+def _job_of(entry: containers.Entry) -> FileJob | FileResult:
+    if entry.error is not None:
+        return FileResult(entry.name, None, error=str(entry.error))
+    try:
+        return FileJob(entry.name, data=entry.data())
+    except AnalyzerError as exc:
+        return FileResult(entry.name, None, error=str(exc))
+
+
+def _resolve(item: Future[FileResult] | FileResult, name: str) -> FileResult:
+    if isinstance(item, FileResult):
+        return item
+    try:
+        return item.result()
+    except Exception as exc:  # a worker that died (out of memory, killed)
+        return FileResult(name, None, error=f"{name}: the worker failed ({exc})")
+
+
+def analysed_files(
+    entries: Sequence[containers.Entry],
+    settings: Settings,
+    history_max_bpm: float | None,
+    jobs: int = 1,
+) -> Iterator[FileResult]:
+    """:func:`analyse_file` over ``entries``, in order; ``jobs`` > 1 uses a process pool."""
+    if jobs <= 1:
+        for entry in entries:
+            job = _job_of(entry)
+            if isinstance(job, FileResult):
+                yield job
+            else:
+                yield analyse_file(job, settings, history_max_bpm)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        window: deque[tuple[str, Future[FileResult] | FileResult]] = deque()
+        for entry in entries:
+            job = _job_of(entry)
+            if isinstance(job, FileJob):
+                window.append(
+                    (entry.name, pool.submit(analyse_file, job, settings, history_max_bpm))
+                )
+            else:
+                window.append((entry.name, job))
+            if len(window) >= 2 * jobs:
+                name, item = window.popleft()
+                yield _resolve(item, name)
+        while window:
+            name, item = window.popleft()
+            yield _resolve(item, name)
+
+
+def local_date_of(start_time: str, utc_offset_s: int | None, tz: str) -> str:
+    """Local date of a UTC start: the file's own offset, else the profile's time zone."""
+    start = datetime.fromisoformat(start_time)
+    if utc_offset_s is not None:
+        local = start.astimezone(timezone(timedelta(seconds=utc_offset_s)))
+    else:
+        local = start.astimezone(zone(tz))
+    return local.date().isoformat()
+
+
+def _record(a: Analysed, settings: Settings) -> ActivityRecord:
+    s = a.summary
+    return ActivityRecord(
+        activity=a.activity,
+        summary=s,
+        local_date=local_date_of(s.start_time, s.utc_offset_s, settings.timezone),
+        track_m=a.track_m,
+        settings_key=a.settings_key,
+        held_max_bpm=a.held_max_bpm,
+    )
+
+
+def store_result(store: Store, result: FileResult, settings: Settings) -> list[FileOutcome]:
+    """The one writer: store one file's sessions in one transaction, or log its failure."""
+    if result.error is None:
+        try:
+            records = [_record(a, settings) for a in result.analysed]
+            done = store.store_file(records, result.name, result.file_hash)
+        except (AnalyzerError, OSError) as exc:
+            result = FileResult(result.name, result.file_hash, error=f"{result.name}: {exc}")
+        else:
+            by_id = {a.summary.activity_id: a.summary for a in result.analysed}
+            return [
+                FileOutcome(
+                    result.name,
+                    o.outcome,
+                    o.activity_id,
+                    o.other_id,
+                    o.message,
+                    _local(records, o.activity_id),
+                    by_id[o.activity_id].distance_m,
+                )
+                for o in done
+            ]
+    message = result.error or "failed"
+    with suppress(AnalyzerError):  # the failure is still reported; the log row is a nicety
+        store.record_failure(result.name, result.file_hash, message)
+    return [FileOutcome(result.name, "failed", message=message)]
+
+
+def _local(records: Sequence[ActivityRecord], activity_id: str) -> str | None:
+    return next((r.local_date for r in records if r.summary.activity_id == activity_id), None)
+
+
+def import_paths(
+    paths: Iterable[str | Path],
+    store: Store,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+    jobs: int = 1,
+) -> ImportReport:
+    """Import files, folders, ``.gz`` and ``.zip`` (nested too) into ``store``.
+
+    One transaction per file; a bad file is reported and the rest go on. Re-importing
+    adds nothing. Ends by bringing summaries up to date with the history-wide maximum
+    heart rate, and by pruning streams a killed import left without a catalog row.
+    """
+    settings = settings or store.settings()
+    entries = [e for p in paths for e in containers.expand(Path(p))]
+    report = ImportReport()
+    history = store.observed_max_bpm()
+    for n, result in enumerate(analysed_files(entries, settings, history, jobs), start=1):
+        report.outcomes.extend(store_result(store, result, settings))
+        if progress:
+            progress(n, len(entries), result.name)
+    report.recomputed = refresh_summaries(store, settings).recomputed
+    store.prune_streams()
+    return report
+
+
+# --- recompute ------------------------------------------------------------------------------
+
+
+@dataclass
+class RecomputeReport:
+    recomputed: int = 0
+    failed: list[str] = field(default_factory=list)  # "activity id: reason"
+
+
+def refresh_summaries(
+    store: Store,
+    settings: Settings,
+    progress: Progress | None = None,
+    batch: int = 25,
+) -> RecomputeReport:
+    """Recompute, from the stored streams alone, every summary analysed with other settings
+    (or another history-wide maximum heart rate) than the current ones.
+
+    Resumable: a killed run leaves the rest marked stale for the next one.
+    """
+    report = RecomputeReport()
+    for _ in range(3):  # a new held maximum can change the history maximum once more
+        history = store.observed_max_bpm()
+        stale = store.stale_activity_ids(settings_key(settings, history))
+        if not stale:
+            break
+        _recompute(store, settings, stale, history, report, progress, batch)
+    return report
+
+
+def _recompute(
+    store: Store,
+    settings: Settings,
+    ids: Sequence[str],
+    history: float | None,
+    report: RecomputeReport,
+    progress: Progress | None,
+    batch: int,
+) -> None:
+    pending: list[ActivityRecord] = []
+    for n, activity_id in enumerate(ids, start=1):
+        try:
+            activity = store.load_activity(activity_id)
+            analysed = analyse_activity(activity, settings, history)
+            pending.append(_record(analysed, settings))
+        except AnalyzerError as exc:
+            report.failed.append(f"{activity_id}: {exc}")
+        if len(pending) >= batch or n == len(ids):
+            report.recomputed += store.update_analysis(pending)
+            pending = []
+        if progress:
+            progress(n, len(ids), activity_id)
+
+
+def update_profile(
+    store: Store,
+    changes: Mapping[str, Any],
+    unset: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> tuple[Settings, RecomputeReport | None]:
+    """Check and save profile changes; recompute the summaries where the metrics read them."""
+    current = store.profile()
+    merged = {k: v for k, v in {**current, **changes}.items() if k not in unset}
+    check_settings(Settings.from_dict(merged))
+    settings = store.update_profile(changes, unset)
+    touched = [*changes, *unset]
+    if not any(affects_analysis(k) for k in touched):
+        return settings, None
+    return settings, refresh_summaries(store, settings, progress)
+
+
+# --- the inbox ------------------------------------------------------------------------------
+
+IMPORTED = "imported"
+FAILED = "failed"
+
+
+@dataclass
+class WatchBatch:
+    """One pass over the inbox: the files moved, and what refreshing the report said."""
+
+    imported: list[Path] = field(default_factory=list)
+    failed: list[Path] = field(default_factory=list)
+    report: ImportReport = field(default_factory=ImportReport)
+    refresh: str | None = None
+
+
+def inbox_files(inbox: Path) -> dict[Path, tuple[int, int]]:
+    """Candidate files at the top of the inbox, with (size, mtime in ns)."""
+    found: dict[Path, tuple[int, int]] = {}
+    for path in sorted(inbox.iterdir()):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        if not containers.is_candidate(path.name):
+            continue
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            continue
+        found[path] = (st.st_size, st.st_mtime_ns)
+    return found
+
+
+def settled(
+    now: Mapping[Path, tuple[int, int]],
+    before: Mapping[Path, tuple[int, int]] | None,
+    settle_s: float,
+    clock_ns: int,
+) -> list[Path]:
+    """Files that have stopped growing: unchanged since the last scan, or untouched for
+    ``settle_s``."""
+    ready = []
+    for path, (size, mtime) in now.items():
+        unchanged = before is not None and before.get(path) == (size, mtime)
+        quiet = clock_ns - mtime >= settle_s * 1e9
+        if size > 0 and (unchanged or quiet):
+            ready.append(path)
+    return ready
+
+
+def _move(path: Path, folder: Path) -> Path:
+    folder.mkdir(exist_ok=True)
+    target = folder / path.name
+    n = 1
+    while target.exists():
+        target = folder / f"{path.stem}-{n}{path.suffix}"
+        n += 1
+    os.replace(path, target)
+    return target
+
+
+def import_inbox_files(
+    store: Store, files: Sequence[Path], settings: Settings | None = None
+) -> WatchBatch:
+    """Import each file, then move it to ``imported/`` or to ``failed/`` with ``<name>.txt``."""
+    batch = WatchBatch()
+    for path in files:
+        one = import_paths([path], store, settings)
+        batch.report.outcomes.extend(one.outcomes)
+        if one.failed:
+            moved = _move(path, path.parent / FAILED)
+            reasons = "\n".join(o.message for o in one.failed)
+            moved.with_name(moved.name + ".txt").write_text(reasons + "\n", encoding="utf-8")
+            batch.failed.append(moved)
+        else:
+            batch.imported.append(_move(path, path.parent / IMPORTED))
+    return batch
+
+
+def refresh_report(store: Store, out: Path) -> str | None:
+    """Refresh the current week's report if the report module exists; None if it does not."""
+    try:
+        module = importlib.import_module("analyzer.report.build")
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("analyzer.report"):
+            return None
+        raise
+    refresh = getattr(module, "refresh_current_week", None)
+    if refresh is None:
+        return None
+    result = refresh(store, out)
+    return str(result) if result is not None else f"report refreshed in {out}"
+
+
+def watch_inbox(
+    inbox: Path,
+    store: Store,
+    out: Path,
+    once: bool = False,
+    interval_s: float = 5.0,
+    on_batch: Callable[[WatchBatch], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[WatchBatch]:
+    """Import what lands in ``inbox`` once it has stopped growing; with ``once``, process
+    what is there (waiting one interval for files still being written) and return."""
+    if not inbox.is_dir():
+        raise AnalyzerError(f"{inbox}: no such folder; create it or name another inbox")
+    batches: list[WatchBatch] = []
+    before: dict[Path, tuple[int, int]] | None = None
+    while True:
+        now = inbox_files(inbox)
+        ready = settled(now, before, interval_s, time.time_ns())
+        if once and len(ready) < len(now):
+            sleep(interval_s)
+            before, now = now, inbox_files(inbox)
+            ready = settled(now, before, interval_s, time.time_ns())
+        if ready:
+            batch = import_inbox_files(store, ready)
+            if batch.imported:
+                batch.refresh = refresh_report(store, out)
+            batches.append(batch)
+            if on_batch:
+                on_batch(batch)
+        if once:
+            return batches
+        before = now
+        sleep(interval_s)
+
+
+def today_in(tz: str) -> datetime:
+    """Now, as an aware datetime in the profile's time zone."""
+    return datetime.now(UTC).astimezone(zone(tz))
+
+
+__all__ = [
+    "Analysed",
+    "FileJob",
+    "FileOutcome",
+    "FileResult",
+    "ImportReport",
+    "RecomputeReport",
+    "StoreError",
+    "WatchBatch",
+    "analyse_file",
+    "import_paths",
+    "refresh_summaries",
+    "update_profile",
+    "watch_inbox",
+]

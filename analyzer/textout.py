@@ -181,3 +181,118 @@ def inspect_report(report: dict[str, Any], units: str) -> str:
         parts.append("\nWarnings:")
         parts.extend(f"  - {w}" for w in report["warnings"])
     return "\n".join(parts)
+
+
+# --- the store's views (import summary, activities, logs, profile) -------------------------
+
+
+def percent(share: float | None) -> str:
+    return "-" if share is None else f"{share * 100:.0f}%"
+
+
+def score(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:g}"
+
+
+def import_summary(report: dict[str, Any], units: str, show_max: int = 40) -> str:
+    """Counts per outcome, then one line per file that was not simply already present."""
+    counts = report["counts"]
+    head = table(["outcome", "count"], [(k.replace("_", " "), v) for k, v in counts.items()])
+    rows = []
+    for o in report["files"]:
+        if o["outcome"] == "present":
+            continue
+        detail = o.get("message") or ""
+        if o["outcome"] == "imported":
+            detail = f"{o.get('local_date') or ''} {distance(o.get('distance_m'), units)}".strip()
+        rows.append((o["file"], o["outcome"], detail))
+    parts = [head]
+    if rows:
+        shown = rows[:show_max]
+        parts.append("\n" + table(["file", "outcome", "detail"], shown))
+        if len(rows) > show_max:
+            parts.append(f"... and {len(rows) - show_max} more (--json lists every file)")
+    if report.get("recomputed"):
+        parts.append(
+            f"\n{report['recomputed']} earlier summaries recomputed for the new "
+            "maximum heart rate seen in this import."
+        )
+    return "\n".join(parts)
+
+
+def start_clock(iso_utc: str, offset_s: int | None, tz: str) -> str:
+    """Local ``HH:MM`` of a UTC start: the file's offset, else the profile's time zone."""
+    from zoneinfo import ZoneInfo
+
+    t = datetime.fromisoformat(iso_utc)
+    zone = timezone(timedelta(seconds=offset_s)) if offset_s is not None else ZoneInfo(tz)
+    return t.astimezone(zone).strftime("%H:%M")
+
+
+def activities_table(rows: Sequence[dict[str, Any]], units: str, tz: str = "UTC") -> str:
+    """One line per stored activity, in ``units``; starts in local time."""
+    body = []
+    for a in rows:
+        hills = "-"
+        if a.get("hills_run") is not None or a.get("hills_walked") is not None:
+            hills = f"{a.get('hills_run') or 0}/{a.get('hills_walked') or 0}"
+        body.append(
+            (
+                a["local_date"],
+                start_clock(a["start_time"], a.get("utc_offset_s"), tz),
+                a.get("sport") or "-",
+                distance(a.get("distance_m"), units),
+                duration(a.get("moving_s") if a.get("moving_s") is not None else a.get("timer_s")),
+                pace(a.get("pace_s_per_km"), units),
+                "-" if a.get("ascent_m") is None else elevation(a.get("ascent_m"), units),
+                percent(a.get("easy_share")),
+                hills,
+                a.get("source_format") or "-",
+                str(a["id"])[:12],
+            )
+        )
+    headers = ["date", "start", "sport", "distance", "moving", "pace", "ascent", "easy"]
+    headers += ["hills run/walked", "format", "id"]
+    return table(headers, body)
+
+
+def checkins_table(rows: Sequence[dict[str, Any]]) -> str:
+    body = [
+        (
+            r["date"],
+            score(r.get("morning_stiffness")),
+            score(r.get("morning_stiffness_minutes")),
+            score(r.get("pain_during")),
+            score(r.get("pain_after")),
+            score(r.get("pinch_tenderness")),
+            {None: "-", True: "yes", False: "no"}[r.get("swelling")],
+            r.get("side") or "-",
+            r.get("note") or "",
+        )
+        for r in rows
+    ]
+    headers = ["date", "stiffness", "minutes", "pain during", "pain after", "tenderness"]
+    return table([*headers, "swelling", "side", "note"], body)
+
+
+def heel_drops_table(rows: Sequence[dict[str, Any]]) -> str:
+    body = [
+        (
+            r["time"],
+            r["straight_knee_sets"],
+            r["bent_knee_sets"],
+            r["reps"],
+            score(r.get("added_load_kg")),
+            r.get("note") or "",
+        )
+        for r in rows
+    ]
+    return table(["time", "straight sets", "bent sets", "reps", "load kg", "note"], body)
+
+
+def profile_table(rows: Sequence[tuple[str, Any, str]]) -> str:
+    """(setting, value, source) rows."""
+    body = [(name, "-" if value is None else value, source) for name, value, source in rows]
+    return table(["setting", "value", "source"], body)

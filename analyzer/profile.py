@@ -1,0 +1,164 @@
+"""The runner's profile: parsing and checking the values of :class:`Settings` a user sets.
+
+Pure: no store here. ``analyzer profile set`` parses text with :func:`parse_value`, checks
+the result with :func:`check_settings`, and recomputes the summaries when
+:func:`affects_analysis` says a change matters to the metrics.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import types
+import typing
+from dataclasses import MISSING, fields
+from typing import Any, get_args, get_origin
+
+from analyzer.errors import InvalidEntry
+from analyzer.settings import Settings
+from analyzer.symptoms.entries import SIDES, zone
+
+#: settings only the report reads: changing them needs no new summaries
+REPORT_ONLY = frozenset(
+    {
+        "units",
+        "affected_side",
+        "weekly_increase_limit",
+        "acwr_low",
+        "acwr_high",
+        "acwr_red",
+        "rest_day_required",
+        "drops_after_run_window_s",
+        "drops_sessions_per_day",
+        "walk_grade_pct",
+        "walk_score",
+    }
+)
+#: value ranges (inclusive) of numeric settings; others must be finite and >= 0
+RANGES: dict[str, tuple[float, float]] = {
+    "age_years": (5, 120),
+    "hr_max_bpm": (100, 250),
+    "hr_rest_bpm": (25, 120),
+    "hr_rest_default_bpm": (25, 120),
+    "easy_fraction": (0.3, 1.0),
+    "hill_walked_share": (0.0, 1.0),
+    "drops_sessions_per_day": (0, 10),
+}
+
+
+def names() -> list[str]:
+    return [f.name for f in fields(Settings)]
+
+
+def affects_analysis(name: str) -> bool:
+    """Whether changing ``name`` changes the stored summaries."""
+    return name not in REPORT_ONLY
+
+
+def _hint(name: str) -> Any:
+    hints = typing.get_type_hints(Settings)
+    return hints[name]
+
+
+def _choices(hint: Any) -> tuple[str, ...] | None:
+    args = [a for a in get_args(hint) if a is not type(None)]
+    if get_origin(hint) is typing.Literal:
+        return tuple(str(a) for a in get_args(hint))
+    for arg in args:
+        if get_origin(arg) is typing.Literal:
+            return tuple(str(a) for a in get_args(arg))
+    return None
+
+
+def _base(hint: Any) -> Any:
+    if get_origin(hint) in (typing.Union, types.UnionType):
+        args = [a for a in get_args(hint) if a is not type(None)]
+        return args[0] if args else str
+    return hint
+
+
+def parse_value(name: str, raw: str) -> Any:
+    """The value of setting ``name`` written as text; ``none`` clears an optional one."""
+    if name not in names():
+        raise InvalidEntry(name, f"unknown setting; the settings are: {', '.join(names())}")
+    hint = _hint(name)
+    text = raw.strip()
+    if text.lower() in ("none", "") and _optional(name):
+        return None
+    choices = _choices(hint)
+    if choices is not None:
+        if text.lower() not in choices:
+            raise InvalidEntry(name, f"{raw!r} is not one of {', '.join(choices)}")
+        return text.lower()
+    return _convert(name, _base(hint), text)
+
+
+def _optional(name: str) -> bool:
+    field = next(f for f in fields(Settings) if f.name == name)
+    return field.default is None or (field.default is MISSING)
+
+
+def _convert(name: str, base: Any, text: str) -> Any:
+    try:
+        if base is bool:
+            if text.lower() in ("true", "yes", "1", "on"):
+                return True
+            if text.lower() in ("false", "no", "0", "off"):
+                return False
+            raise ValueError(text)
+        if base is int:
+            return int(text)
+        if base is float:
+            return float(text)
+        if get_origin(base) is tuple:
+            return tuple(float(p) for p in text.split(","))
+    except ValueError as exc:
+        raise InvalidEntry(name, f"{text!r} is not a valid {_kind(base)}") from exc
+    return text
+
+
+def _kind(base: Any) -> str:
+    if get_origin(base) is tuple:
+        return "comma-separated list of numbers"
+    return {bool: "true/false", int: "whole number", float: "number"}.get(base, "value")
+
+
+def check_settings(settings: Settings) -> Settings:
+    """The settings if every value is sensible, else InvalidEntry naming the first bad one."""
+    for f in fields(Settings):
+        _check_number(f.name, getattr(settings, f.name))
+    if settings.timezone:
+        zone(settings.timezone)
+    if settings.affected_side is not None and settings.affected_side not in SIDES:
+        raise InvalidEntry("affected_side", f"must be one of {', '.join(SIDES)}")
+    if settings.sex is not None and settings.sex not in ("male", "female"):
+        raise InvalidEntry("sex", "must be male or female")
+    rest, top = settings.hr_rest_bpm, settings.hr_max_bpm
+    if rest is not None and top is not None and rest >= top:
+        raise InvalidEntry("hr_rest_bpm", f"resting {rest:g} must be below maximum {top:g}")
+    if settings.acwr_low >= settings.acwr_high or settings.acwr_high > settings.acwr_red:
+        raise InvalidEntry("acwr_high", "needs acwr_low < acwr_high <= acwr_red")
+    edges = settings.zone_edges
+    if any(b <= a for a, b in zip(edges, edges[1:], strict=False)):
+        raise InvalidEntry("zone_edges", "must be increasing fractions")
+    return settings
+
+
+def _check_number(name: str, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return
+    low, high = RANGES.get(name, (0.0, math.inf))
+    if not math.isfinite(value) or not low <= value <= high:
+        shown = f"{low:g}-{high:g}" if math.isfinite(high) else f">= {low:g}"
+        raise InvalidEntry(name, f"{value:g} is outside {shown}")
+
+
+def settings_key(settings: Settings, observed_max_bpm: float | None) -> str:
+    """Fingerprint of what a summary depends on: the settings the metrics read, and the
+    history-wide observed maximum heart rate where the profile gives none."""
+    relevant = {k: v for k, v in settings.to_dict().items() if affects_analysis(k)}
+    if settings.hr_max_bpm is None and observed_max_bpm is not None:
+        relevant["observed_max_bpm"] = round(float(observed_max_bpm), 3)
+    text = json.dumps(relevant, sort_keys=True, default=str)
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
