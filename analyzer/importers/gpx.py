@@ -237,14 +237,16 @@ def _float(text: str | None) -> float:
 
 
 def _epoch_ns(values: list[Any]) -> np.ndarray:
-    """Times (datetime or ISO text, naive = UTC) to Unix nanoseconds, truncated to us."""
+    """Times (datetime or ISO text, naive = UTC) to Unix ns truncated to us; bad text -> -1."""
     if not values:
         return np.array([], dtype="int64")
+    series = pd.Series(values, dtype=object)
     try:
-        parsed = pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601")
-    except (ValueError, TypeError):
-        parsed = pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="mixed")
-    return np.asarray(parsed.dt.floor("us").dt.as_unit("ns").astype("int64"), dtype="int64")
+        parsed = pd.to_datetime(series, utc=True, format="ISO8601")
+    except (ValueError, TypeError, OverflowError):
+        parsed = pd.to_datetime(series, utc=True, format="ISO8601", errors="coerce")
+    ns = parsed.dt.floor("us").dt.as_unit("ns")
+    return np.asarray(ns.astype("int64").where(ns.notna(), -1), dtype="int64")
 
 
 @dataclass
@@ -265,9 +267,14 @@ def _track_blocks(track: RawTrack) -> tuple[list[_Block], list[Pause], int]:
         untimed += len(segment) - len(timed)
         if not timed:
             continue
+        times = _epoch_ns([r[0] for r in timed])
+        good = times >= 0
+        untimed += int((~good).sum())
+        if not good.any():
+            continue
         block = _Block(
-            times=_epoch_ns([r[0] for r in timed]),
-            rows=np.array([r[1:] for r in timed], dtype="float64"),
+            times=times[good],
+            rows=np.array([r[1:] for r in timed], dtype="float64")[good],
         )
         if blocks and block.times[0] > blocks[-1].times[-1]:
             pauses.append(_pause(blocks[-1].times[-1], block.times[0]))
@@ -319,7 +326,7 @@ def build_activities(raw: RawGpx, name: str) -> list[Activity]:
         sport = sport_from_type(next((t.type for t in group.tracks if t.type), None))
         times = np.concatenate([b.times for b in group.blocks])
         frame = _frame(times, np.concatenate([b.rows for b in group.blocks]), sport)
-        warnings = [f"{untimed} track points without a time were skipped"] if untimed else []
+        warnings = [f"{untimed} track points without a valid time were skipped"] if untimed else []
         activities.append(
             Activity(
                 frame=frame,
