@@ -1,0 +1,152 @@
+"""The import pipeline: idempotent, one bad file never stops the rest, twins stored once."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from analyzer.pipeline import FileJob, analyse_file, import_paths, update_profile
+from analyzer.settings import Settings
+from analyzer.store import Store
+from tests.conftest import REPO, corpus_or_skip
+from tests.store.conftest import NOT_AN_ACTIVITY, SMALL
+
+#: the twin sets of ../shared/corpus/README.md: each is one recording in several formats
+TWIN_SETS = [
+    [
+        "sweatpy/4801048867.fit",
+        "sweatpy/activity_4801048867.gpx",
+        "sweatpy/activity_4801048867.tcx",
+        "sweatpy/4801048867_strava.gpx",
+    ],
+    ["sweatpy/4078723797.fit", "sweatpy/4078723797_strava.gpx"],
+    ["sports-lib/6782987395.fit", "sports-lib/6782987395.gpx", "sports-lib/6782987395.tcx"],
+    ["sports-lib/3939576645.fit", "sports-lib/3939576645.gpx"],
+    ["sports-lib/2067489619.fit", "sports-lib/2067489619.gpx"],
+]
+
+
+def counts(store: Store) -> tuple[int, int, int]:
+    """Activities, hills and stream files."""
+    n_act = store.conn.execute("SELECT count(*) FROM activities").fetchone()[0]
+    n_hills = store.conn.execute("SELECT count(*) FROM hills").fetchone()[0]
+    return n_act, n_hills, len(list(store.streams_dir.glob("*.parquet")))
+
+
+def test_import_then_reimport_adds_nothing(store: Store) -> None:
+    first = import_paths(SMALL, store)
+    assert first.counts()["imported"] == 3
+    assert not first.failed
+    before = counts(store)
+    assert before[0] == before[2] == 3
+    again = import_paths(SMALL, store)
+    assert again.counts() == {
+        "imported": 0,
+        "present": 3,
+        "duplicate": 0,
+        "replaced": 0,
+        "failed": 0,
+    }
+    assert counts(store) == before
+    assert store.integrity_check() == "ok"
+
+
+def test_one_bad_file_never_stops_the_rest(store: Store, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.fit"
+    empty.write_bytes(b"")
+    report = import_paths([empty, SMALL[0], NOT_AN_ACTIVITY, tmp_path / "gone.gpx"], store)
+    assert report.counts()["imported"] == 1
+    assert [o.file for o in report.failed] == [
+        str(empty),
+        str(NOT_AN_ACTIVITY),
+        str(tmp_path / "gone.gpx"),
+    ]
+    assert "not an activity" in report.failed[1].message
+    logged = [r["outcome"] for r in store.imports()]
+    assert logged.count("failed") == 3
+    assert logged.count("imported") == 1
+
+
+def test_zip_and_gz_exports_are_read(store: Store, tmp_path: Path) -> None:
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as z:
+        z.write(SMALL[1], "nested/run.fit")
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("inner.zip", inner.getvalue())
+        z.write(SMALL[2], "activities/run.tcx")
+    gz = tmp_path / "run.fit.gz"
+    gz.write_bytes(gzip.compress(SMALL[0].read_bytes()))
+    report = import_paths([archive, gz], store)
+    assert report.counts()["imported"] == 3
+    # the same files unpacked are the same activities
+    assert import_paths(SMALL, store).counts()["present"] == 3
+
+
+def test_per_file_work_runs_in_a_process_pool(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "one") as one, Store.open(tmp_path / "two") as two:
+        a = import_paths(SMALL, one, jobs=1)
+        b = import_paths(SMALL, two, jobs=2)
+        assert [(o.file, o.outcome, o.activity_id) for o in a.outcomes] == [
+            (o.file, o.outcome, o.activity_id) for o in b.outcomes
+        ]
+        assert one.activities_frame()["trimp"].tolist() == pytest.approx(
+            two.activities_frame()["trimp"].tolist(), nan_ok=True
+        )
+
+
+def test_analyse_file_returns_plain_data() -> None:
+    ok = analyse_file(FileJob(str(SMALL[0]), path=str(SMALL[0])), Settings())
+    assert ok.error is None
+    assert ok.file_hash
+    assert len(ok.analysed) == 1
+    bad = analyse_file(FileJob("x.fit", data=b"not a fit file at all"), Settings())
+    assert bad.error
+    assert not bad.analysed
+
+
+def test_profile_change_recomputes_from_the_streams_alone(store: Store, tmp_path: Path) -> None:
+    copies = []
+    for source in SMALL:
+        copies.append(tmp_path / source.name)
+        shutil.copy(source, copies[-1])
+    import_paths(copies, store)
+    for path in copies:
+        path.unlink()  # no source files from here on
+    settings, report = update_profile(store, {"hr_max_bpm": 200.0})
+    assert report is not None
+    assert report.recomputed == 3
+    assert not report.failed
+    rows = store.activities()
+    assert {a.summary["hr_max_used_bpm"] for a in rows} == {200.0}
+    assert {a.summary["hr_max_source"] for a in rows} == {"profile"}
+    _, nothing = update_profile(store, {"units": "km"})
+    assert nothing is None, "units do not change the summaries"
+
+
+def test_the_sample_twin_is_stored_once(store: Store) -> None:
+    fit = REPO / "sample_data" / "2026-10-27-0705-run.fit"
+    gpx = REPO / "sample_data" / "2026-10-27-0705-strava.gpx"
+    if not fit.exists() or not gpx.exists():
+        pytest.skip("sample_data/ has not been generated")
+    report = import_paths([gpx, fit], store)
+    assert [o.outcome for o in report.outcomes] == ["imported", "replaced"]
+    assert len(store.activity_ids()) == 1
+
+
+@pytest.mark.corpus
+def test_each_corpus_twin_set_gives_one_activity(tmp_path: Path) -> None:
+    corpus = corpus_or_skip()
+    with Store.open(tmp_path / "all") as store:
+        for n, names in enumerate(TWIN_SETS, start=1):
+            # the poorest copy first, so that replacing is exercised too
+            report = import_paths([corpus / name for name in reversed(names)], store)
+            assert not report.failed, report.failed
+            assert len(store.activity_ids()) == n, names
+        assert {a.source_format for a in store.activities()} == {"fit"}
+        assert store.integrity_check() == "ok"
