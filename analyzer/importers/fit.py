@@ -8,6 +8,7 @@ needed); :func:`build_activities` turns that into activities. The fast decoder i
 from __future__ import annotations
 
 import io
+import os
 import struct
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -90,13 +91,37 @@ class FitMessages:
     warnings: list[str] = field(default_factory=list)
 
 
-def read(path: Path) -> list[Activity]:
-    return read_bytes(Path(path).read_bytes(), str(path))
+#: ``--decoder`` choices; "fast" falls back to fitparse on anything it does not handle
+DECODERS = ("fast", "fitparse")
+DECODER_ENV = "ANALYZER_FIT_DECODER"
 
 
-def read_bytes(data: bytes, name: str) -> list[Activity]:
-    msgs = decode_fitparse(data, name)
-    return build_activities(msgs, name)
+def read(path: Path, decoder: str | None = None) -> list[Activity]:
+    return read_bytes(Path(path).read_bytes(), str(path), decoder)
+
+
+def read_bytes(data: bytes, name: str, decoder: str | None = None) -> list[Activity]:
+    """``decoder``: "fast" or "fitparse"; default $ANALYZER_FIT_DECODER, else "fast"."""
+    return build_activities(decode(data, name, decoder), name)
+
+
+def decode(data: bytes, name: str, decoder: str | None = None) -> FitMessages:
+    """The file's messages through the chosen decoder.
+
+    The fast decoder declines damaged or unusual files; fitparse then reads them, so
+    they keep its partial-read warnings. A normal fallback adds no warning:
+    ``fit_fast.why_not`` says why it happened.
+    """
+    choice = decoder or os.environ.get(DECODER_ENV) or "fast"
+    if choice not in DECODERS:
+        raise ValueError(f"unknown FIT decoder {choice!r}; expected one of {DECODERS}")
+    if choice == "fast":
+        from analyzer.importers import fit_fast  # it imports this module
+
+        msgs = fit_fast.decode(data)
+        if msgs is not None:
+            return msgs
+    return decode_fitparse(data, name)
 
 
 # --------------------------------------------------------------------------- decoding

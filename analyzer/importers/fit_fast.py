@@ -18,7 +18,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -37,7 +37,8 @@ KEPT = ("file_id", "session", "lap", "event", "device_info", "activity")
 KEPT_NUMS = frozenset(n for n, t in MESSAGE_TYPES.items() if t.name in KEPT)
 TIMESTAMP = FIELD_TYPE_TIMESTAMP.def_num
 DATE_TIME_MIN = 0x10000000  # fitparse keeps smaller date_time values as plain ints
-MAX_BLOCK = 16  # longest repeating group of messages the walk looks for
+CACHE_SIZE = 4096  # layouts and their decoding plans kept across files
+RUN_MIN = 6  # same header this many times: look for the end of the run with numpy
 
 
 class Unsupported(Exception):
@@ -170,7 +171,7 @@ class DevDef:
     offset: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: layout_for makes each once
 class Layout:
     """One definition message: where each field lies in its data messages."""
 
@@ -202,6 +203,45 @@ def _check_field(fd: FieldDef, layout_num: int) -> None:
         raise Unsupported(f"{known.name}: components of an array")
 
 
+_LAYOUTS: dict[tuple[bytes, tuple[tuple[int, Any], ...]], Layout] = {}
+
+
+def layout_for(definition: bytes, dev_types: tuple[tuple[int, Any], ...]) -> Layout:
+    """The layout of a definition (flag byte + definition bytes from the architecture on).
+
+    Kept across files: a watch writes the same few definitions into every activity.
+    """
+    key = (definition, dev_types)
+    layout = _LAYOUTS.get(key)
+    if layout is None:
+        if len(_LAYOUTS) >= CACHE_SIZE:
+            _LAYOUTS.clear()
+        layout = _LAYOUTS[key] = _parse_layout(definition, dev_types)
+    return layout
+
+
+def _parse_layout(definition: bytes, dev_types: tuple[tuple[int, Any], ...]) -> Layout:
+    big = definition[1] != 0
+    mesg_num = int.from_bytes(definition[2:4], "big" if big else "little")
+    specs_end = 5 + 3 * definition[4]
+    fields, offset = [], 1
+    for i in range(5, specs_end, 3):
+        num, size, base = definition[i], definition[i + 1], definition[i + 2]
+        fd = FieldDef(num, size, base if base in BASE_TYPES else 0x0D, offset)
+        _check_field(fd, mesg_num)
+        fields.append(fd)
+        offset += size
+    devs = []
+    dev_specs = definition[specs_end + 1 :] if definition[0] else b""
+    for i, (base, name) in zip(range(0, len(dev_specs), 3), dev_types, strict=True):
+        num, size, index = dev_specs[i], dev_specs[i + 1], dev_specs[i + 2]
+        if size == 0 or size % BASE_TYPES[base].size:
+            raise Unsupported(f"developer field {name!r}: size {size}")
+        devs.append(DevDef(num, size, index, base, name, offset))
+        offset += size
+    return Layout(mesg_num, big, tuple(fields), tuple(devs), offset)
+
+
 # ---------------------------------------------------------------------------- walk
 
 
@@ -228,15 +268,13 @@ class Walker:
 
     def _reset(self) -> None:
         self.sinks: dict[Layout, Sink] = {}
-        self.layouts: dict[bytes, Layout] = {}
         self.dev_types: dict[Any, dict[Any, tuple[int, Any]]] = {}
         self.compressed: dict[int, int] = {}  # message offset -> rolling timestamp
         self.local: list[Layout | None] = [None] * 16
         self.ts = 0
         # per normal header byte: message size, where its offset goes, decode it now?
-        self.sizes = [0] * 64
-        self.appends: list[Callable[[int], None] | None] = [None] * 64
-        self.inline = [False] * 64
+        self.sizes = [0] * 256  # definitions and compressed headers stay 0
+        self.appends: list[Callable[[int], None] | None] = [None] * 256
 
     def run(self) -> None:
         try:
@@ -282,45 +320,24 @@ class Walker:
 
     def _definition(self, pos: int, header: int) -> int:
         buf = self.buf
-        big = buf[pos + 2] != 0
-        mesg_num = int.from_bytes(buf[pos + 3 : pos + 5], "big" if big else "little")
         fields_end = pos + 6 + 3 * buf[pos + 5]
         end = fields_end + 1 + 3 * buf[fields_end] if header & 0x20 else fields_end
         if end > len(buf):
             raise Unsupported("a definition runs past the end of the file")
-        key = bytes([header & 0x20]) + buf[pos + 2 : end]
-        layout = self.layouts.get(key)
-        if layout is None or layout.dev:  # developer types may change between definitions
-            layout = self._layout(big, mesg_num, buf[pos + 6 : fields_end], buf[fields_end:end])
-            self.layouts[key] = layout
+        specs = buf[fields_end + 1 : end] if header & 0x20 else b""
+        dev = tuple(self._dev_type(specs[i + 2], specs[i]) for i in range(0, len(specs), 3))
+        layout = layout_for(bytes([header & 0x20]) + buf[pos + 2 : end], dev)
         self._set_local(header & 0x0F, layout)
         return end
 
     def _set_local(self, local: int, layout: Layout | None) -> None:
         self.local[local] = layout
         sink = self._sink(layout) if layout else None
+        inline = layout is not None and layout.mesg_num in DEV_MESSAGES
         for h in range(local, 64, 16):
-            self.sizes[h] = layout.size if layout else 0
+            # 0 sends the walk to _special: no definition yet, or decode it right away
+            self.sizes[h] = layout.size if layout and not inline else 0
             self.appends[h] = sink.starts.append if sink else None
-            self.inline[h] = layout is not None and layout.mesg_num in DEV_MESSAGES
-
-    def _layout(self, big: bool, mesg_num: int, specs: bytes, dev_specs: bytes) -> Layout:
-        fields, offset = [], 1
-        for i in range(0, len(specs), 3):
-            num, size, base = specs[i], specs[i + 1], specs[i + 2]
-            fd = FieldDef(num, size, base if base in BASE_TYPES else 0x0D, offset)
-            _check_field(fd, mesg_num)
-            fields.append(fd)
-            offset += size
-        devs = []
-        for i in range(1, len(dev_specs), 3):
-            num, size, index = dev_specs[i], dev_specs[i + 1], dev_specs[i + 2]
-            base, name = self._dev_type(index, num)
-            if size == 0 or size % BASE_TYPES[base].size:
-                raise Unsupported(f"developer field {name!r}: size {size}")
-            devs.append(DevDef(num, size, index, base, name, offset))
-            offset += size
-        return Layout(mesg_num, big, tuple(fields), tuple(devs), offset)
 
     def _dev_type(self, index: int, num: int) -> tuple[int, Any]:
         known = self.dev_types.get(index, {}).get(num)
@@ -336,37 +353,24 @@ class Walker:
         return self.sinks.setdefault(layout, Sink())
 
     def _walk_fast(self, pos: int, end: int) -> None:
-        """Message by message, but a repeating group of messages is taken in one go."""
-        buf, sizes, appends, inline = self.buf, self.sizes, self.appends, self.inline
-        hist: list[int] = []
-        last: list[int] = [-1] * 64
-        period: list[int] = [0] * 64
+        """Message by message; a long run of one header is taken in one go."""
+        buf, sizes, appends = self.buf, self.sizes, self.appends
+        previous, same = -1, 0
         while pos < end:
             h = buf[pos]
-            if h >= 0x40:
-                if h >= 0x80:
-                    raise _Restart
-                pos = self._definition(pos, h)
-                hist, last, period = [], [-1] * 64, [0] * 64
-                continue
             size = sizes[h]
             if not size:
-                raise Unsupported(f"a data message at byte {pos} before its definition")
-            if inline[h]:
-                self._register(pos, self.local[h & 0x0F])
-                hist, last, period = [], [-1] * 64, [0] * 64
+                pos = self._special(pos, h)
+                previous = -1
+                continue
+            if h != previous:
+                previous, same = h, 0
             else:
-                n, before = len(hist), last[h]
-                if before >= 0 and pos - hist[before] == period[h] and n - before <= MAX_BLOCK:
-                    skipped = self._repeat(hist[before:], pos, end)
-                    if skipped:
-                        pos += skipped
-                        hist, last, period = [], [-1] * 64, [0] * 64
-                        continue
-                if before >= 0:
-                    period[h] = pos - hist[before]
-                last[h] = n
-                hist.append(pos)
+                same += 1
+                if same == RUN_MIN:
+                    pos += self._run(pos, h, size, end)
+                    previous = -1
+                    continue
             append = appends[h]
             if append is not None:
                 append(pos)
@@ -374,38 +378,41 @@ class Walker:
         if pos != end:
             raise Unsupported("a message runs past the end of the data")
 
-    def _repeat(self, block: list[int], pos: int, end: int) -> int:
-        """How many bytes from ``pos`` repeat the messages at ``block`` (starts).
+    def _special(self, pos: int, h: int) -> int:
+        """A definition, a developer description, or a header the fast walk cannot take."""
+        if h & 0x80:
+            raise _Restart
+        if h & 0x40:
+            return self._definition(pos, h)
+        layout = self.local[h & 0x0F]
+        if layout is None:
+            raise Unsupported(f"a data message at byte {pos} before its definition")
+        self._register(pos, layout)
+        return pos + layout.size
 
-        If every header byte of the group recurs one period later, each message there
-        has the same layout and size, so the next group starts one period on again.
+    def _run(self, pos: int, h: int, size: int, end: int) -> int:
+        """Bytes from ``pos`` taken by consecutive messages with header byte ``h``.
+
+        If the byte one message size on is ``h`` again, the next message has the same
+        layout and size, and so on: one strided comparison finds where the run ends.
         """
-        arr, width = self.arr, pos - block[0]
-        offsets = np.asarray(block, dtype=np.int64) - block[0]
-        headers = arr[block[0] + offsets]
-        done, window = 0, 64
+        done, window = 0, 256
         while True:
-            count = min((end - pos - done) // width, window)
+            count = min((end - pos - done) // size, window)
             if count <= 0:
                 break
-            starts = pos + done + width * np.arange(count, dtype=np.int64)
-            ok = (arr[starts[:, None] + offsets] == headers).all(axis=1)
-            good = count if ok.all() else int(np.argmin(ok))
-            done += good * width
+            first = pos + done
+            differ = np.flatnonzero(self.arr[first : first + count * size : size] != h)
+            good = int(differ[0]) if differ.size else count
+            done += good * size
             if good < count:
                 break
             window *= 8
-        if done:
-            self._take(block, offsets, pos, done // width)
+        layout = self.local[h & 0x0F]
+        sink = self._sink(layout) if layout else None
+        if done and sink is not None:
+            sink.runs.append(np.arange(pos, pos + done, size, dtype=np.int64))
         return done
-
-    def _take(self, block: list[int], offsets: np.ndarray, pos: int, count: int) -> None:
-        steps = (pos - block[0]) * np.arange(count, dtype=np.int64)
-        for start, offset in zip(block, offsets, strict=True):
-            layout = self.local[self.buf[start] & 0x0F]
-            sink = self._sink(layout) if layout else None
-            if sink is not None:
-                sink.runs.append(steps + (pos + int(offset)))
 
     def _walk_timed(self, pos: int, end: int) -> None:
         """One message at a time, keeping fitparse's rolling timestamp."""
@@ -507,7 +514,7 @@ def _scale(f: Any, raw: Any) -> Any:
     return raw
 
 
-@cache
+@lru_cache(maxsize=CACHE_SIZE)
 def _struct(layout: Layout) -> tuple[struct.Struct, tuple[tuple[int, int, Any], ...]]:
     """One struct for the whole message, and (first item, item count, base) per field."""
     fmt, spans, item = [layout.endian], [], 0
@@ -579,17 +586,14 @@ def message_fields(buf: bytes, layout: Layout, pos: int, ts: int | None) -> list
     for fd, raw in zip(layout.fields, raws, strict=False):
         known = mesg.fields.get(fd.num) if mesg else None
         if known is None:
-            out.append(Out(f"unknown_{fd.num}", None, raw, raw, BASE_TYPES[fd.base].name))
+            out.append(Out(f"unknown_{fd.num}", None, raw, raw, None))
             continue
-        f, parent = _subfield(known, layout, raws)
-        out.extend(_components(f, raw, layout, raws))
-        out.append(Out(f.name, _name(parent), _scale(f, f.render(raw)), raw, f.type.name))
+        out.extend(_field_outs(known, raw, layout, raws))
     for dd, raw in zip(layout.dev, raws[len(layout.fields) :], strict=True):
         out.append(Out(dd.name, None, raw, raw, BASE_TYPES[dd.base].name))
     if ts is not None:
-        stamp = FIELD_TYPE_TIMESTAMP
-        out.append(Out(stamp.name, None, stamp.render(ts), ts, stamp.type.name))
-    return [_processed(o) for o in out]
+        out.append(_timestamp_out(ts))
+    return out
 
 
 def _processed(o: Out) -> Out:
@@ -601,14 +605,72 @@ def _processed(o: Out) -> Out:
     return o._replace(value=holder.value)
 
 
-def plain_values(fields: list[Out]) -> dict[str, Any]:
-    """``get_values()`` minus None and unknown fields, as fit.decode_fitparse keeps them."""
-    values = {o.name: o.value for o in fields}
+class Step(NamedTuple):
+    """How one field of a layout becomes values: directly, or by fitparse's full rules."""
+
+    item: int
+    field: Any
+    simple: bool  # no subfields and no components
+    values: dict[Any, Any] | None  # enum names
+    scaled: bool
+    process: Callable[[Any], None] | None
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _steps(layout: Layout) -> tuple[Step, ...]:
+    mesg = MESSAGE_TYPES.get(layout.mesg_num)
+    steps = []
+    for item, fd in enumerate(layout.fields):
+        f = mesg.fields.get(fd.num) if mesg else None
+        if f is None:
+            continue  # unknown_* fields: decode_fitparse drops them
+        simple = not f.subfields and not f.components
+        process = TYPE_PROCESSORS.get(f.type.name)
+        steps.append(Step(item, f, simple, f.type.values, bool(f.scale or f.offset), process))
+    return tuple(steps)
+
+
+def message_values(buf: bytes, layout: Layout, pos: int, ts: int | None) -> dict[str, Any]:
+    """The message's ``get_values()`` minus None and unknown fields (fit._plain)."""
+    raws = _raw_values(buf, layout, pos)
+    values: dict[Any, Any] = {}
+    for step in _steps(layout):
+        raw = raws[step.item]
+        if not step.simple:
+            values.update((o.name, o.value) for o in _field_outs(step.field, raw, layout, raws))
+            continue
+        value = raw
+        if step.values and value in step.values:
+            value = step.values[value]
+        if step.scaled:
+            value = _scale(step.field, value)
+        if step.process is not None and value is not None:
+            holder = _Value(value)
+            step.process(holder)
+            value = holder.value
+        values[step.field.name] = value
+    for dd, raw in zip(layout.dev, raws[len(layout.fields) :], strict=True):
+        values[dd.name] = raw
+    if ts is not None:
+        values.update((o.name, o.value) for o in [_timestamp_out(ts)])
     return {
         k: v
         for k, v in values.items()
         if v is not None and not (isinstance(k, str) and k.startswith("unknown_"))
     }
+
+
+def _field_outs(known: Any, raw: Any, layout: Layout, raws: list[Any]) -> list[Out]:
+    """One known field by fitparse's rules: subfield, then components, then itself."""
+    f, parent = _subfield(known, layout, raws)
+    outs = _components(f, raw, layout, raws)
+    outs.append(Out(f.name, _name(parent), _scale(f, f.render(raw)), raw, f.type.name))
+    return [_processed(o) for o in outs]
+
+
+def _timestamp_out(ts: int) -> Out:
+    stamp = FIELD_TYPE_TIMESTAMP
+    return _processed(Out(stamp.name, None, stamp.render(ts), ts, stamp.type.name))
 
 
 # ---------------------------------------------------------------- records, vectorised
@@ -775,7 +837,7 @@ def _assemble(walk: Walker) -> FitMessages:
         for pos in sink.offsets()
     ]
     for pos, layout in sorted(kept, key=lambda k: k[0]):
-        values = plain_values(message_fields(walk.buf, layout, pos, walk.compressed.get(pos)))
+        values = message_values(walk.buf, layout, pos, walk.compressed.get(pos))
         _keep(out, MESSAGE_TYPES[layout.mesg_num].name, values)
     return out
 
