@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import statistics
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from analyzer.importers import read
 from analyzer.settings import Settings
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+Summariser = Callable[[str], list[ActivitySummary]]
 MIN_ASCENT_M = 20.0  # ascent targets apply to sessions whose device ascent is at least this
 
 # file -> reason. Each is a device figure that cannot describe the recorded data.
@@ -62,15 +63,24 @@ def _num(text: str | None) -> float | None:
         return None
 
 
-def load_rows(corpus: Path, settings: Settings) -> list[Row]:
-    """One Row per session of fit_sessions.tsv, with device and computed values."""
+def summarise(corpus: Path, name: str, settings: Settings) -> list[ActivitySummary]:
+    return [analyse(a, settings) for a in read(corpus / name)]
+
+
+def load_rows(corpus: Path, settings: Settings, summaries: Summariser | None = None) -> list[Row]:
+    """One Row per session of fit_sessions.tsv, with device and computed values.
+
+    ``summaries(name)`` gives the summaries of one corpus file; by default it reads and
+    analyses the file (tests pass a cached one).
+    """
+    get = summaries or (lambda name: summarise(corpus, name, settings))
     cache: dict[str, list[ActivitySummary]] = {}
     rows = []
     with (corpus / "fit_sessions.tsv").open() as fh:
         for rec in csv.DictReader(fh, delimiter="\t"):
             name = rec["file"]
             if name not in cache:
-                cache[name] = [analyse(a, settings) for a in read(corpus / name)]
+                cache[name] = get(name)
             s = cache[name][int(rec["session_index"])]
             rows.append(_row(rec, s))
     return rows
