@@ -172,6 +172,7 @@ def tolerance_checks(rows: list[Row]) -> list[Check]:
         known = [(r, e) for r, e in errs if e is not None]
         bad = [r for r, e in known if abs(e) > _tolerance(r, q, tol) + 1e-9]
         shown = f"{tol:.1%}" if rel else f"{tol:g} bpm"
+        shown += " or 1 s" if q == "timer" else ""
         worst = max((abs(e) for _, e in known), default=0.0)
         value = f"{len(known) - len(bad)}/{len(known)} within, worst {_fmt(worst, q)}"
         out.append(Check(f"{q} within {shown}", value, "all", not bad))
