@@ -36,6 +36,18 @@ def units_option(f: F) -> F:
     )(f)
 
 
+def decoder_option(f: F) -> F:
+    """``--decoder``, shared by the commands that read FIT files."""
+    return click.option(
+        "--decoder",
+        type=click.Choice(["fast", "fitparse"]),
+        envvar="ANALYZER_FIT_DECODER",
+        default=None,
+        help="FIT decoder: fast (default; falls back to fitparse on damaged files) or "
+        "fitparse. Default: $ANALYZER_FIT_DECODER, else fast.",
+    )(f)
+
+
 class AppState:
     def __init__(self, data_dir: Path | None) -> None:
         self.data_dir = data_dir
@@ -69,18 +81,20 @@ def fail(exc: AnalyzerError) -> click.ClickException:
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object, for scripts.")
 @units_option
-def inspect(file: Path, as_json: bool, units: str | None) -> None:
+@decoder_option
+def inspect(file: Path, as_json: bool, units: str | None, decoder: str | None) -> None:
     """Read one activity file (FIT, GPX, TCX, also .gz) without the store.
 
     \b
     Example:
       analyzer inspect morning-run.fit --units km
       analyzer inspect morning-run.fit --json | jq .activities[0].distance_m
+      analyzer inspect morning-run.fit --decoder fitparse
     """
     from analyzer import pipeline, textout
 
     try:
-        report = pipeline.inspect_file(file)
+        report = pipeline.inspect_file(file, decoder=decoder)
     except AnalyzerError as exc:
         raise fail(exc) from exc
     if as_json:

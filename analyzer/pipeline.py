@@ -39,10 +39,15 @@ from analyzer.symptoms.entries import zone
 Progress = Callable[[int, int, str], None]
 
 
-def inspect_file(path: Path, settings: Settings | None = None) -> dict[str, Any]:
-    """Read one file without the store: ``{"file", "activities", "warnings"}``."""
+def inspect_file(
+    path: Path, settings: Settings | None = None, decoder: str | None = None
+) -> dict[str, Any]:
+    """Read one file without the store: ``{"file", "activities", "warnings"}``.
+
+    ``decoder``: the FIT decoder, "fast" (default) or "fitparse".
+    """
     settings = settings or Settings()
-    activities = read(path)
+    activities = read(path, decoder)
     summaries = [analyse(a, settings).to_json() for a in activities]
     warnings = sorted({w for s in summaries for w in s["warnings"]})
     return {"file": str(path), "activities": summaries, "warnings": warnings}

@@ -34,22 +34,28 @@ def is_activity_name(name: str) -> bool:
     return suffix_of(name) in READERS
 
 
-def read_bytes(data: bytes, name: str) -> list[Activity]:
-    """Read one activity file's bytes; ``name`` is what messages call it."""
+def read_bytes(data: bytes, name: str, decoder: str | None = None) -> list[Activity]:
+    """Read one activity file's bytes; ``name`` is what messages call it.
+
+    ``decoder`` picks the FIT decoder ("fast" or "fitparse", see :mod:`.fit`).
+    """
     reader = READERS.get(suffix_of(name))
     if reader is None:
         known = ", ".join(sorted(READERS))
         raise UnreadableFile(name, f"unknown file type; expected one of {known}")
     if not data:
         raise UnreadableFile(name, "the file is empty")
-    activities = reader(data, name)
+    if reader is fit.read_bytes:
+        activities = fit.read_bytes(data, name, decoder)
+    else:
+        activities = reader(data, name)
     digest = hashlib.sha256(data).hexdigest()[:20]
     for activity in activities:
         activity.source_hash = digest
     return activities
 
 
-def read(path: str | Path) -> list[Activity]:
+def read(path: str | Path, decoder: str | None = None) -> list[Activity]:
     """Read one file (``.fit``, ``.gpx``, ``.tcx``, or any of them ``.gz``-compressed)."""
     from analyzer.importers import containers
 
@@ -58,5 +64,5 @@ def read(path: str | Path) -> list[Activity]:
     for entry in entries:
         if entry.error is not None:
             raise entry.error
-        activities.extend(read_bytes(entry.data(), entry.name))
+        activities.extend(read_bytes(entry.data(), entry.name, decoder))
     return activities
