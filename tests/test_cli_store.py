@@ -1,0 +1,385 @@
+"""The store's commands through click's CliRunner: output, exit codes, nothing half-written."""
+
+from __future__ import annotations
+
+import errno
+import json
+import shutil
+import sqlite3
+from datetime import date, timedelta
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+
+from analyzer.cli import cli
+from analyzer.store import Store
+from analyzer.store.migrations import SCHEMA_VERSION
+from analyzer.symptoms.entries import CHECKIN_COLUMNS, DROPS_COLUMNS
+from tests.conftest import DATA
+
+SMALL = [
+    DATA / "workoutizer" / "2020-08-31-17-41-11.fit",
+    DATA / "sport-activities-features" / "fit_format_test_File.FIT",
+    DATA / "runpandas" / "run_garmin.tcx",
+]
+BAD = DATA / "invalid" / "Settings.fit"
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+def run(data: Path, *args: str, input: str | None = None) -> Result:
+    return CliRunner().invoke(cli, ["--data-dir", str(data), *args], input=input)
+
+
+def one_line_error(result: Result) -> str:
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("Error: ")
+    return lines[0]
+
+
+# --- import and activities ---------------------------------------------------------------
+
+
+def test_import_summarises_and_exits_1_when_a_file_failed(data: Path) -> None:
+    result = run(data, "import", *map(str, SMALL), str(BAD))
+    assert result.exit_code == 1
+    assert "imported   3" in result.output
+    assert "failed     1" in result.output
+    assert "not an activity" in result.output
+    again = run(data, "import", "--json", *map(str, SMALL))
+    assert again.exit_code == 0
+    assert json.loads(again.output)["counts"]["present"] == 3
+
+
+def test_import_quiet_prints_one_line(data: Path) -> None:
+    result = run(data, "import", "--quiet", str(SMALL[0]))
+    assert result.exit_code == 0
+    assert result.output.strip() == "import: 1 imported"
+
+
+def test_activities_lists_in_the_profile_units(data: Path) -> None:
+    run(data, "import", "--quiet", *map(str, SMALL))
+    table = run(data, "activities")
+    assert table.exit_code == 0
+    assert table.output.count(" mi ") == 3
+    run(data, "profile", "set", "--units", "km")
+    assert run(data, "activities").output.count(" km ") == 3
+    assert run(data, "activities", "--units", "mi").output.count(" mi ") == 3
+    rows = json.loads(run(data, "activities", "--json", "--since", "2020-01-01").output)
+    assert [r["local_date"] for r in rows] == ["2020-08-31", "2023-01-12"]
+    assert {"distance_m", "moving_s", "hills"} <= set(rows[0])
+
+
+def test_activities_on_an_empty_store(data: Path) -> None:
+    result = run(data, "activities")
+    assert result.exit_code == 0
+    assert "No activities" in result.output
+
+
+# --- profile -------------------------------------------------------------------------------
+
+
+def test_profile_set_recomputes_the_summaries(data: Path) -> None:
+    run(data, "import", "--quiet", *map(str, SMALL))
+    result = run(data, "profile", "set", "--hr-max", "190", "--timezone", "Europe/London")
+    assert result.exit_code == 0, result.output
+    assert "Recomputed 3 activity summaries" in result.output
+    assert "Recomputing summaries 3/3" in result.output  # CliRunner mixes stderr in
+    rows = json.loads(run(data, "activities", "--json").output)
+    assert {r["hr_max_used_bpm"] for r in rows} == {190.0}
+    shown = json.loads(run(data, "profile", "show", "--json").output)
+    assert shown["settings"]["hr_max_bpm"] == 190.0
+    assert sorted(shown["from_profile"]) == ["hr_max_bpm", "timezone"]
+
+
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        (["--timezone", "Mars/Olympus"], "unknown time zone"),
+        (["--hr-max", "fast"], "not a valid number"),
+        (["--hr-max", "400"], "outside 100-250"),
+        (["--hr-max", "110", "--hr-rest", "115"], "must be below maximum"),
+        (["--set", "colour=red"], "unknown setting"),
+        (["--units", "furlongs"], "not one of mi, km"),
+    ],
+)
+def test_profile_set_refuses_bad_values(data: Path, args: list[str], problem: str) -> None:
+    assert problem in one_line_error(run(data, "profile", "set", *args))
+    assert run(data, "profile", "show", "--json").exit_code == 0
+    assert json.loads(run(data, "profile", "show", "--json").output)["from_profile"] == []
+
+
+def test_profile_set_usage_errors_exit_2(data: Path) -> None:
+    assert run(data, "profile", "set").exit_code == 2
+    assert run(data, "profile", "set", "--set", "no-equals-sign").exit_code == 2
+
+
+# --- log -----------------------------------------------------------------------------------
+
+
+def test_log_a_check_in_then_list_it(data: Path) -> None:
+    result = run(data, "log", "--date", "2026-10-12", "--stiffness", "3", "--no-swelling")
+    assert result.exit_code == 0, result.output
+    listed = json.loads(run(data, "log", "list", "--json").output)
+    assert listed == [
+        {
+            "date": "2026-10-12",
+            "morning_stiffness": 3.0,
+            "morning_stiffness_minutes": None,
+            "pain_during": None,
+            "pain_after": None,
+            "pinch_tenderness": None,
+            "swelling": False,
+            "side": None,
+            "note": None,
+        }
+    ]
+    assert "2026-10-12" in run(data, "log", "list").output
+
+
+def test_log_defaults_to_today_and_the_profile_side(data: Path) -> None:
+    run(data, "profile", "set", "--side", "left")
+    assert run(data, "log", "--tenderness", "2").exit_code == 0
+    [entry] = json.loads(run(data, "log", "list", "--json").output)
+    assert entry["side"] == "left"
+    assert abs(date.fromisoformat(entry["date"]) - date.today()) <= timedelta(days=1)
+
+
+def test_a_second_check_in_for_a_date_needs_replace(data: Path) -> None:
+    run(data, "log", "--date", "2026-10-12", "--stiffness", "3")
+    refused = one_line_error(run(data, "log", "--date", "2026-10-12", "--stiffness", "5"))
+    assert "--replace" in refused
+    assert json.loads(run(data, "log", "list", "--json").output)[0]["morning_stiffness"] == 3
+    ok = run(data, "log", "--date", "2026-10-12", "--stiffness", "5", "--replace")
+    assert ok.exit_code == 0
+    assert json.loads(run(data, "log", "list", "--json").output)[0]["morning_stiffness"] == 5
+
+
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        (["--stiffness", "11"], "outside 0-10"),
+        (["--pain-during", "-1"], "outside 0-10"),
+        (["--date", "2999-01-01", "--stiffness", "1"], "in the future"),
+        (["--stiffness-minutes", "-3"], "outside 0-1440"),
+        (["--side", "middle", "--stiffness", "1"], "not one of left, right, both"),
+    ],
+)
+def test_a_bad_check_in_is_refused_in_one_line(data: Path, args: list[str], problem: str) -> None:
+    assert problem in one_line_error(run(data, "log", *args))
+    assert json.loads(run(data, "log", "list", "--json").output) == []
+
+
+def test_log_without_values_is_a_usage_error(data: Path) -> None:
+    assert run(data, "log").exit_code == 2
+
+
+def write_csv(path: Path, header: tuple[str, ...], *rows: str) -> Path:
+    path.write_text("\n".join([",".join(header), *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_log_import_and_export_round_trip(data: Path, tmp_path: Path) -> None:
+    src = write_csv(
+        tmp_path / "in.csv",
+        CHECKIN_COLUMNS,
+        "2026-10-12,2,11,,,2,false,left,Week 5",
+        '2026-10-13,2,10,2,2,2,false,left,"a ""quoted"", note"',
+    )
+    result = run(data, "log", "import", str(src))
+    assert result.exit_code == 0
+    assert "2 added" in result.output
+    assert "2 already present" in run(data, "log", "import", str(src)).output
+    out = tmp_path / "out.csv"
+    assert run(data, "log", "export", str(out)).exit_code == 0
+    assert out.read_bytes() == src.read_bytes()
+
+
+def test_a_csv_with_one_bad_row_writes_nothing(data: Path, tmp_path: Path) -> None:
+    src = write_csv(
+        tmp_path / "in.csv",
+        CHECKIN_COLUMNS,
+        "2026-10-12,2,11,,,2,false,left,",
+        "2026-10-13,12,10,,,2,false,left,",
+        "2026-10-14,2,10,,,2,false,left,",
+        "2026-10-15,2,10,,,2,false,left,,",
+    )
+    result = run(data, "log", "import", str(src))
+    assert result.exit_code == 1
+    assert "2 bad line(s), nothing was written" in result.output
+    assert "line 3: morning_stiffness: score 12 is outside 0-10" in result.output
+    assert "line 5: row: malformed row" in result.output
+    assert json.loads(run(data, "log", "list", "--json").output) == []
+
+
+def test_a_csv_import_over_different_entries_needs_replace(data: Path, tmp_path: Path) -> None:
+    run(data, "log", "--date", "2026-10-12", "--stiffness", "7")
+    src = write_csv(
+        tmp_path / "in.csv",
+        CHECKIN_COLUMNS,
+        "2026-10-11,2,11,,,2,false,left,",
+        "2026-10-12,2,11,,,2,false,left,",
+    )
+    assert "--replace" in one_line_error(run(data, "log", "import", str(src)))
+    assert len(json.loads(run(data, "log", "list", "--json").output)) == 1
+    assert run(data, "log", "import", "--replace", str(src)).exit_code == 0
+    assert len(json.loads(run(data, "log", "list", "--json").output)) == 2
+
+
+def test_an_unknown_column_is_refused(data: Path, tmp_path: Path) -> None:
+    src = write_csv(tmp_path / "in.csv", ("date", "mood"), "2026-10-12,happy")
+    result = run(data, "log", "import", str(src))
+    assert result.exit_code == 1
+    assert "unknown column 'mood'" in result.output
+
+
+def test_a_non_utf8_csv_is_refused(data: Path, tmp_path: Path) -> None:
+    src = tmp_path / "latin1.csv"
+    src.write_bytes(",".join(CHECKIN_COLUMNS).encode() + b"\n2026-10-12,2,,,,,,,caf\xe9\n")
+    assert "not UTF-8" in one_line_error(run(data, "log", "import", str(src)))
+
+
+# --- heel drops ----------------------------------------------------------------------------
+
+
+def test_drops_log_list_and_round_trip(data: Path, tmp_path: Path) -> None:
+    assert run(data, "drops").exit_code == 0
+    at = run(data, "drops", "--at", "2026-10-12T07:49:00+01:00", "--load-kg", "2.5")
+    assert at.exit_code == 0, at.output
+    rows = json.loads(run(data, "drops", "list", "--json").output)
+    assert [r["time"] for r in rows][0] == "2026-10-12T07:49:00+01:00"
+    assert rows[0]["added_load_kg"] == 2.5
+    assert "a heel-drop session at" in one_line_error(
+        run(data, "drops", "--at", "2026-10-12T07:49:00+01:00")
+    )
+    out = tmp_path / "drops.csv"
+    run(data, "drops", "export", str(out))
+    other = tmp_path / "other"
+    result = run(other, "drops", "import", str(out))
+    assert result.exit_code == 0
+    assert "2 added" in result.output
+    again = tmp_path / "again.csv"
+    run(other, "drops", "export", str(again))
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_bad_drops_are_refused(data: Path, tmp_path: Path) -> None:
+    assert "outside 0-20" in one_line_error(run(data, "drops", "--straight-sets", "-1"))
+    assert "in the future" in one_line_error(run(data, "drops", "--at", "2999-01-01T07:00"))
+    src = write_csv(
+        tmp_path / "d.csv",
+        DROPS_COLUMNS,
+        "2026-10-12T07:49:00+01:00,3,3,15,0,",
+        "2026-10-12T18:51:00+01:00,3,3,fifteen,0,",
+    )
+    result = run(data, "drops", "import", str(src))
+    assert result.exit_code == 1
+    assert "line 3: reps" in result.output
+    assert json.loads(run(data, "drops", "list", "--json").output) == []
+
+
+# --- VISA-A --------------------------------------------------------------------------------
+
+
+def test_visa_a_with_answers(data: Path) -> None:
+    result = run(data, "visa-a", "--answers", "7,8,6,5,9,10,7,B14", "--date", "2026-11-01")
+    assert result.exit_code == 0
+    assert "66/100" in result.output
+    assert "item 7" in one_line_error(run(data, "visa-a", "--answers", "7,8,6,5,9,10,5,14"))
+    with Store.open(data) as store:
+        [stored] = store.visa_a()
+    assert stored.items == (7, 8, 6, 5, 9, 10, 7, 14)
+
+
+def test_visa_a_at_the_prompt(data: Path) -> None:
+    answers = "\n".join(["5", "6", "7", "8", "9", "3", "2", "c", "4"]) + "\n"
+    result = run(data, "visa-a", "--date", "2026-11-02", input=answers)
+    assert result.exit_code == 0, result.output
+    assert "VISA-A 2026-11-02: 52/100" in result.output  # 38 + item 7: 4 + item 8 C: 10
+
+
+# --- the inbox -----------------------------------------------------------------------------
+
+
+def test_watch_once_moves_files_and_explains_failures(data: Path, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy2(SMALL[0], inbox / "run.fit")
+    shutil.copy2(SMALL[2], inbox / "run.tcx")
+    shutil.copy2(BAD, inbox / "settings.fit")
+    (inbox / "notes.txt").write_text("not an activity file, left alone")
+    result = run(data, "watch", str(inbox), "--once", "--interval", "0.05", "--out", str(tmp_path))
+    assert result.exit_code == 1, result.output
+    assert sorted(p.name for p in (inbox / "imported").iterdir()) == ["run.fit", "run.tcx"]
+    assert sorted(p.name for p in (inbox / "failed").iterdir()) == [
+        "settings.fit",
+        "settings.fit.txt",
+    ]
+    assert "not an activity" in (inbox / "failed" / "settings.fit.txt").read_text()
+    assert sorted(p.name for p in inbox.iterdir()) == ["failed", "imported", "notes.txt"]
+    assert len(json.loads(run(data, "activities", "--json").output)) == 2
+    nothing = run(data, "watch", str(inbox), "--once", "--interval", "0.05")
+    assert nothing.exit_code == 0
+    assert "Nothing to import" in nothing.output
+
+
+def test_watch_a_missing_inbox(data: Path, tmp_path: Path) -> None:
+    assert "no such folder" in one_line_error(run(data, "watch", str(tmp_path / "x"), "--once"))
+
+
+# --- bad data folders ----------------------------------------------------------------------
+
+
+def test_a_catalog_from_a_newer_version(data: Path) -> None:
+    Store.open(data).close()
+    with sqlite3.connect(data / "catalog.sqlite") as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    message = one_line_error(run(data, "activities"))
+    assert "newer version of analyzer" in message
+    assert "upgrade analyzer" in message
+
+
+def test_a_read_only_data_folder(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(Path, "mkdir", read_only)
+    message = one_line_error(run(data, "log", "--stiffness", "3"))
+    assert "read-only disk" in message
+    assert "--data-dir" in message
+    assert not data.exists()
+
+
+# --- help ----------------------------------------------------------------------------------
+
+STORE_COMMANDS = ["import", "activities", "profile", "log", "drops", "visa-a", "watch"]
+
+
+def walk(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    out = []
+    for name in STORE_COMMANDS if not prefix else group.commands:
+        command = group.commands[name]
+        out.append((f"{prefix}{name}", command))
+        if isinstance(command, click.Group):
+            out += walk(command, f"{prefix}{name} ")
+    return out
+
+
+def test_every_store_command_has_help_an_example_and_option_help() -> None:
+    assert isinstance(cli, click.Group)
+    for name, command in walk(cli):
+        assert command.help, name
+        assert "Example" in command.help, name
+        for param in command.params:
+            if isinstance(param, click.Option) and param.name != "help":
+                assert param.help, f"{name} {param.name}"
+        assert CliRunner().invoke(cli, [*name.split(), "--help"]).exit_code == 0, name
