@@ -33,6 +33,12 @@ REPORT_ONLY = frozenset(
         "drops_sessions_per_day",
         "walk_grade_pct",
         "walk_score",
+        "walk_stiffness_points",
+        "walk_stiffness_min_n",
+        "recurring_hill_match_m",
+        "route_match_m",
+        "route_overlap_share",
+        "route_similar_distance",
     }
 )
 #: value ranges (inclusive) of numeric settings; others must be finite and >= 0
@@ -44,6 +50,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "easy_fraction": (0.3, 1.0),
     "hill_walked_share": (0.0, 1.0),
     "drops_sessions_per_day": (0, 10),
+    "route_overlap_share": (0.0, 1.0),
 }
 
 

@@ -80,6 +80,15 @@ class Settings:
     # --- hills to walk ---
     walk_grade_pct: float = 6.0
     walk_score: float = 1500.0  # length (m) x average grade (%)
+    # "clearly stiffer" after running a hill: the mean next-morning stiffness after runs
+    # where it was run exceeds that after runs where it was walked by this many points
+    # (0-10 scale), with at least walk_stiffness_min_n mornings of each
+    walk_stiffness_points: float = 1.5
+    walk_stiffness_min_n: int = 3
+    recurring_hill_match_m: float = 40.0  # starts and ends each this close: the same hill
+    route_match_m: float = 30.0  # a track point this close to the other track overlaps it
+    route_overlap_share: float = 0.80  # share of each track (both ways) that must overlap
+    route_similar_distance: float = 0.20  # +-share of distance for "a route of similar length"
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)
