@@ -833,6 +833,42 @@ def watch(ctx: click.Context, inbox: Path, once: bool, interval: float, out: Pat
         ctx.exit(1)
 
 
+@cli.command(context_settings=CONTEXT)
+@click.option("--week", default=None, metavar="YYYY-Www", help="One ISO week, e.g. 2026-W47.")
+@click.option(
+    "--last", type=click.IntRange(min=1), default=None, metavar="N", help="The last N weeks."
+)
+@click.option("--all", "all_weeks", is_flag=True, help="Every week with data (the default).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("reports"),
+    show_default=True,
+    help="Folder for YYYY-Www.html, index.html and assets/.",
+)
+@click.pass_context
+def report(
+    ctx: click.Context, week: str | None, last: int | None, all_weeks: bool, out: Path
+) -> None:
+    """Write weekly HTML reports and an index with each week's traffic light.
+
+    \b
+    Example:
+      analyzer report --week 2026-W47
+      analyzer report --last 4 --out ~/reports
+      analyzer report --all
+    """
+    from analyzer.report.build import build_from_store
+
+    if sum(x is not None and x is not False for x in (week, last, all_weeks or None)) > 1:
+        raise click.UsageError("give one of --week, --last and --all")
+    store = open_store(ctx)
+    with library_errors():
+        written = build_from_store(store, out, week=week, last=last)
+    for path in written:
+        click.echo(str(path))
+
+
 def main() -> None:
     """Console entry point."""
     cli.main(prog_name="analyzer", standalone_mode=True)

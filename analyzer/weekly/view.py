@@ -9,7 +9,14 @@ import pandas as pd
 from analyzer.settings import Settings
 from analyzer.symptoms.rules import PainRules
 from analyzer.weekly.associations import Link, links
-from analyzer.weekly.daily import DAY, daily_frame, runs_frame, week_start, weekly_frame
+from analyzer.weekly.daily import (
+    DAY,
+    daily_frame,
+    iso_week,
+    runs_frame,
+    week_start,
+    weekly_frame,
+)
 from analyzer.weekly.inputs import Inputs
 from analyzer.weekly.lights import WeekAssessment, add_day_lights, add_run_lights, assess_week
 
@@ -88,17 +95,21 @@ def week_view(inputs: Inputs, hist: History, week: str) -> WeekView:
         assessment=hist.assessments[week],
         links=links(hist.runs, end),
         history_runs=hist.runs[hist.runs["local_date"] <= end],
-        trends=hist.weekly.iloc[max(0, pos - TREND_WEEKS + 1) : pos + 1],
+        trends=hist.weekly.reindex(trend_weeks(week)),
         visa_a=hist.visa_a[hist.visa_a["date"] <= end],
         settings=hist.settings,
         pain=hist.pain,
     )
 
 
+def trend_weeks(week: str, count: int = TREND_WEEKS) -> list[str]:
+    """The ``count`` ISO week labels ending with ``week`` (weeks without data included)."""
+    start = week_start(week)
+    return [iso_week(start - pd.Timedelta(weeks=k)) for k in range(count - 1, -1, -1)]
+
+
 def current_week(hist: History, today: pd.Timestamp | None = None) -> str:
     """The ISO week of ``today`` (local), or the last week with data if that is later."""
-    from analyzer.weekly.daily import iso_week
-
     today = (today or pd.Timestamp.now(tz=hist.settings.timezone)).tz_localize(None).normalize()
     label = iso_week(today)
     return label if label in hist.weeks else hist.weeks[-1]

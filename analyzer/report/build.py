@@ -1,0 +1,389 @@
+"""Weekly pages and the index, from weekly/ frames, with Jinja2 (autoescape on).
+
+Pages carry no inline script: figures ride as JSON in ``<script type="application/json">``
+blocks (``<``, ``>`` and ``&`` escaped, so no ``</script>`` breakout), and
+``assets/report.js`` draws them with the shared ``assets/plotly.min.js``. That lets each
+page set a Content-Security-Policy of ``script-src 'self'``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pandas as pd
+from markupsafe import Markup
+
+from analyzer.report import figures
+from analyzer.report.figures import records
+from analyzer.report.units import Units, fmt_clock, fmt_minutes
+from analyzer.weekly.inputs import Inputs
+from analyzer.weekly.lights import run_label
+from analyzer.weekly.source import StoreLike, from_store
+from analyzer.weekly.view import History, WeekView, current_week, history, week_view
+
+ASSETS = "assets"
+STATIC = ("report.css", "report.js")
+LIGHT_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
+
+
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("analyzer.report", "templates"),
+        autoescape=True,  # every string from files or the user is escaped
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+def figure_json(figure: dict[str, Any]) -> Markup:
+    """Strict JSON safe inside a ``<script type="application/json">`` block."""
+    text = json.dumps(figure, separators=(",", ":"), allow_nan=False)
+    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(raw, escaped)
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Markup(text)  # noqa: S704 - escaped for this context above
+
+
+class Figures:
+    """The figures of one page, numbered in order; each becomes a placeholder div."""
+
+    def __init__(self) -> None:
+        self.items: list[dict[str, Any]] = []
+
+    def add(self, figure: dict[str, Any], label: str) -> dict[str, Any]:
+        item = {"id": f"fig-{len(self.items) + 1}", "json": figure_json(figure), "label": label}
+        self.items.append(item)
+        return item
+
+
+def write_assets(out: Path) -> Path:
+    """``out/assets/``: plotly.min.js once (shared by every page), the CSS and script."""
+    assets = out / ASSETS
+    assets.mkdir(parents=True, exist_ok=True)
+    plotly_js = assets / "plotly.min.js"
+    if not plotly_js.exists():
+        from plotly.offline import get_plotlyjs
+
+        _write(plotly_js, get_plotlyjs())
+    for name in STATIC:
+        text = resources.files("analyzer.report").joinpath("templates", name).read_text("utf-8")
+        _write(assets / name, text)
+    return assets
+
+
+def _write(path: Path, text: str) -> None:
+    """Write atomically: a reader (a browser, a watcher) never sees half a page."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def _num(value: Any) -> float | None:
+    if value is None:
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def _score(value: Any) -> str:
+    v = _num(value)
+    return "–" if v is None else f"{v:g}"
+
+
+def _change(value: Any) -> str:
+    v = _num(value)
+    return "–" if v is None else f"{v:+g}"
+
+
+def _pct(value: Any) -> str:
+    v = _num(value)
+    return "–" if v is None else f"{v:.0%}"
+
+
+# --- the glance ---------------------------------------------------------------------------
+
+
+def hill_mornings(runs: pd.DataFrame) -> list[str]:
+    """Plain sentences: next-morning stiffness after runs with a hill run vs the others."""
+    known = runs[runs["stiffness_change"].notna()]
+    hill = known[known["hills_run"].fillna(0) > 0]
+    other = known[known["hills_run"].fillna(0) <= 0]
+    lines = []
+    for group, what in ((hill, "a hill was run"), (other, "no hill was run")):
+        if len(group):
+            mean = float(group["stiffness_change"].mean())
+            mornings = "morning" if len(group) == 1 else "mornings"
+            lines.append(
+                f"After the {len(group)} run(s) where {what}, morning stiffness changed by "
+                f"{mean:+.1f} points on average the next {mornings}."
+            )
+    return lines
+
+
+def glance(view: WeekView, units: Units) -> dict[str, Any]:
+    t = view.totals
+    a = view.assessment
+    return {
+        "light": a.verdict.light,
+        "headline": a.verdict.words,
+        "reasons": list(a.verdict.reasons),
+        "flags": [f.text for f in a.red_flags],
+        "runs": int(t["runs"]),
+        "distance": units.fmt_dist(_num(t["distance_m"])),
+        "time": fmt_clock(_num(t["moving_s"])),
+        "ascent": units.fmt_high(_num(t["ascent_m"])),
+        "easy_share": _pct(t["easy_share"]),
+        "hill_run": fmt_minutes(_num(t["uphill_run_s"])),
+        "hill_walk": fmt_minutes(_num(t["uphill_walk_s"])),
+        "hills_run": int(t["hills_run"]),
+        "hills_walked": int(t["hills_walked"]),
+        "rest_days": int(t["rest_days"]),
+        "back_to_back": int(t["back_to_back"]),
+        "drops": f"{t['drops_sessions']:.0f} of {t['drops_target']:.0f}",
+        "drops_after_run": int(t["drops_after_run"]),
+        "visa_a": _score(a.visa_a_latest),
+        "visa_a_previous": _score(a.visa_a_previous),
+        "stiffness_mean": _score(round(t["stiffness_mean"], 1))
+        if _num(t["stiffness_mean"]) is not None
+        else "–",
+        "hill_mornings": hill_mornings(view.runs),
+    }
+
+
+def run_rows(view: WeekView, units: Units) -> list[dict[str, Any]]:
+    rows = []
+    for r in records(view.runs):
+        rows.append(
+            {
+                "date": f"{run_label(r['local_start'])} {r['local_start']:%H:%M}",
+                "route": r["name"] or "–",
+                "distance": units.fmt_dist(_num(r["distance_m"])),
+                "time": fmt_clock(_num(r["moving_s"])),
+                "pace": units.fmt_pace(_num(r["pace_s_per_km"])),
+                "gap": units.fmt_pace(_num(r["gap_s_per_km"])),
+                "ascent": units.fmt_high(_num(r["ascent_m"])),
+                "hills": f"{_int(r['hills_run'])} / {_int(r['hills_walked'])}",
+                "easy": _pct(r["easy_share"]),
+                "hr": _score(round(r["heart_rate_avg_bpm"]))
+                if _num(r["heart_rate_avg_bpm"])
+                else "–",
+                "trimp": f"{r['trimp']:.0f}" if _num(r["trimp"]) is not None else "–",
+                "stiffness": _score(r["next_stiffness"]),
+                "change": _change(r["stiffness_change"]),
+                "light": r["light"],
+                "why": "; ".join(r["reasons"]),
+            }
+        )
+    return rows
+
+
+def _int(value: Any) -> str:
+    v = _num(value)
+    return "–" if v is None else str(int(v))
+
+
+def notes(view: WeekView) -> list[dict[str, str]]:
+    days = view.days[view.days["note"].notna()]
+    return [
+        {"day": pd.Timestamp(d).strftime("%a %d %b"), "text": str(n)}
+        for d, n in zip(days.index, days["note"], strict=True)
+    ]
+
+
+def method(view: WeekView, units: Units) -> dict[str, Any]:
+    """The thresholds used and where the numbers came from."""
+    s = view.settings
+    hist = view.history_runs
+    hr_max = (
+        _num(hist["hr_max_used_bpm"].dropna().iloc[-1])
+        if hist["hr_max_used_bpm"].notna().any()
+        else None
+    )
+    source = hist["hr_max_source"].dropna()
+    sources = {
+        "profile": "set in your profile",
+        "observed": "the highest heart rate held for 30 s in your history",
+        "tanaka": "estimated as 208 − 0.7 × age (Tanaka)",
+    }
+    src = str(source.iloc[-1]) if len(source) else ""
+    altitude = sorted({str(v) for v in view.runs["altitude_source"].dropna()})
+    return {
+        "hr_max": "–" if hr_max is None else f"{hr_max:.0f} bpm",
+        "hr_max_source": sources.get(src, src or "unknown"),
+        "easy_limit": "–" if hr_max is None else f"{s.easy_fraction * hr_max:.0f} bpm",
+        "settings": s,
+        "pain": view.pain,
+        "altitude": ", ".join(altitude) or "unknown",
+        "units": units,
+    }
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def _week_figures(view: WeekView, units: Units, figs: Figures) -> dict[str, Any]:
+    days = figs.add(figures.day_chart(view.days, units), "day by day")
+    links = [
+        {
+            "figure": figs.add(
+                figures.link_scatter(link, view.history_runs, view.week, units), link.label
+            ),
+            "label": link.label,
+            "stats": figures.link_title(link),
+            "text": link.text,
+        }
+        for link in view.links
+    ]
+    easy = _easy_limit(view)
+    profiles = []
+    for r in records(view.runs):
+        stream = view.streams.get(str(r["id"]))
+        if stream is None or stream.empty or stream["distance_m"].notna().sum() < 2:
+            continue
+        hills = view.hills[view.hills["activity_id"] == r["id"]]
+        profiles.append(
+            {
+                "title": f"{run_label(r['local_start'])}: {units.fmt_dist(_num(r['distance_m']))}",
+                "figure": figs.add(figures.hill_profile(stream, hills, units, easy), "profile"),
+                "hills": figures.hill_summary(hills, units),
+            }
+        )
+    labels = {str(r["id"]): run_label(r["local_start"]) for r in records(view.runs)}
+    has_gps = any(not s.empty and s["lat_deg"].notna().any() for s in view.streams.values())
+    track_map = (
+        figs.add(figures.week_map(view.streams, view.hills, labels), "map") if has_gps else None
+    )
+    s = view.settings
+    trend = figs.add(
+        figures.trends(view.trends, view.visa_a, units, s.acwr_low, s.acwr_high), "trends"
+    )
+    return {"days": days, "links": links, "profiles": profiles, "map": track_map, "trends": trend}
+
+
+def _easy_limit(view: WeekView) -> float | None:
+    hr = view.runs["hr_max_used_bpm"].dropna()
+    return float(hr.iloc[-1]) * view.settings.easy_fraction if len(hr) else None
+
+
+def render_week(
+    view: WeekView, nav: dict[str, str | None], env: jinja2.Environment | None = None
+) -> str:
+    env = env or _env()
+    units = Units(view.settings.units)
+    figs = Figures()
+    parts = _week_figures(view, units, figs)
+    end = view.start + pd.Timedelta(days=6)
+    return env.get_template("week.html").render(
+        title=f"Week {view.week}",
+        week=view.week,
+        dates=f"{view.start:%a %d %b} – {end:%a %d %b %Y}",
+        glance=glance(view, units),
+        runs=run_rows(view, units),
+        notes=notes(view),
+        method=method(view, units),
+        units=units,
+        figures=figs.items,
+        nav=nav,
+        light_words=LIGHT_WORDS,
+        **parts,
+    )
+
+
+def render_index(hist: History, built: Iterable[str], env: jinja2.Environment | None = None) -> str:
+    env = env or _env()
+    units = Units(hist.settings.units)
+    have = set(built)
+    rows = []
+    for week in reversed(hist.weeks):
+        t = hist.weekly.iloc[hist.weeks.index(week)]
+        a = hist.assessments[week]
+        rows.append(
+            {
+                "week": week,
+                "href": f"{week}.html" if week in have else None,
+                "start": f"{t['start']:%d %b %Y}",
+                "light": a.verdict.light,
+                "headline": a.verdict.words,
+                "reason": a.verdict.reasons[0] if a.verdict.reasons else "",
+                "runs": int(t["runs"]),
+                "distance": units.fmt_dist(_num(t["distance_m"])),
+                "stiffness": "–"
+                if _num(t["stiffness_mean"]) is None
+                else f"{t['stiffness_mean']:.1f}",
+                "flags": len(a.red_flags),
+            }
+        )
+    return env.get_template("index.html").render(
+        title="Weekly reports", rows=rows, light_words=LIGHT_WORDS, figures=[]
+    )
+
+
+def select_weeks(weeks: list[str], week: str | None = None, last: int | None = None) -> list[str]:
+    """The weeks asked for: one week, the last N, or all (None, None)."""
+    if week is not None:
+        if week not in weeks:
+            from analyzer.errors import AnalyzerError
+
+            known = f"{weeks[0]} to {weeks[-1]}" if weeks else "none"
+            raise AnalyzerError(f"no data for week {week}; the store holds {known}")
+        return [week]
+    if last is not None:
+        return weeks[-last:] if last > 0 else []
+    return list(weeks)
+
+
+def build_reports(
+    inputs: Inputs, out: Path, week: str | None = None, last: int | None = None
+) -> list[Path]:
+    """Write ``out/YYYY-Www.html`` for the weeks asked for, and ``out/index.html``."""
+    hist = history(inputs)
+    if not hist.weeks or inputs.activities.empty and inputs.checkins.empty:
+        from analyzer.errors import AnalyzerError
+
+        raise AnalyzerError("the store holds no runs or check-ins yet; import some first")
+    weeks = select_weeks(hist.weeks, week, last)
+    out.mkdir(parents=True, exist_ok=True)
+    write_assets(out)
+    env = _env()
+    written = []
+    for w in weeks:
+        pos = hist.weeks.index(w)
+        nav = {
+            "prev": f"{hist.weeks[pos - 1]}.html" if pos > 0 else None,
+            "next": f"{hist.weeks[pos + 1]}.html" if pos + 1 < len(hist.weeks) else None,
+        }
+        page = render_week(week_view(inputs, hist, w), nav, env)
+        path = out / f"{w}.html"
+        _write(path, page)
+        written.append(path)
+    existing = {p.stem for p in out.glob("*-W*.html")}
+    index = out / "index.html"
+    _write(index, render_index(hist, existing | set(weeks), env))
+    return [*written, index]
+
+
+def build_from_store(
+    store: StoreLike, out: Path, week: str | None = None, last: int | None = None
+) -> list[Path]:
+    """Reports read from the store alone (summaries from SQLite, streams of the weeks shown)."""
+    return build_reports(from_store(store), out, week, last)
+
+
+def refresh_current_week(store: StoreLike, out: Path) -> Path:
+    """Rebuild this week's page (or the latest week with data) and the index; for the
+    inbox watcher. Returns the week's page."""
+    inputs = from_store(store)
+    hist = history(inputs)
+    week = current_week(hist)
+    return build_reports(inputs, out, week=week)[0]

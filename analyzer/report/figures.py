@@ -1,0 +1,670 @@
+"""Plotly figures of one week, as plain figure dicts (the plotly.js JSON schema).
+
+Plain dicts rather than ``plotly.graph_objects`` keep a report fast (no validation of
+thousands of points); tests check each figure against plotly's own validator.
+Every figure reads frames only. Colours carry words too (legends, hover), never alone.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analyzer.report.units import Units
+from analyzer.weekly.associations import Link
+
+Figure = dict[str, Any]
+
+RUN_HILL = "#d95f02"  # hills run: orange
+WALK_HILL = "#1f78b4"  # hills walked: blue
+STIFF = "#6a3d9a"  # morning stiffness: purple
+PAIN_DURING = "#e7298a"
+PAIN_AFTER = "#a6761d"
+HEART = "#c51b1b"
+TRACK = "#7f7f7f"
+THIS_WEEK = "#d95f02"
+HISTORY = "#9e9e9e"
+EASY_SCALE = [[0.0, "#8c6d1f"], [0.5, "#d8c37a"], [1.0, "#1b9e77"]]  # mustard -> teal
+TRACKS = ["#7570b3", "#66a61e", "#a6761d", "#e7298a", "#555555", "#1b9e77", "#e6ab02"]
+JITTER = 0.15  # vertical nudge of scatter points so equal scores do not hide each other
+MAX_POINTS = 500  # per run in a profile or the map: enough for the eye, small pages
+FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts (typed ``Any``), for loops that read several columns."""
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _layout(height: int, **extra: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "height": height,
+        "margin": {"l": 60, "r": 20, "t": 40, "b": 50},
+        "font": FONT,
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "hovermode": "closest",
+        "legend": {"orientation": "h", "y": -0.18, "x": 0},
+    }
+    base.update(extra)
+    return base
+
+
+def _clean(values: Any) -> list[Any]:
+    """JSON-safe list: NaN and infinities become None (gaps in plotly)."""
+    out = []
+    for v in np.asarray(values, dtype="float64").tolist():
+        out.append(round(v, 4) if math.isfinite(v) else None)
+    return out
+
+
+def _axis(title: str, **extra: Any) -> dict[str, Any]:
+    axis: dict[str, Any] = {
+        "title": {"text": title},
+        "gridcolor": "#e5e5e5",
+        "zerolinecolor": "#bdbdbd",
+        "automargin": True,
+    }
+    axis.update(extra)
+    return axis
+
+
+def day_labels(days: pd.DataFrame) -> list[str]:
+    return [d.strftime("%a %d").replace(" 0", " ") for d in days.index]
+
+
+# --- day by day --------------------------------------------------------------------------
+
+
+def _distance_bars(days: pd.DataFrame, x: list[float], units: Units) -> dict[str, Any]:
+    easy = days["easy_share"].to_numpy(dtype="float64")
+    text = ["" if not math.isfinite(e) else f"{e:.0%} easy" for e in easy]
+    return {
+        "type": "bar",
+        "x": x,
+        "y": _clean(days["distance_m"].to_numpy(dtype="float64") / units.distance_m),
+        "name": f"distance ({units.distance}), colour = easy share",
+        "marker": {
+            "color": _clean(np.nan_to_num(easy, nan=0.0)),
+            "colorscale": EASY_SCALE,
+            "cmin": 0,
+            "cmax": 1,
+            "line": {"color": "#444", "width": 1},
+            "colorbar": {
+                "title": {"text": "easy<br>share"},
+                "tickformat": ".0%",
+                "len": 0.3,
+                "y": 0.86,
+                "thickness": 12,
+            },
+        },
+        "text": text,
+        "textposition": "outside",
+        "cliponaxis": False,
+        "customdata": day_labels(days),
+        "hovertemplate": "%{customdata}: %{y:.2f} " + units.distance + ", %{text}<extra></extra>",
+        "xaxis": "x",
+        "yaxis": "y",
+    }
+
+
+def _hill_bars(days: pd.DataFrame, x: list[float]) -> list[dict[str, Any]]:
+    run = days["uphill_run_s"].to_numpy(dtype="float64") / 60.0
+    walk = days["uphill_walk_s"].to_numpy(dtype="float64") / 60.0
+    common = {"type": "bar", "x": x, "xaxis": "x", "yaxis": "y2", "customdata": day_labels(days)}
+    return [
+        {
+            **common,
+            "y": _clean(run),
+            "name": "uphill running (min)",
+            "marker": {"color": RUN_HILL},
+            "hovertemplate": "%{customdata}: %{y:.1f} min running uphill<extra></extra>",
+        },
+        {
+            **common,
+            "y": _clean(walk),
+            "name": "uphill walking (min)",
+            "marker": {"color": WALK_HILL},
+            "hovertemplate": "%{customdata}: %{y:.1f} min walking uphill<extra></extra>",
+        },
+    ]
+
+
+def _symptom_lines(days: pd.DataFrame, x: list[float]) -> list[dict[str, Any]]:
+    """Morning stiffness just before the day's tick, pain during on it, pain after just
+    past it: the order they happen in, so they never hide each other."""
+    labels = day_labels(days)
+    stiff = days["morning_stiffness"].to_numpy(dtype="float64")
+
+    def trace(col: str, shift: float, name: str, what: str) -> dict[str, Any]:
+        return {
+            "type": "scatter",
+            "x": [v + shift for v in x],
+            "y": _clean(days[col]),
+            "name": name,
+            "customdata": labels,
+            "hovertemplate": "%{customdata}: " + what + " %{y}/10<extra></extra>",
+            "xaxis": "x",
+            "yaxis": "y3",
+        }
+
+    return [
+        {
+            **trace("morning_stiffness", -0.22, "morning stiffness", "morning stiffness"),
+            "mode": "lines+markers+text",
+            "text": ["" if not math.isfinite(v) else f"{v:g}" for v in stiff],
+            "textposition": "top center",
+            "connectgaps": True,
+            "line": {"color": STIFF, "width": 3},
+            "marker": {"size": 9},
+        },
+        {
+            **trace("pain_during", 0.0, "pain during run", "pain during"),
+            "mode": "markers",
+            "marker": {"color": PAIN_DURING, "symbol": "diamond", "size": 10},
+        },
+        {
+            **trace("pain_after", 0.22, "pain after run", "pain after"),
+            "mode": "markers",
+            "marker": {"color": PAIN_AFTER, "symbol": "x", "size": 10},
+        },
+    ]
+
+
+def _after_hill_notes(days: pd.DataFrame, x: list[float]) -> list[dict[str, Any]]:
+    """Point at each morning that followed a run with a hill run."""
+    notes = []
+    hills = days["hills_run"].to_numpy(dtype="float64")
+    stiff = days["morning_stiffness"].to_numpy(dtype="float64")
+    for i in range(1, len(x)):
+        if hills[i - 1] > 0 and math.isfinite(stiff[i]):
+            notes.append(
+                {
+                    "x": x[i] - 0.22,
+                    "y": stiff[i],
+                    "xref": "x",
+                    "yref": "y3",
+                    "text": "after a hill run",
+                    "showarrow": True,
+                    "arrowhead": 2,
+                    "arrowcolor": RUN_HILL,
+                    "ax": 0,
+                    "ay": -40,
+                    "standoff": 14,
+                    "font": {"color": RUN_HILL, "size": 12},
+                    "bgcolor": "rgba(255,255,255,0.85)",
+                }
+            )
+    return notes
+
+
+def _drops_marks(days: pd.DataFrame, x: list[float]) -> dict[str, Any]:
+    sessions = days["drops_sessions"].to_numpy(dtype="float64")
+    after = days["drops_after_run"].to_numpy(dtype="float64")
+    target = days["drops_target"].to_numpy(dtype="float64")
+    text = [f"{s:.0f}/{t:.0f}" for s, t in zip(sessions, target, strict=True)]
+    return {
+        "type": "scatter",
+        "mode": "markers+text",
+        "x": x,
+        "y": [9.6] * len(x),
+        "text": text,
+        "textposition": "middle right",
+        "name": "heel-drop sessions (done/target)",
+        "marker": {
+            "symbol": "triangle-up",
+            "size": 11,
+            "color": [
+                "#1b9e77" if s >= t else "#bdbdbd" for s, t in zip(sessions, target, strict=True)
+            ],
+        },
+        "customdata": [[d, a] for d, a in zip(day_labels(days), _clean(after), strict=True)],
+        "hovertemplate": "%{customdata[0]}: heel drops %{text}, "
+        "%{customdata[1]} within 2 h of a run<extra></extra>",
+        "xaxis": "x",
+        "yaxis": "y3",
+    }
+
+
+def day_chart(days: pd.DataFrame, units: Units) -> Figure:
+    """The seven days: distance (easy share as colour), hill minutes, symptoms 0-10."""
+    x = [float(i) for i in range(len(days))]
+    data = [
+        _distance_bars(days, x, units),
+        *_hill_bars(days, x),
+        *_symptom_lines(days, x),
+        _drops_marks(days, x),
+    ]
+    top = float(np.nanmax(days["distance_m"].to_numpy(dtype="float64"), initial=0.0))
+    top = max(top / units.distance_m * 1.3, 1.0)
+    layout = _layout(
+        560,
+        barmode="stack",
+        showlegend=True,
+        xaxis=_axis(
+            "", anchor="y3", tickvals=x, ticktext=day_labels(days), range=[-0.6, len(x) - 0.4]
+        ),
+        annotations=_after_hill_notes(days, x),
+        yaxis=_axis(units.distance, domain=[0.68, 1.0], range=[0, top]),
+        yaxis2=_axis("uphill min", domain=[0.43, 0.62], rangemode="tozero"),
+        yaxis3=_axis("score 0–10", domain=[0.0, 0.37], range=[-0.3, 10.6], dtick=2),
+        legend={"orientation": "h", "y": -0.1, "x": 0},
+        margin={"l": 60, "r": 20, "t": 20, "b": 40},
+    )
+    return {"data": data, "layout": layout}
+
+
+# --- the link ----------------------------------------------------------------------------
+
+LINK_AXES = {
+    "uphill_run_s": ("uphill running (min)", 1 / 60.0),
+    "easy_share": ("easy share (%)", 100.0),
+    "distance_m": ("distance", 1.0),
+}
+
+
+def link_title(link: Link) -> str:
+    a = link.association
+    if not a.enough or a.rho is None:
+        return f"not enough data yet ({a.n} pairs, 8 needed)"
+    ci = (
+        "" if a.low is None or not math.isfinite(a.low) else f", 95% CI {a.low:.2f} to {a.high:.2f}"
+    )
+    return f"rho = {a.rho:.2f}{ci}, n = {a.n}"
+
+
+def _padded(values: np.ndarray) -> list[float]:
+    """An axis range from 0 (or the minimum) with a margin, so edge points are whole."""
+    finite = values[np.isfinite(values)]
+    low = min(0.0, float(finite.min())) if finite.size else 0.0
+    high = float(finite.max()) if finite.size else 1.0
+    pad = max(high - low, 1e-9) * 0.06
+    return [low - pad, high + pad]
+
+
+def link_scatter(link: Link, history: pd.DataFrame, week: str, units: Units) -> Figure:
+    """One load of each run against the next morning's stiffness; this week highlighted."""
+    label, scale = LINK_AXES[link.column]
+    if link.column == "distance_m":
+        label, scale = f"distance ({units.distance})", 1.0 / units.distance_m
+    pairs = history[history[link.column].notna() & history["next_stiffness"].notna()]
+    mine = pairs["week"] == week
+    data = []
+    rng = np.random.default_rng(7)  # fixed: the same page every time
+    nudge = rng.uniform(-JITTER, JITTER, len(pairs))
+    for flag, name, colour, size in (
+        (False, "earlier runs", HISTORY, 9),
+        (True, "this week", THIS_WEEK, 13),
+    ):
+        part = pairs[mine == flag]
+        jitter = nudge[(mine == flag).to_numpy()]
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": _clean(part[link.column].to_numpy(dtype="float64") * scale),
+                "y": _clean(part["next_stiffness"].to_numpy(dtype="float64") + jitter),
+                "customdata": _clean(part["next_stiffness"]),
+                "text": [d.strftime("%a %d %b") for d in part["local_date"]],
+                "name": name,
+                "marker": {"color": colour, "size": size, "line": {"color": "white", "width": 1}},
+                "opacity": 0.85,
+                "hovertemplate": "%{text}: %{x:.1f} → stiffness %{customdata}/10 next morning"
+                "<extra></extra>",
+            }
+        )
+    layout = _layout(
+        320,
+        xaxis=_axis(label, range=_padded(pairs[link.column].to_numpy(dtype="float64") * scale)),
+        yaxis=_axis("next-morning stiffness", range=[-0.5, 10.5], dtick=2),
+        margin={"l": 55, "r": 15, "t": 30, "b": 45},
+        legend={"orientation": "h", "y": 1.02, "x": 1, "xanchor": "right", "yanchor": "bottom"},
+    )
+    return {"data": data, "layout": layout}
+
+
+# --- hills of one run ----------------------------------------------------------------------
+
+
+def thin(frame: pd.DataFrame, points: int = MAX_POINTS) -> pd.DataFrame:
+    """Every n-th row so that at most ``points`` remain (the last row kept)."""
+    if len(frame) <= points:
+        return frame
+    step = math.ceil(len(frame) / points)
+    idx = np.unique(np.r_[np.arange(0, len(frame), step), len(frame) - 1])
+    return frame.iloc[idx]
+
+
+def _hill_shapes(hills: pd.DataFrame, units: Units) -> list[dict[str, Any]]:
+    shapes = []
+    for h in records(hills):
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "x0": h["start_distance_m"] / units.distance_m,
+                "x1": h["end_distance_m"] / units.distance_m,
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": WALK_HILL if h["walked"] else RUN_HILL,
+                "opacity": 0.22,
+                "line": {"width": 0},
+                "layer": "below",
+            }
+        )
+    return shapes
+
+
+def _hill_notes(hills: pd.DataFrame, units: Units) -> list[dict[str, Any]]:
+    notes = []
+    for h in records(hills):
+        mid = (h["start_distance_m"] + h["end_distance_m"]) / 2 / units.distance_m
+        notes.append(
+            {
+                "x": mid,
+                "y": 1.0,
+                "xref": "x",
+                "yref": "paper",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "text": f"{'walked' if h['walked'] else 'RUN'} {h['grade_avg_pct']:.0f}%",
+                "font": {"color": WALK_HILL if h["walked"] else RUN_HILL, "size": 12},
+            }
+        )
+    return notes
+
+
+def hill_profile(
+    stream: pd.DataFrame, hills: pd.DataFrame, units: Units, easy_limit_bpm: float | None
+) -> Figure:
+    """Elevation over distance with the hills shaded (run orange, walked blue) and heart
+    rate on a second axis, with the easy limit dashed."""
+    frame = thin(stream[stream["distance_m"].notna()])
+    x = _clean(frame["distance_m"].to_numpy(dtype="float64") / units.distance_m)
+    alt = frame["altitude_m"].to_numpy(dtype="float64")
+    height = alt / 0.3048 if units.system == "mi" else alt
+    data: list[dict[str, Any]] = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": x,
+            "y": _clean(height),
+            "name": f"elevation ({units.height})",
+            "line": {"color": "#404040", "width": 2},
+            "fill": "tozeroy",
+            "fillcolor": "rgba(120,120,120,0.12)",
+            "hovertemplate": "%{x:.2f} "
+            + units.distance
+            + ": %{y:.0f} "
+            + units.height
+            + "<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": x,
+            "y": _clean(frame["heart_rate_bpm"]),
+            "name": "heart rate (bpm)",
+            "yaxis": "y2",
+            "line": {"color": HEART, "width": 1.5},
+            "hovertemplate": "%{x:.2f} " + units.distance + ": %{y:.0f} bpm<extra></extra>",
+        },
+    ]
+    finite = height[np.isfinite(height)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    # at least 20 m (66 ft) of span: a flat run must look flat, not like noise
+    span = max(high - low, 20.0 if units.system == "km" else 66.0)
+    mid = (high + low) / 2
+    low, high = mid - span / 2, mid + span / 2
+    pad = span * 0.12
+    shapes = _hill_shapes(hills, units)
+    if easy_limit_bpm is not None and math.isfinite(easy_limit_bpm):
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "paper",
+                "x0": 0,
+                "x1": 1,
+                "yref": "y2",
+                "y0": easy_limit_bpm,
+                "y1": easy_limit_bpm,
+                "line": {"color": HEART, "dash": "dash", "width": 1},
+            }
+        )
+    layout = _layout(
+        280,
+        xaxis=_axis(f"distance ({units.distance})"),
+        yaxis=_axis(f"elevation ({units.height})", range=[low - pad, high + pad]),
+        yaxis2=_axis(
+            "bpm",
+            overlaying="y",
+            side="right",
+            showgrid=False,
+            range=[60, 190],
+            tickmode="linear",
+            tick0=60,
+            dtick=20,
+        ),
+        shapes=shapes,
+        annotations=_hill_notes(hills, units),
+        margin={"l": 55, "r": 55, "t": 30, "b": 45},
+        showlegend=False,  # the page's text names the lines: the charts stay compact
+    )
+    return {"data": data, "layout": layout}
+
+
+# --- map -------------------------------------------------------------------------------------
+
+
+def _segment_points(stream: pd.DataFrame, start_m: float, end_m: float) -> pd.DataFrame:
+    d = stream["distance_m"]
+    return stream[(d >= start_m) & (d <= end_m)]
+
+
+def _hill_traces(
+    streams: dict[str, pd.DataFrame], hills: pd.DataFrame, shown: set[str]
+) -> list[dict[str, Any]]:
+    traces = []
+    for h in records(hills):
+        stream = streams.get(str(h["activity_id"]))
+        if stream is None or stream.empty:
+            continue
+        seg = thin(_segment_points(stream, h["start_distance_m"], h["end_distance_m"]), 80)
+        kind = "hill walked" if h["walked"] else "hill run"
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": _clean(seg["lon_deg"]),
+                "y": _clean(seg["lat_deg"]),
+                "name": kind,
+                "legendgroup": kind,
+                "showlegend": kind not in shown,
+                "line": {"color": WALK_HILL if h["walked"] else RUN_HILL, "width": 7},
+                "hovertemplate": f"{kind}: {h['grade_avg_pct']:.1f}% over {h['length_m']:.0f} m"
+                "<extra></extra>",
+            }
+        )
+        shown.add(kind)
+    return traces
+
+
+def week_map(
+    streams: dict[str, pd.DataFrame], hills: pd.DataFrame, labels: dict[str, str]
+) -> Figure:
+    """The week's GPS tracks as plain lines on equal-scale lon/lat axes (works offline:
+    no tiles), hills drawn thick: run orange, walked blue."""
+    data: list[dict[str, Any]] = []
+    lats: list[float] = []
+    for n, (aid, stream) in enumerate(streams.items()):
+        if stream.empty or stream["lat_deg"].notna().sum() < 2:
+            continue
+        pts = thin(stream[stream["lat_deg"].notna()])
+        lats += pts["lat_deg"].tolist()
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": _clean(pts["lon_deg"]),
+                "y": _clean(pts["lat_deg"]),
+                "name": labels.get(aid, aid),
+                "line": {"color": TRACKS[n % len(TRACKS)], "width": 2},
+                "opacity": 0.8,
+                "hoverinfo": "name",
+            }
+        )
+    data += _hill_traces(streams, hills, set())
+    mid = float(np.mean(lats)) if lats else 0.0
+    layout = _layout(
+        460,
+        xaxis=_axis("", showticklabels=False, showgrid=False, zeroline=False),
+        yaxis=_axis(
+            "",
+            showticklabels=False,
+            showgrid=False,
+            zeroline=False,
+            scaleanchor="x",
+            scaleratio=1 / max(math.cos(math.radians(mid)), 0.1),
+        ),
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        legend={
+            "orientation": "v",
+            "x": 1,
+            "xanchor": "right",
+            "y": 1,
+            "bgcolor": "rgba(255,255,255,0.8)",
+        },
+    )
+    return {"data": data, "layout": layout}
+
+
+# --- trends ----------------------------------------------------------------------------------
+
+
+def trends(
+    weekly: pd.DataFrame,
+    visa_a: pd.DataFrame,
+    units: Units,
+    settings_low: float,
+    settings_high: float,
+) -> Figure:
+    """12 weeks: distance with its change, acute:chronic ratios, stiffness and VISA-A."""
+    x = [w.replace("-", " ") for w in weekly.index]
+    dist = weekly["distance_m"].to_numpy(dtype="float64") / units.distance_m
+    change = weekly["distance_change"].to_numpy(dtype="float64")
+    text = ["" if not math.isfinite(c) else f"{c:+.0%}" for c in change]
+    data: list[dict[str, Any]] = [
+        {
+            "type": "bar",
+            "x": x,
+            "y": _clean(dist),
+            "text": text,
+            "textposition": "outside",
+            "cliponaxis": False,
+            "name": f"weekly distance ({units.distance}), change on the week before",
+            "marker": {"color": "#7570b3"},
+            "xaxis": "x",
+            "yaxis": "y",
+        },
+        _line(x, weekly["acwr_distance"], "acute:chronic, distance", "#1b9e77", "y2"),
+        _line(x, weekly["acwr_trimp"], "acute:chronic, heart-rate load", "#e6ab02", "y2"),
+        _line(x, weekly["stiffness_mean"], "mean morning stiffness (0–10)", STIFF, "y3"),
+        _visa_points(visa_a, weekly),
+    ]
+    band = {
+        "type": "rect",
+        "xref": "paper",
+        "x0": 0,
+        "x1": 1,
+        "yref": "y2",
+        "y0": settings_low,
+        "y1": settings_high,
+        "fillcolor": "rgba(27,158,119,0.10)",
+        "line": {"width": 0},
+        "layer": "below",
+    }
+    top = max(float(np.nanmax(np.nan_to_num(dist), initial=0.0)) * 1.3, 1.0)
+    notes = []
+    if weekly["acwr_distance"].isna().all():
+        notes.append(
+            {
+                "text": "the ratio needs 28 days of history",
+                "xref": "paper",
+                "x": 0.5,
+                "yref": "y2",
+                "y": 1.6,
+                "showarrow": False,
+                "font": {"color": "#57606a"},
+            }
+        )
+    layout = _layout(
+        620,
+        annotations=notes,
+        xaxis=_axis("", anchor="y4", type="category"),
+        yaxis=_axis(units.distance, domain=[0.78, 1.0], range=[0, top]),
+        yaxis2=_axis("ratio", domain=[0.53, 0.72], range=[0, 2]),
+        yaxis3=_axis("stiffness", domain=[0.27, 0.47], range=[0, 10]),
+        yaxis4=_axis("VISA-A", domain=[0.0, 0.21], range=[0, 100]),
+        shapes=[band],
+        legend={"orientation": "h", "y": -0.08, "x": 0},
+        margin={"l": 60, "r": 20, "t": 20, "b": 40},
+    )
+    return {"data": data, "layout": layout}
+
+
+def _line(x: list[str], values: pd.Series, name: str, colour: str, axis: str) -> dict[str, Any]:
+    return {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "x": x,
+        "y": _clean(values),
+        "name": name,
+        "line": {"color": colour, "width": 2},
+        "connectgaps": False,
+        "xaxis": "x",
+        "yaxis": axis,
+        "hovertemplate": "%{x}: %{y:.2f}<extra>" + name + "</extra>",
+    }
+
+
+def _visa_points(visa_a: pd.DataFrame, weekly: pd.DataFrame) -> dict[str, Any]:
+    """The latest VISA-A of each week shown (the week's x position)."""
+    from analyzer.weekly.daily import iso_week
+
+    weeks = [iso_week(d) for d in visa_a["date"]] if len(visa_a) else []
+    latest = pd.Series(visa_a["total"].to_numpy(), index=weeks, dtype="float64")
+    latest = latest[~latest.index.duplicated(keep="last")].reindex(weekly.index)
+    return {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "x": [w.replace("-", " ") for w in weekly.index],
+        "y": _clean(latest),
+        "name": "VISA-A (0–100, 100 = no symptoms)",
+        "connectgaps": True,
+        "line": {"color": "#66a61e", "width": 2},
+        "marker": {"size": 9},
+        "xaxis": "x",
+        "yaxis": "y4",
+    }
+
+
+def hill_summary(hills: pd.DataFrame, units: Units) -> list[dict[str, str]]:
+    """One row of words per hill for the table under the profiles."""
+    rows = []
+    for h in records(hills):
+        rows.append(
+            {
+                "where": f"{units.fmt_dist(h['start_distance_m'])} in",
+                "length": units.fmt_high(h["length_m"])
+                if units.system == "km"
+                else f"{h['length_m'] / 0.3048:.0f} ft",
+                "grade": f"{h['grade_avg_pct']:.1f}%",
+                "gain": units.fmt_high(h["gain_m"]),
+                "how": "walked" if h["walked"] else "run",
+            }
+        )
+    return rows
