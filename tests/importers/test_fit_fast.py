@@ -249,8 +249,8 @@ def encoder_run(seconds: int) -> bytes:
 
     num = Profile["mesg_num"]
     start = 1_100_000_000  # FIT seconds: 2024-11-09
-    developer = {"developer_data_index": 0, "application_id": list(range(16))}
-    description = {
+    developer: Any = {"developer_data_index": 0, "application_id": list(range(16))}
+    description: Any = {
         "developer_data_index": 0,
         "field_definition_number": 1,
         "fit_base_type_id": UINT16,
@@ -258,7 +258,7 @@ def encoder_run(seconds: int) -> bytes:
         "native_mesg_num": RECORD,
     }
     enc = Encoder()
-    enc.add_developer_field("form", developer, description)
+    enc.add_developer_field(0, developer, description)
     enc.on_mesg(num["FILE_ID"], {"type": "activity", "manufacturer": "garmin", "product": 3113})
     enc.on_mesg(num["DEVELOPER_DATA_ID"], developer)
     enc.on_mesg(num["FIELD_DESCRIPTION"], description)
@@ -266,7 +266,7 @@ def encoder_run(seconds: int) -> bytes:
     for i in range(seconds):
         record = {"timestamp": start + i, "distance": 3.1 * i, "enhanced_speed": 3.1}
         record |= {"heart_rate": 140 + i % 7, "cadence": 88, "enhanced_altitude": 300.0 + i}
-        enc.on_mesg(num["RECORD"], record | {"developer_fields": {"form": 60 + i % 5}})
+        enc.on_mesg(num["RECORD"], record | {"developer_fields": {0: 60 + i % 5}})
     end = start + seconds - 1
     summary = {"timestamp": end, "start_time": start, "total_elapsed_time": seconds - 1.0}
     enc.on_mesg(num["LAP"], summary)
@@ -326,7 +326,12 @@ def test_decoder_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     data = fit_file(activity_file_id() + record_body(1, False, [FIT_EPOCH_2024]))
     calls = []
     real = fit_fast.decode
-    monkeypatch.setattr(fit_fast, "decode", lambda d: calls.append(1) or real(d))
+
+    def counted(d: bytes) -> FitMessages | None:
+        calls.append(1)
+        return real(d)
+
+    monkeypatch.setattr(fit_fast, "decode", counted)
     fit.read_bytes(data, "a.fit")
     assert calls == [1]  # fast by default
     monkeypatch.setenv("ANALYZER_FIT_DECODER", "fitparse")
