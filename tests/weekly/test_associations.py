@@ -50,7 +50,9 @@ def test_bootstrap_is_seeded_and_brackets_rho() -> None:
     y = x + rng.normal(scale=1.0, size=30)
     a, b = associate(x, y), associate(x, y)
     assert a == b
-    assert a.low is not None and a.high is not None and a.rho is not None
+    assert a.low is not None
+    assert a.high is not None
+    assert a.rho is not None
     assert a.low <= a.rho <= a.high
     assert -1 <= a.low < a.high <= 1
 

@@ -24,7 +24,8 @@ def test_local_date_uses_the_zone_across_the_dst_change() -> None:
     starts = pd.Series(pd.to_datetime(["2026-10-24T23:30Z", "2026-10-25T23:30Z"], utc=True))
     local = local_starts(starts, pd.Series([math.nan, math.nan]), "Europe/London")
     assert list(local.dt.normalize()) == [pd.Timestamp("2026-10-25")] * 2
-    assert local.iloc[0].hour == 0 and local.iloc[1].hour == 23
+    assert local.iloc[0].hour == 0
+    assert local.iloc[1].hour == 23
 
 
 def test_the_activity_offset_wins_over_the_profile_zone() -> None:
