@@ -1,0 +1,114 @@
+"""Every sample week in headless Chromium (Debian's, never a downloaded browser).
+
+Asserts: no console errors, no failed requests, every figure drawn, the verdict present,
+the ``<script>alert(1)</script>`` note shown as text with no dialog. Screenshots go to
+``reports/`` (ignored by git) for people to look at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.report.conftest import REPO, WEEKS
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+SHOTS = REPO / "reports"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason=f"{CHROMIUM} is absent: `make browser` installs it"
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+class PageWatch:
+    """Everything that went wrong on one page."""
+
+    def __init__(self, page: Any) -> None:
+        self.errors: list[str] = []
+        self.failed: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
+        page.on("requestfailed", lambda req: self.failed.append(req.url))
+        page.on("dialog", self._dialog)
+
+    def _console(self, msg: Any) -> None:
+        if msg.type == "error":
+            self.errors.append(msg.text)
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+
+DRAWN = """() => Array.from(document.querySelectorAll('div.figure[data-figure]'))
+    .filter(d => d.classList.contains('js-plotly-plot') && d.querySelector('svg.main-svg'))
+    .length"""
+
+
+@pytest.mark.parametrize("week", WEEKS)
+def test_week_renders_in_chromium(browser: Any, sample_reports: Path, week: str) -> None:
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    watch = PageWatch(page)
+    page.goto((sample_reports / f"{week}.html").as_uri())
+    page.wait_for_load_state("load")
+    placeholders = page.locator("div.figure[data-figure]").count()
+    assert placeholders >= 6
+    page.wait_for_function(f"() => ({DRAWN})() === {placeholders}", timeout=10_000)
+    assert watch.errors == []
+    assert watch.failed == []
+    verdict = page.locator("#glance .verdict-text").inner_text()
+    assert verdict.split(":")[0] in ("Green", "Amber", "Red")
+    assert "Not medical advice" in page.content()
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{week}.png"), full_page=True)
+    assert watch.dialogs == []
+    page.close()
+
+
+def test_script_note_is_text_and_never_runs(browser: Any, sample_reports: Path) -> None:
+    page = browser.new_page()
+    watch = PageWatch(page)
+    page.goto((sample_reports / "2026-W46.html").as_uri())
+    page.wait_for_load_state("load")
+    notes = page.locator("ul.notes").inner_text()
+    assert "<script>alert(1)</script>" in notes
+    page.wait_for_timeout(300)
+    assert watch.dialogs == []
+    assert watch.errors == []
+    page.close()
+
+
+def test_index_lists_the_weeks_with_lights(browser: Any, sample_reports: Path) -> None:
+    page = browser.new_page(viewport={"width": 1200, "height": 800})
+    watch = PageWatch(page)
+    page.goto((sample_reports / "index.html").as_uri())
+    rows = page.locator("table.weeks tbody tr")
+    assert rows.count() == len(WEEKS)
+    assert page.locator("table.weeks .light").count() == len(WEEKS)
+    page.screenshot(path=str(SHOTS / "index.png"), full_page=True)
+    assert watch.errors == []
+    assert watch.failed == []
+    page.close()

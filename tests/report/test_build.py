@@ -1,0 +1,82 @@
+"""The pages without a browser: files, escaping, CSP, figures valid for plotly."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import plotly.graph_objects as go
+import pytest
+
+from analyzer.errors import AnalyzerError
+from analyzer.report.build import figure_json, select_weeks
+from tests.report.conftest import WEEKS, run_cli
+
+FIGURE_DATA = re.compile(r'<script type="application/json" id="([^"]+)">(.*?)</script>', re.S)
+
+
+def test_every_week_and_the_index_are_written(sample_reports: Path) -> None:
+    for week in WEEKS:
+        assert (sample_reports / f"{week}.html").is_file()
+    index = (sample_reports / "index.html").read_text()
+    for week in WEEKS:
+        assert f'href="{week}.html"' in index
+    assert (sample_reports / "assets" / "plotly.min.js").stat().st_size > 1_000_000
+    assert (sample_reports / "assets" / "report.js").is_file()
+
+
+def test_pages_have_a_strict_csp_and_no_inline_script(sample_reports: Path) -> None:
+    for week in WEEKS:
+        page = (sample_reports / f"{week}.html").read_text()
+        assert "script-src 'self'" in page
+        scripts = re.findall(r"<script([^>]*)>", page)
+        for attrs in scripts:
+            assert 'type="application/json"' in attrs or 'src="assets/' in attrs
+        assert "onload=" not in page
+        assert "javascript:" not in page
+
+
+def test_the_script_note_is_escaped(sample_reports: Path) -> None:
+    page = (sample_reports / "2026-W46.html").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)" not in page
+
+
+def test_figure_json_cannot_break_out_of_its_block() -> None:
+    text = str(figure_json({"layout": {"title": {"text": "</script><script>alert(1)</script>&"}}}))
+    assert "<" not in text
+    assert ">" not in text
+    assert "&" not in text
+    assert json.loads(text)["layout"]["title"]["text"].startswith("</script>")
+
+
+@pytest.mark.parametrize("week", WEEKS)
+def test_every_figure_is_valid_plotly(sample_reports: Path, week: str) -> None:
+    page = (sample_reports / f"{week}.html").read_text()
+    blocks = FIGURE_DATA.findall(page)
+    placeholders = re.findall(r'data-figure="([^"]+)"', page)
+    assert sorted(placeholders) == sorted(i for i, _ in blocks)
+    for _, raw in blocks:
+        go.Figure(json.loads(raw))  # raises on any property plotly does not know
+
+
+def test_page_size_is_small(sample_reports: Path) -> None:
+    for week in WEEKS:
+        assert (sample_reports / f"{week}.html").stat().st_size < 250_000
+
+
+def test_one_week_only_and_bad_week(sample_store: Path, tmp_path: Path) -> None:
+    out = run_cli(sample_store, "report", "--week", "2026-W45", "--out", str(tmp_path))
+    assert "2026-W45.html" in out
+    assert sorted(p.name for p in tmp_path.glob("*.html")) == ["2026-W45.html", "index.html"]
+    with pytest.raises(AnalyzerError, match="no data for week 2030-W01"):
+        select_weeks(WEEKS, week="2030-W01")
+    assert select_weeks(WEEKS, last=2) == WEEKS[-2:]
+
+
+def test_the_hill_week_says_stiffness_rose_after_the_hill(sample_reports: Path) -> None:
+    page = (sample_reports / "2026-W43.html").read_text()
+    assert "where a hill was run, morning stiffness changed by +" in page
+    assert "talk to your physio" in page
+    assert "Not medical advice" in page
