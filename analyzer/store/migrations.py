@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 
 from analyzer.errors import StoreError
+from analyzer.store.hills_store import V2 as HILLS_V2  # recurring hills and routes
 
 V1 = [
     """CREATE TABLE activities (
@@ -136,7 +137,7 @@ V1 = [
     )""",
 ]
 
-MIGRATIONS: list[list[str]] = [V1]
+MIGRATIONS: list[list[str]] = [V1, HILLS_V2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
