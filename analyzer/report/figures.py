@@ -193,7 +193,7 @@ def _after_hill_notes(days: pd.DataFrame, x: list[float]) -> list[dict[str, Any]
                     "arrowcolor": RUN_HILL,
                     "ax": 0,
                     "ay": -40,
-                    "standoff": 14,
+                    "standoff": 22,
                     "font": {"color": RUN_HILL, "size": 12},
                     "bgcolor": "rgba(255,255,255,0.85)",
                 }
@@ -545,6 +545,28 @@ def week_map(
 # --- trends ----------------------------------------------------------------------------------
 
 
+def _note(text: str, axis: str, y: float) -> dict[str, Any]:
+    return {
+        "text": text,
+        "xref": "paper",
+        "x": 0.5,
+        "yref": axis,
+        "y": y,
+        "showarrow": False,
+        "font": {"color": "#57606a"},
+    }
+
+
+def _trend_notes(weekly: pd.DataFrame, visa_a: pd.DataFrame) -> list[dict[str, Any]]:
+    """Say why a panel is empty rather than leave it blank."""
+    notes = []
+    if visa_a.empty:
+        notes.append(_note("no VISA-A logged yet: analyzer visa-a", "y4", 50))
+    if weekly["acwr_distance"].isna().all():
+        notes.append(_note("the ratio needs 28 days of history", "y2", 1.6))
+    return notes
+
+
 def trends(
     weekly: pd.DataFrame,
     visa_a: pd.DataFrame,
@@ -588,19 +610,7 @@ def trends(
         "layer": "below",
     }
     top = max(float(np.nanmax(np.nan_to_num(dist), initial=0.0)) * 1.3, 1.0)
-    notes = []
-    if weekly["acwr_distance"].isna().all():
-        notes.append(
-            {
-                "text": "the ratio needs 28 days of history",
-                "xref": "paper",
-                "x": 0.5,
-                "yref": "y2",
-                "y": 1.6,
-                "showarrow": False,
-                "font": {"color": "#57606a"},
-            }
-        )
+    notes = _trend_notes(weekly, visa_a)
     layout = _layout(
         620,
         annotations=notes,

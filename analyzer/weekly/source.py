@@ -92,6 +92,7 @@ class StoreLike(Protocol):
     def heel_drops(self, since: Any = None, until: Any = None) -> list[Any]: ...
     def visa_a(self, since: Any = None, until: Any = None) -> list[Any]: ...
     def stream_frame(self, activity_id: str) -> pd.DataFrame: ...
+    def activities(self, since: Any = None, until: Any = None) -> list[Any]: ...
 
 
 def checkins_frame(entries: Iterable[Any]) -> pd.DataFrame:
@@ -146,6 +147,10 @@ def from_store(store: StoreLike) -> Inputs:
     and hills are read later, for the runs of the week shown only."""
     settings = store.settings()
     acts = store.activities_frame().rename(columns={"activity_id": "id"})
+    if "altitude_source" not in acts.columns:
+        # kept in the summary JSON only: read it from the stored summaries
+        sources = {a.activity_id: a.summary.get("altitude_source") for a in store.activities()}
+        acts["altitude_source"] = acts["id"].map(sources)
     return Inputs(
         settings=settings,
         activities=acts,

@@ -112,3 +112,19 @@ def test_index_lists_the_weeks_with_lights(browser: Any, sample_reports: Path) -
     assert watch.errors == []
     assert watch.failed == []
     page.close()
+
+
+def test_print_layout_fits_a4(browser: Any, sample_reports: Path) -> None:
+    """In print media every chart is at most the A4 text width (186 mm, about 703 px)."""
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.goto((sample_reports / "2026-W43.html").as_uri())
+    page.wait_for_function(f"() => ({DRAWN})() > 0")
+    page.emulate_media(media="print")
+    page.wait_for_timeout(500)
+    widths = page.evaluate(
+        "() => Array.from(document.querySelectorAll('div.figure svg.main-svg'))"
+        ".map(s => s.getBoundingClientRect().width)"
+    )
+    assert widths
+    assert max(widths) <= 703
+    page.close()

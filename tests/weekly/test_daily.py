@@ -102,7 +102,7 @@ def test_heel_drops_per_day_and_after_a_run() -> None:
 def test_weekly_distance_change() -> None:
     inputs = make_inputs([run("2026-10-13T06:00Z", 10000.0), run("2026-10-20T06:00Z", 12000.0)])
     weekly = history(inputs).weekly
-    assert math.isnan(weekly.loc["2026-W42", "distance_change"])
+    assert math.isnan(float(weekly.loc["2026-W42", "distance_change"]))
     assert weekly.loc["2026-W43", "distance_change"] == 0.2
 
 

@@ -31,6 +31,11 @@
     all().forEach(draw);
     window.addEventListener("beforeprint", function () { resize(PRINT_WIDTH); });
     window.addEventListener("afterprint", function () { resize(null); });
+    // print previews and emulated print media fire this rather than beforeprint
+    var print = window.matchMedia && window.matchMedia("print");
+    if (print && print.addEventListener) {
+      print.addEventListener("change", function (e) { resize(e.matches ? PRINT_WIDTH : null); });
+    }
   }
 
   if (document.readyState === "loading") {
