@@ -869,10 +869,80 @@ def report(
         click.echo(str(path))
 
 
+# --- recurring hills and routes --------------------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option(
+    "--route", default=None, metavar="NAME", help="Only this route (an id like R2, or a name)."
+)
+@json_option
+@click.option(
+    "--gpx",
+    "gpx_file",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    default=None,
+    help="Write a GPX 1.1 file: a waypoint at the foot of each flagged hill (with --route, "
+    "the route as a track too).",
+)
+@click.option(
+    "--rename",
+    nargs=2,
+    type=str,
+    default=None,
+    metavar="ID NAME",
+    help="Name a hill (H2) or route (R1); an empty NAME restores the generated one.",
+)
+@units_option
+@click.pass_context
+def hills(
+    ctx: click.Context,
+    route: str | None,
+    as_json: bool,
+    gpx_file: Path | None,
+    rename: tuple[str, str] | None,
+    units: str | None,
+) -> None:
+    """Recurring hills across your runs, flagged "walk" first, then by score; and routes.
+
+    \b
+    Example:
+      analyzer hills
+      analyzer hills --rename R1 "Church hill loop"
+      analyzer hills --route R1 --gpx church.gpx
+      analyzer hills --json | jq '.hills[] | select(.flagged) | .name'
+    """
+    from analyzer import textout
+    from analyzer.hills.export import gpx_document
+    from analyzer.hills.overview import overview_json, parse_key
+    from analyzer.store import hills_store
+    from analyzer.weekly.hills import load_overview
+
+    if as_json and gpx_file is not None and str(gpx_file) == "-":
+        raise click.UsageError("--json and --gpx - both write to standard output; pick one")
+    store = open_store(ctx)
+    with library_errors():
+        if rename is not None:
+            kind, ident = parse_key(rename[0])
+            hills_store.rename(store, kind, ident, rename[1])
+        settings = store.settings()
+        overview = load_overview(store, settings)
+        chosen = overview.find_route(route) if route else None
+    shown = units or settings.units
+    if gpx_file is not None:
+        picked = overview.for_route(chosen) if chosen else overview.hills
+        _write_output(gpx_file, gpx_document(picked, shown, chosen))
+    data = overview_json(overview, chosen)
+    if as_json:
+        click.echo(json.dumps(data, indent=2, allow_nan=False))
+    elif gpx_file is None or str(gpx_file) != "-":
+        click.echo(textout.hills_report(data, shown))
+
+
 def main() -> None:
     """Console entry point."""
     cli.main(prog_name="analyzer", standalone_mode=True)
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

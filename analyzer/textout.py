@@ -296,3 +296,66 @@ def profile_table(rows: Sequence[tuple[str, Any, str]]) -> str:
     """(setting, value, source) rows."""
     body = [(name, "-" if value is None else value, source) for name, value, source in rows]
     return table(["setting", "value", "source"], body)
+
+
+def _hill_row(h: dict[str, Any], units: str) -> tuple[str, ...]:
+    s = h["stiffness"]
+    stiff = (
+        f"{s['after_run']:.1f} run / {s['after_walked']:.1f} walked"
+        if s["enough_data"]
+        else "not enough data"
+    )
+    return (
+        h["id"],
+        h["name"],
+        "WALK (" + ", ".join(f["rule"] for f in h["flags"]) + ")" if h["flagged"] else "-",
+        f"{h['grade_avg_pct']:.1f}%/{h['grade_max_pct']:.1f}%",
+        elevation(h["length_m"], units),
+        "+" + elevation(h["gain_m"], units),
+        f"{h['score']:.0f}",
+        f"{h['times_run']}/{h['times_walked']}",
+        "-" if h["heart_rate_run_bpm"] is None else f"{h['heart_rate_run_bpm']:.0f}",
+        stiff,
+    )
+
+
+def _route_row(r: dict[str, Any], names: dict[str, str], units: str) -> tuple[str, ...]:
+    flatter = ", ".join(f"{k} {names.get(k, '')}".strip() for k in r["flatter_routes"])
+    return (
+        r["id"],
+        r["name"],
+        str(r["runs"]),
+        distance(r["distance_m"], units),
+        elevation(r["ascent_m"], units),
+        ", ".join(r["hills"]) or "-",
+        str(r["flagged_hills"]),
+        flatter or "-",
+    )
+
+
+def hills_report(data: dict[str, Any], units: str) -> str:
+    """``analyzer hills``: recurring hills (flagged first), routes, and the rules used."""
+    if not data["hills"] and not data["routes"]:
+        return "No runs with GPS stored yet: analyzer import PATH..."
+    s = data["settings"]
+    hill_head = (
+        *("id", "hill", "flag", "grade avg/max", "length", "gain", "score"),
+        *("run/walked", "bpm run", "next-morning stiffness"),
+    )
+    names = {r["id"]: r["name"] for r in data["routes"]}
+    route_head = ("id", "route", "runs", "distance", "ascent", "hills", "flagged", "flatter")
+    lines = [
+        "Recurring hills (flagged 'walk' first, then by score):",
+        table(hill_head, [_hill_row(h, units) for h in data["hills"]]) if data["hills"] else "none",
+        "",
+        "Routes (typical distance and ascent are medians):",
+        table(route_head, [_route_row(r, names, units) for r in data["routes"]]),
+        "",
+        f"Walk rules: average grade >= {s['walk_grade_pct']:g}%, score (length m x grade %) "
+        f">= {s['walk_score']:g}, or next-morning stiffness >= {s['walk_stiffness_points']:g} "
+        f"points higher after running it than after walking it (>= "
+        f"{s['walk_stiffness_min_n']} mornings of each).",
+        "Walking hills is a precaution: evidence on hills and Achilles load is thin "
+        "(Neves et al. 2014). Not medical advice.",
+    ]
+    return "\n".join(lines)
