@@ -1,0 +1,140 @@
+"""How long one weekly report takes on a year-sized store.
+
+Builds a synthetic store through the store API: 180 runs over a year (the sample FIT runs,
+shifted to new dates, analysed and stored like an import), a check-in every day and two
+heel-drop sessions a day. Then times ``build_from_store`` for one week, which reads
+summaries from SQLite and per-second streams for that week's runs only.
+
+    .venv/bin/python bench/report.py [--runs 180] [--repeat 5] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import shutil
+import statistics
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analyzer.importers import read
+from analyzer.pipeline import analyse_activity, local_date_of
+from analyzer.report.build import build_from_store
+from analyzer.schema import Activity
+from analyzer.store import ActivityRecord, Store
+from analyzer.symptoms.entries import CheckIn, HeelDropSession
+from analyzer.weekly.daily import iso_week
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+FIRST_DAY = date(2025, 11, 24)  # a Monday: a year ending with the sample's last week
+PROFILE = {"age_years": 44, "hr_max_bpm": 178.0, "hr_rest_bpm": 55.0, "timezone": "Europe/London"}
+
+
+def templates() -> list[Activity]:
+    return [a for p in sorted(SAMPLE.glob("*-run.fit")) for a in read(p)]
+
+
+def shifted(template: Activity, day: date, n: int) -> Activity:
+    """``template`` moved to ``day`` at the same UTC time of day, with its own id."""
+    start = template.frame.index[0]
+    target = pd.Timestamp(datetime.combine(day, start.time()), tz="UTC")
+    frame = template.frame.copy()
+    frame.index = (frame.index + (target - start)).rename("time")
+    return dataclasses.replace(
+        template,
+        frame=frame,
+        source_hash=f"bench{n:05d}",
+        source_path=f"bench/{n}.fit",
+        pauses=[],
+        laps=[],
+    )
+
+
+def fill_store(store: Store, runs: int) -> list[str]:
+    settings = store.update_profile(PROFILE)
+    pool = templates()
+    days = [FIRST_DAY + timedelta(days=round(i * 364 / runs)) for i in range(runs)]
+    for n, day in enumerate(days):
+        analysed = analyse_activity(shifted(pool[n % len(pool)], day, n), settings, 178.0)
+        s = analysed.summary
+        record = ActivityRecord(
+            activity=analysed.activity,
+            summary=s,
+            local_date=local_date_of(s.start_time, s.utc_offset_s, settings.timezone),
+            track_m=analysed.track_m,
+            settings_key=analysed.settings_key,
+            held_max_bpm=analysed.held_max_bpm,
+        )
+        store.store_file([record], f"bench/{n}.fit", f"bench{n:05d}")
+    rng = np.random.default_rng(1)
+    all_days = [FIRST_DAY + timedelta(days=i) for i in range(364)]
+    store.put_checkins(
+        [
+            CheckIn(d, float(rng.integers(0, 6)), None, None, None, float(rng.integers(0, 4)))
+            for d in all_days
+        ]
+    )
+    tz = timezone_of(settings.timezone)
+    store.put_heel_drops(
+        [
+            HeelDropSession(datetime.combine(d, datetime.min.time(), tz) + timedelta(hours=h))
+            for d in all_days
+            for h in (8, 19)
+        ]
+    )
+    return sorted({iso_week(pd.Timestamp(d)) for d in days})
+
+
+def timezone_of(name: str) -> object:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=180)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--keep", type=Path, default=None, help="build the store here")
+    args = parser.parse_args()
+    root = args.keep or Path(tempfile.mkdtemp(prefix="bench-report-"))
+    t0 = time.perf_counter()
+    with Store.open(root / "data") as store:
+        weeks = fill_store(store, args.runs)
+    print(
+        f"store: {args.runs} runs over {len(weeks)} weeks, built in {time.perf_counter() - t0:.1f} s"
+    )
+    week = weeks[-1]
+    out = root / "reports"
+    build_once(root, out, week)  # plotly.min.js is written once, on the first build
+    times = [build_once(root, out, week) for _ in range(args.repeat)]
+    page = out / f"{week}.html"
+    print(
+        f"one week ({week}) from the store: median {statistics.median(times):.2f} s, "
+        f"max {max(times):.2f} s over {args.repeat} runs (target < 2 s)"
+    )
+    print(
+        f"page {page.stat().st_size / 1024:.0f} kB; shared plotly.min.js "
+        f"{(out / 'assets' / 'plotly.min.js').stat().st_size / 1e6:.1f} MB"
+    )
+    print(f"at {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    if args.keep is None:
+        shutil.rmtree(root)
+    else:
+        print(f"store and pages kept in {root}")
+
+
+def build_once(root: Path, out: Path, week: str) -> float:
+    t = time.perf_counter()
+    with Store.open(root / "data") as store:
+        build_from_store(store, out, week=week)
+    return time.perf_counter() - t
+
+
+if __name__ == "__main__":
+    main()
