@@ -107,7 +107,8 @@ def main() -> None:
     with Store.open(root / "data") as store:
         weeks = fill_store(store, args.runs)
     print(
-        f"store: {args.runs} runs over {len(weeks)} weeks, built in {time.perf_counter() - t0:.1f} s"
+        f"store: {args.runs} runs over {len(weeks)} weeks, "
+        f"built in {time.perf_counter() - t0:.1f} s"
     )
     week = weeks[-1]
     out = root / "reports"
