@@ -18,6 +18,7 @@ import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -90,9 +91,7 @@ def fill_store(store: Store, runs: int) -> list[str]:
     return sorted({iso_week(pd.Timestamp(d)) for d in days})
 
 
-def timezone_of(name: str) -> object:
-    from zoneinfo import ZoneInfo
-
+def timezone_of(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
