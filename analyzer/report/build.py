@@ -117,16 +117,15 @@ def _pct(value: Any) -> str:
 def hill_mornings(runs: pd.DataFrame) -> list[str]:
     """Plain sentences: next-morning stiffness after runs with a hill run vs the others."""
     known = runs[runs["stiffness_change"].notna()]
-    hill = known[known["hills_run"].fillna(0) > 0]
-    other = known[known["hills_run"].fillna(0) <= 0]
+    ran_hill = known["hills_run"].fillna(0) > 0
     lines = []
-    for group, what in ((hill, "a hill was run"), (other, "no hill was run")):
+    for group, what in ((known[ran_hill], "a hill was run"), (known[~ran_hill], "no hill was run")):
         if len(group):
             mean = float(group["stiffness_change"].mean())
-            mornings = "morning" if len(group) == 1 else "mornings"
+            runs_word = "run" if len(group) == 1 else f"{len(group)} runs"
             lines.append(
-                f"After the {len(group)} run(s) where {what}, morning stiffness changed by "
-                f"{mean:+.1f} points on average the next {mornings}."
+                f"After the {runs_word} where {what}, morning stiffness the next day "
+                f"changed by {mean:+.1f} points on average."
             )
     return lines
 
@@ -137,7 +136,8 @@ def glance(view: WeekView, units: Units) -> dict[str, Any]:
     return {
         "light": a.verdict.light,
         "headline": a.verdict.words,
-        "reasons": list(a.verdict.reasons),
+        # red flags have their own box: the reasons list the rest
+        "reasons": [r for r in a.verdict.reasons if r not in {f.detail for f in a.red_flags}],
         "flags": [f.text for f in a.red_flags],
         "runs": int(t["runs"]),
         "distance": units.fmt_dist(_num(t["distance_m"])),

@@ -77,6 +77,6 @@ def test_one_week_only_and_bad_week(sample_store: Path, tmp_path: Path) -> None:
 
 def test_the_hill_week_says_stiffness_rose_after_the_hill(sample_reports: Path) -> None:
     page = (sample_reports / "2026-W43.html").read_text()
-    assert "where a hill was run, morning stiffness changed by +" in page
+    assert "where a hill was run, morning stiffness the next day changed by +" in page
     assert "talk to your physio" in page
     assert "Not medical advice" in page
