@@ -82,7 +82,28 @@ def fail(exc: AnalyzerError) -> click.ClickException:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object, for scripts.")
 @units_option
 @decoder_option
-def inspect(file: Path, as_json: bool, units: str | None, decoder: str | None) -> None:
+@click.option(
+    "--hr-max",
+    type=click.FloatRange(100, 240),
+    help="Maximum heart rate (bpm) "
+    "for this file; default: the profile's, else the file's own held maximum.",
+)
+@click.option(
+    "--age",
+    type=click.IntRange(10, 100),
+    help="Age for the Tanaka estimate "
+    "of maximum heart rate (208 - 0.7 x age) when no maximum is known.",
+)
+@click.pass_obj
+def inspect(
+    state: AppState,
+    file: Path,
+    as_json: bool,
+    units: str | None,
+    decoder: str | None,
+    hr_max: float | None,
+    age: int | None,
+) -> None:
     """Read one activity file (FIT, GPX, TCX, also .gz) without the store.
 
     \b
@@ -90,17 +111,24 @@ def inspect(file: Path, as_json: bool, units: str | None, decoder: str | None) -
       analyzer inspect morning-run.fit --units km
       analyzer inspect morning-run.fit --json | jq .activities[0].distance_m
       analyzer inspect morning-run.fit --decoder fitparse
+      analyzer inspect morning-run.fit --hr-max 182
     """
     from analyzer import pipeline, textout
 
     try:
-        report = pipeline.inspect_file(file, decoder=decoder)
+        settings = pipeline.profile_settings(state.data_dir)
+        if hr_max is not None or age is not None:
+            settings = settings.with_changes(
+                hr_max_bpm=hr_max if hr_max is not None else settings.hr_max_bpm,
+                age_years=age if age is not None else settings.age_years,
+            )
+        report = pipeline.inspect_file(file, settings=settings, decoder=decoder)
     except AnalyzerError as exc:
         raise fail(exc) from exc
     if as_json:
         click.echo(json.dumps(report, indent=2, allow_nan=False))
     else:
-        click.echo(textout.inspect_report(report, units or "mi"))
+        click.echo(textout.inspect_report(report, units or settings.units))
 
 
 # --- the store: import, activities, profile, logs, VISA-A, inbox ---------------------------
@@ -926,9 +954,9 @@ def hills(
             kind, ident = parse_key(rename[0])
             hills_store.rename(store, kind, ident, rename[1])
         settings = store.settings()
-        overview = load_overview(store, settings)
+        shown = units or settings.units
+        overview = load_overview(store, settings.with_changes(units=shown))
         chosen = overview.find_route(route) if route else None
-    shown = units or settings.units
     if gpx_file is not None:
         picked = overview.for_route(chosen) if chosen else overview.hills
         _write_output(gpx_file, gpx_document(picked, shown, chosen))

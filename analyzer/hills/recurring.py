@@ -84,26 +84,28 @@ class _AnchorTable:
     """Anchor coordinates as arrays, grown as new hills appear."""
 
     def __init__(self, anchors: Sequence[HillAnchor]) -> None:
-        self.anchors = list(anchors)
+        self.anchors = sorted(anchors, key=lambda a: a.hill_id)  # oldest first
         self.coords = np.array(
-            [[a.start_lat, a.start_lon, a.end_lat, a.end_lon] for a in anchors], dtype=float
+            [[a.start_lat, a.start_lon, a.end_lat, a.end_lon] for a in self.anchors], dtype=float
         ).reshape(-1, 4)
 
     def match(self, row: ClimbRow, limit_m: float) -> int | None:
-        """Index of the closest anchor whose start and end are both within ``limit_m``,
-        else of the anchor the climb overlaps most (:func:`chord_overlap`)."""
+        """Index of the oldest anchor whose start and end are both within ``limit_m``, or
+        that the climb overlaps enough (:func:`chord_overlap`).
+
+        The oldest, not the closest: an anchor added later never takes a climb away from
+        the hill it joined when it was first grouped, so membership does not depend on
+        when the grouping ran.
+        """
         if not len(self.anchors):
             return None
         c = self.coords
         d_start = distance_m(row.start_lat, row.start_lon, c[:, 0], c[:, 1])
         d_end = distance_m(row.end_lat, row.end_lon, c[:, 2], c[:, 3])
-        worst = np.maximum(d_start, d_end)
-        best = int(np.argmin(worst))
-        if worst[best] <= limit_m:
-            return best
-        overlap = chord_overlap(row, c, limit_m)
-        best = int(np.argmax(overlap))
-        return best if overlap[best] >= MIN_OVERLAP else None
+        close = (d_start <= limit_m) & (d_end <= limit_m)
+        ok = close | (chord_overlap(row, c, limit_m) >= MIN_OVERLAP)
+        hits = np.flatnonzero(ok)  # anchors are kept in id order
+        return int(hits[0]) if len(hits) else None
 
     def add(self, anchor: HillAnchor) -> None:
         self.anchors.append(anchor)

@@ -126,7 +126,7 @@ class _AnchorIndex:
         self.grids: list[_Grid] = []
         self.dilated: list[np.ndarray] = []
         self.boxes: list[tuple[float, float, float, float]] = []
-        for a in anchors:
+        for a in sorted(anchors, key=lambda a: a.route_id):  # oldest first
             self.add(a)
 
     def add(self, anchor: RouteAnchor) -> None:
@@ -139,10 +139,13 @@ class _AnchorIndex:
         self.boxes.append(_box(anchor.lat, anchor.lon, match))
 
     def best(self, track: Track) -> int | None:
-        """Index of the anchor the track overlaps most, both ways, if enough."""
+        """Index of the oldest anchor the track overlaps enough, both ways.
+
+        The oldest, not the best: an anchor added later never takes a run away from the
+        route it joined first, so membership does not depend on when the grouping ran.
+        """
         share = self.settings.route_overlap_share
         box = _box(track.lat, track.lon, 0.0)
-        best, best_share = None, -1.0
         for i, anchor in enumerate(self.anchors):
             if not _overlaps(box, self.boxes[i]):
                 continue
@@ -150,12 +153,10 @@ class _AnchorIndex:
             forward = covered_share(grid.keys(track.lat, track.lon), self.dilated[i])
             if forward < share:  # the cheap direction first: most pairs stop here
                 continue
-            back = covered_share(
-                grid.keys(anchor.lat, anchor.lon), grid.dilated(track.lat, track.lon)
-            )
-            if back >= share and min(forward, back) > best_share:
-                best, best_share = i, min(forward, back)
-        return best
+            dilated = grid.dilated(track.lat, track.lon)
+            if covered_share(grid.keys(anchor.lat, anchor.lon), dilated) >= share:
+                return i
+        return None
 
 
 def _box(lat: np.ndarray, lon: np.ndarray, margin_m: float) -> tuple[float, float, float, float]:

