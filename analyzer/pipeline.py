@@ -39,6 +39,21 @@ from analyzer.symptoms.entries import zone
 Progress = Callable[[int, int, str], None]
 
 
+def profile_settings(data_dir: Path | None) -> Settings:
+    """The runner's profile where a store already exists, else the defaults.
+
+    ``inspect`` never creates a store; it only borrows the profile (max heart rate,
+    age, units) so a single file is judged against the runner's own numbers.
+    """
+    from analyzer.store import Store, paths
+
+    root = paths.resolve_data_dir(data_dir)
+    if not paths.catalog_path(root).is_file():
+        return Settings()
+    with Store.open(root) as store:
+        return store.settings()
+
+
 def inspect_file(
     path: Path, settings: Settings | None = None, decoder: str | None = None
 ) -> dict[str, Any]:
@@ -48,6 +63,11 @@ def inspect_file(
     """
     settings = settings or Settings()
     activities = read(path, decoder)
+    for activity in activities:
+        if activity.utc_offset_s is None and activity.start_time is not None:
+            # GPX and TCX carry no offset: the profile's time zone gives local time
+            offset = activity.start_time.tz_convert(settings.timezone).utcoffset()
+            activity.utc_offset_s = int(offset.total_seconds()) if offset is not None else None
     summaries = [analyse(a, settings).to_json() for a in activities]
     warnings = sorted({w for s in summaries for w in s["warnings"]})
     return {"file": str(path), "activities": summaries, "warnings": warnings}

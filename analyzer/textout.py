@@ -79,10 +79,14 @@ def _easy_line(a: dict[str, Any]) -> str:
         return "no maximum heart rate: set it in the profile, or your age"
     limit = a.get("easy_limit_bpm")
     limit_text = "-" if limit is None else f"{limit:.0f}"
+    hint = ""
+    if source == "observed":
+        # one file's own maximum is rarely the runner's true maximum
+        hint = " (set yours: analyzer profile set --hr-max N, or --hr-max here)"
     return (
         f"{duration(a.get('time_below_easy_s'))} under {limit_text} bpm "
         f"({share(a.get('easy_share'))} of moving time); "
-        f"max {a['hr_max_used_bpm']:.0f} bpm from {source}"
+        f"max {a['hr_max_used_bpm']:.0f} bpm from {source}{hint}"
     )
 
 
