@@ -245,7 +245,12 @@ def day_chart(days: pd.DataFrame, units: Units) -> Figure:
         barmode="stack",
         showlegend=True,
         xaxis=_axis(
-            "", anchor="y3", tickvals=x, ticktext=day_labels(days), range=[-0.6, len(x) - 0.4]
+            "",
+            anchor="y3",
+            tickvals=x,
+            ticktext=day_labels(days),
+            range=[-0.6, len(x) - 0.4],
+            zeroline=False,  # x = 0 is Monday, not a zero
         ),
         annotations=_after_hill_notes(days, x),
         yaxis=_axis(units.distance, domain=[0.68, 1.0], range=[0, top]),
