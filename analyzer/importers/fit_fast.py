@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from fitparse.processors import UTC_REFERENCE, FitFileDataProcessor
 from fitparse.profile import FIELD_TYPE_TIMESTAMP, MESSAGE_TYPES
-from fitparse.records import BASE_TYPE_BYTE, BASE_TYPES
+from fitparse.records import BASE_TYPES
 
 from analyzer.importers.fit import RECORD_FIELDS, FitMessages
 
@@ -138,11 +138,6 @@ TYPE_PROCESSORS: dict[str, Callable[[Any], None]] = {
     for name in dir(PROCESSOR)
     if name.startswith("process_type_")
 }
-
-
-def base_of(number: int) -> Any:
-    """fitparse's base type for a definition's base type byte (unknown ones are bytes)."""
-    return BASE_TYPES.get(number, BASE_TYPE_BYTE)
 
 
 def is_scalar(base: Any, size: int) -> bool:
