@@ -68,6 +68,15 @@ class Settings:
     ascent_noise_factor: float = 3.0  # threshold is at least this many noise sigmas
     gps_altitude_noise_m: float = 1.0  # noise (m, about a 9 s mean) above this means GPS
 
+    # --- pain monitoring (Silbernagel et al. 2007), 0-10 scores ---
+    pain_safe_max: float = 2.0  # pain during a run 0-2: safe
+    pain_acceptable_max: float = 5.0  # up to 5 acceptable; above: too much (red flag)
+    # a run has not settled when next-morning stiffness is this many points above the
+    # morning of the run: 1 point is within day-to-day noise of a 0-10 self-report
+    settle_rise_points: float = 2.0
+    weekly_stiffness_rise_points: float = 0.5  # weekly mean morning stiffness rising by this
+    visa_a_drop_points: float = 10.0  # VISA-A total falling by this (0-100 scale): red flag
+
     # --- load and rest ---
     weekly_increase_limit: float = 0.10
     acwr_low: float = 0.8

@@ -29,6 +29,17 @@ class PainRules:
     weekly_stiffness_rise_points: float = 0.5  # weekly mean morning stiffness rising by this
     visa_a_drop_points: float = 10.0  # VISA-A total falling by this (0-100 scale)
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PainRules:
+        """The profile's thresholds (every threshold of DOMAIN.md is a setting)."""
+        return cls(
+            safe_max=settings.pain_safe_max,
+            acceptable_max=settings.pain_acceptable_max,
+            settle_rise_points=settings.settle_rise_points,
+            weekly_stiffness_rise_points=settings.weekly_stiffness_rise_points,
+            visa_a_drop_points=settings.visa_a_drop_points,
+        )
+
 
 @dataclass(frozen=True)
 class Finding:

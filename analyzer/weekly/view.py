@@ -42,8 +42,8 @@ class History:
 
 def history(inputs: Inputs, pain: PainRules | None = None) -> History:
     """Runs, days and weeks over the whole store, each week assessed."""
-    pain = pain or PainRules()
     settings = inputs.settings
+    pain = pain or PainRules.from_settings(settings)
     runs = runs_frame(inputs.activities, inputs.checkins, settings)
     runs = add_run_lights(runs, pain)
     daily = daily_frame(runs, inputs.checkins, inputs.drops, settings)
