@@ -106,3 +106,36 @@ def test_tcx_walk_without_sport_reads() -> None:
     [activity] = read(Path(DATA / "sport-activities-features/walking_activity_1.tcx"))
     assert len(activity.frame) > 100
     assert activity.frame["heart_rate_bpm"].notna().any()
+
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+        for i in range(1, 10)
+    )
+    + ']><gpx version="1.1" creator="&lol9;"><trk><name>&lol9;</name></trk></gpx>'
+)
+
+
+@pytest.mark.parametrize("suffix", [".gpx", ".tcx"])
+@pytest.mark.parametrize(
+    "document",
+    [
+        BILLION_LAUGHS,
+        '<?xml version="1.0"?><!DOCTYPE gpx [<!ENTITY x SYSTEM "http://127.0.0.1:9/x">]>'
+        "<gpx>&x;</gpx>",
+        '<?xml version="1.0"?><!DOCTYPE gpx SYSTEM "http://127.0.0.1:9/gpx.dtd"><gpx/>',
+    ],
+    ids=["billion-laughs", "external-url-entity", "external-dtd"],
+)
+def test_entity_tricks_are_refused_without_expanding(document: str, suffix: str) -> None:
+    import tracemalloc
+
+    tracemalloc.start()
+    with pytest.raises(UnreadableFile, match="DTD or entities"):
+        read_bytes(document.encode(), f"evil{suffix}")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    # one expansion of lol9 alone would be 3 GB; nothing near a megabyte is allocated
+    assert peak < 1_000_000
