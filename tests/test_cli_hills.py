@@ -164,3 +164,20 @@ def test_empty_store(tmp_path: Path) -> None:
     doc = json.loads(run(tmp_path / "empty", "hills", "--json").output)
     assert doc["hills"] == []
     assert doc["routes"] == []
+
+
+def test_report_shows_crossings_compliance_map_marks_and_hills_page(
+    data: Path, tmp_path: Path
+) -> None:
+    result = run(data, "report", "--week", "2026-W43", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    week = (tmp_path / "2026-W43.html").read_text(encoding="utf-8")
+    assert "Recurring hills crossed this week" in week
+    assert "walked as flagged" in week  # the Church hill was walked on 2026-10-24
+    assert "run, flagged walk" in week  # ... and run on 2026-10-20
+    assert "Flagged: walk" in week  # the map's trace of flagged hill feet
+    page = (tmp_path / "hills.html").read_text(encoding="utf-8")
+    doc = as_json(data)
+    for item in doc["hills"] + doc["routes"]:
+        assert f"<td>{item['id']}</td>" in page
+    assert 'href="hills.html"' in (tmp_path / "index.html").read_text(encoding="utf-8")

@@ -19,7 +19,8 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
-from analyzer.report import figures
+from analyzer.hills.overview import HillsOverview
+from analyzer.report import figures, hills_page
 from analyzer.report.figures import records
 from analyzer.report.units import Units, fmt_clock, fmt_minutes
 from analyzer.weekly.inputs import Inputs
@@ -232,7 +233,9 @@ def method(view: WeekView, units: Units) -> dict[str, Any]:
 # --- pages ------------------------------------------------------------------------------------
 
 
-def _week_figures(view: WeekView, units: Units, figs: Figures) -> dict[str, Any]:
+def _week_figures(
+    view: WeekView, units: Units, figs: Figures, recurring: HillsOverview | None = None
+) -> dict[str, Any]:
     days = figs.add(figures.day_chart(view.days, units), "day by day")
     links = [
         {
@@ -261,8 +264,11 @@ def _week_figures(view: WeekView, units: Units, figs: Figures) -> dict[str, Any]
         )
     labels = {str(r["id"]): run_label(r["local_start"]) for r in records(view.runs)}
     has_gps = any(not s.empty and s["lat_deg"].notna().any() for s in view.streams.values())
+    marks = hills_page.flagged_marks(recurring, labels) if recurring else None
     track_map = (
-        figs.add(figures.week_map(view.streams, view.hills, labels), "map") if has_gps else None
+        figs.add(figures.week_map(view.streams, view.hills, labels, marks), "map")
+        if has_gps
+        else None
     )
     s = view.settings
     trend = figs.add(
@@ -277,12 +283,17 @@ def _easy_limit(view: WeekView) -> float | None:
 
 
 def render_week(
-    view: WeekView, nav: dict[str, str | None], env: jinja2.Environment | None = None
+    view: WeekView,
+    nav: dict[str, str | None],
+    env: jinja2.Environment | None = None,
+    hills: HillsOverview | None = None,
 ) -> str:
     env = env or _env()
     units = Units(view.settings.units)
     figs = Figures()
-    parts = _week_figures(view, units, figs)
+    parts = _week_figures(view, units, figs, hills)
+    labels = {str(r["id"]): run_label(r["local_start"]) for r in records(view.runs)}
+    recurring = hills_page.week_crossings(hills, labels, labels) if hills else None
     end = view.start + pd.Timedelta(days=6)
     return env.get_template("week.html").render(
         title=f"Week {view.week}",
@@ -296,11 +307,17 @@ def render_week(
         figures=figs.items,
         nav=nav,
         light_words=LIGHT_WORDS,
+        recurring=recurring,
         **parts,
     )
 
 
-def render_index(hist: History, built: Iterable[str], env: jinja2.Environment | None = None) -> str:
+def render_index(
+    hist: History,
+    built: Iterable[str],
+    env: jinja2.Environment | None = None,
+    hills_link: str | None = None,
+) -> str:
     env = env or _env()
     units = Units(hist.settings.units)
     have = set(built)
@@ -325,7 +342,11 @@ def render_index(hist: History, built: Iterable[str], env: jinja2.Environment | 
             }
         )
     return env.get_template("index.html").render(
-        title="Weekly reports", rows=rows, light_words=LIGHT_WORDS, figures=[]
+        title="Weekly reports",
+        rows=rows,
+        light_words=LIGHT_WORDS,
+        figures=[],
+        hills_link=hills_link,
     )
 
 
@@ -344,9 +365,14 @@ def select_weeks(weeks: list[str], week: str | None = None, last: int | None = N
 
 
 def build_reports(
-    inputs: Inputs, out: Path, week: str | None = None, last: int | None = None
+    inputs: Inputs,
+    out: Path,
+    week: str | None = None,
+    last: int | None = None,
+    hills: HillsOverview | None = None,
 ) -> list[Path]:
-    """Write ``out/YYYY-Www.html`` for the weeks asked for, and ``out/index.html``."""
+    """Write ``out/YYYY-Www.html`` for the weeks asked for, and ``out/index.html``; with
+    ``hills``, also ``out/hills.html`` (every recurring hill and route)."""
     hist = history(inputs)
     if not hist.weeks or inputs.activities.empty and inputs.checkins.empty:
         from analyzer.errors import AnalyzerError
@@ -363,13 +389,18 @@ def build_reports(
             "prev": f"{hist.weeks[pos - 1]}.html" if pos > 0 else None,
             "next": f"{hist.weeks[pos + 1]}.html" if pos + 1 < len(hist.weeks) else None,
         }
-        page = render_week(week_view(inputs, hist, w), nav, env)
+        page = render_week(week_view(inputs, hist, w), nav, env, hills)
         path = out / f"{w}.html"
         _write(path, page)
         written.append(path)
     existing = {p.stem for p in out.glob("*-W*.html")}
     index = out / "index.html"
-    _write(index, render_index(hist, existing | set(weeks), env))
+    link = hills_page.PAGE if hills is not None else None
+    _write(index, render_index(hist, existing | set(weeks), env, link))
+    if hills is not None:
+        page_path = out / hills_page.PAGE
+        _write(page_path, hills_page.render_hills(hills, env))
+        written.append(page_path)
     return [*written, index]
 
 
@@ -377,7 +408,7 @@ def build_from_store(
     store: StoreLike, out: Path, week: str | None = None, last: int | None = None
 ) -> list[Path]:
     """Reports read from the store alone (summaries from SQLite, streams of the weeks shown)."""
-    return build_reports(from_store(store), out, week, last)
+    return build_reports(from_store(store), out, week, last, _hills_of(store))
 
 
 def refresh_current_week(store: StoreLike, out: Path) -> Path:
@@ -386,4 +417,12 @@ def refresh_current_week(store: StoreLike, out: Path) -> Path:
     inputs = from_store(store)
     hist = history(inputs)
     week = current_week(hist)
-    return build_reports(inputs, out, week=week)[0]
+    return build_reports(inputs, out, week=week, hills=_hills_of(store))[0]
+
+
+def _hills_of(store: StoreLike) -> HillsOverview | None:
+    """Recurring hills and routes of a real store (None for other ``StoreLike`` objects)."""
+    from analyzer.store import Store
+    from analyzer.weekly.hills import load_overview
+
+    return load_overview(store) if isinstance(store, Store) else None

@@ -499,10 +499,14 @@ def _hill_traces(
 
 
 def week_map(
-    streams: dict[str, pd.DataFrame], hills: pd.DataFrame, labels: dict[str, str]
+    streams: dict[str, pd.DataFrame],
+    hills: pd.DataFrame,
+    labels: dict[str, str],
+    marks: list[dict[str, Any]] | None = None,
 ) -> Figure:
     """The week's GPS tracks as plain lines on equal-scale lon/lat axes (works offline:
-    no tiles), hills drawn thick: run orange, walked blue."""
+    no tiles), hills drawn thick: run orange, walked blue. ``marks`` (lat, lon, text):
+    the feet of recurring hills flagged "walk", drawn as red triangles."""
     data: list[dict[str, Any]] = []
     lats: list[float] = []
     for n, (aid, stream) in enumerate(streams.items()):
@@ -523,6 +527,19 @@ def week_map(
             }
         )
     data += _hill_traces(streams, hills, set())
+    if marks:
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": [m["lon"] for m in marks],
+                "y": [m["lat"] for m in marks],
+                "text": [m["text"] for m in marks],
+                "name": "Flagged: walk",
+                "marker": {"symbol": "triangle-up", "size": 14, "color": "#cf222e"},
+                "hoverinfo": "text",
+            }
+        )
     mid = float(np.mean(lats)) if lats else 0.0
     layout = _layout(
         460,

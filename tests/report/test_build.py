@@ -69,7 +69,8 @@ def test_page_size_is_small(sample_reports: Path) -> None:
 def test_one_week_only_and_bad_week(sample_store: Path, tmp_path: Path) -> None:
     out = run_cli(sample_store, "report", "--week", "2026-W45", "--out", str(tmp_path))
     assert "2026-W45.html" in out
-    assert sorted(p.name for p in tmp_path.glob("*.html")) == ["2026-W45.html", "index.html"]
+    written = sorted(p.name for p in tmp_path.glob("*.html"))
+    assert written == ["2026-W45.html", "hills.html", "index.html"]
     with pytest.raises(AnalyzerError, match="no data for week 2030-W01"):
         select_weeks(WEEKS, week="2030-W01")
     assert select_weeks(WEEKS, last=2) == WEEKS[-2:]
