@@ -115,6 +115,26 @@ def decode(data: bytes, name: str, decoder: str | None = None) -> FitMessages:
     choice = decoder or os.environ.get(DECODER_ENV) or "fast"
     if choice not in DECODERS:
         raise ValueError(f"unknown FIT decoder {choice!r}; expected one of {DECODERS}")
+    msgs = _decode_choice(data, name, choice)
+    if any(MISALIGNED in w for w in msgs.warnings):
+        from analyzer.importers.fit_repair import realign
+
+        repaired = realign(data)
+        if repaired is not None:
+            msgs = _decode_choice(repaired.data, name, choice)
+            msgs.warnings.insert(
+                0,
+                f"{repaired.fields} field definition(s) declare a size that does not fit "
+                "their type; those fields were read as raw bytes",
+            )
+    return msgs
+
+
+#: fitparse's words for a field whose size is not a multiple of its type's size
+MISALIGNED = "Invalid field size"
+
+
+def _decode_choice(data: bytes, name: str, choice: str) -> FitMessages:
     if choice == "fast":
         from analyzer.importers import fit_fast  # it imports this module
 
