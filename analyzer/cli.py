@@ -216,6 +216,22 @@ replace_option = click.option(
     show_default=True,
     help="Files analysed at once, in a process pool.",
 )
+@click.option(
+    "--max-unpacked-mb",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="N",
+    help="Most megabytes one .zip (nested ones included) or .gz may unpack to; more is "
+    "refused as a possible bomb. Default: 4096 (512 per file).",
+)
+@click.option(
+    "--max-ratio",
+    type=click.FloatRange(min=1),
+    default=None,
+    metavar="R",
+    help="Highest unpacked/packed size ratio of an archive entry over 1 MB (or a .gz); "
+    "more is refused as a possible bomb. Default: 200.",
+)
 @units_option
 @click.pass_context
 def import_(
@@ -224,25 +240,34 @@ def import_(
     quiet: bool,
     as_json: bool,
     jobs: int,
+    max_unpacked_mb: float | None,
+    max_ratio: float | None,
     units: str | None,
 ) -> None:
     """Import activity files, folders, .gz and .zip exports (nested too) into the store.
 
     Re-importing adds nothing; the same run exported twice is stored once (the richer copy).
-    Exit code 1 if any file failed; everything else is still stored.
+    Exit code 1 if any file failed; everything else is still stored. Archives are read in
+    memory, never unpacked to disk: entries named with an absolute path or '..' are skipped
+    with a warning, and archives that unpack beyond the limits are refused.
 
     \b
     Example:
       analyzer import ~/Downloads/export.zip watch/*.fit
       analyzer import --quiet sample_data/
+      analyzer import --max-unpacked-mb 8000 --max-ratio 400 strava-export.zip
     """
     from analyzer import pipeline, textout
+    from analyzer.importers.containers import Limits
 
     store = open_store(ctx)
+    limits = Limits.from_user(max_unpacked_mb, max_ratio)
     progress = ProgressLine("Importing", on_terminal() and not quiet and not as_json)
     try:
         with library_errors():
-            report = pipeline.import_paths(paths, store, progress=progress, jobs=jobs)
+            report = pipeline.import_paths(
+                paths, store, progress=progress, jobs=jobs, limits=limits
+            )
     finally:
         progress.close()
     data = report.to_json()
@@ -253,6 +278,8 @@ def import_(
         click.echo(f"import: {counts or 'nothing found'}")
         for o in report.failed:
             click.echo(f"failed: {o.message}", err=True)
+        for warning in report.warnings:
+            click.echo(f"warning: {warning}", err=True)
     else:
         click.echo(textout.import_summary(data, units or store.settings().units))
     if report.failed:

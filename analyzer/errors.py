@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 
@@ -43,3 +44,16 @@ class InvalidEntry(AnalyzerError):
 
 class StoreError(AnalyzerError):
     """The data folder cannot be used (read-only, newer schema, damaged)."""
+
+
+class DiskFull(StoreError):
+    """The disk filled up while writing; the write in progress was rolled back."""
+
+    def __init__(self, what: str | Path) -> None:
+        self.what = str(what)
+        super().__init__(f"disk full while writing {self.what}: free space and rerun")
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """An OSError meaning no space (or no quota) is left."""
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)

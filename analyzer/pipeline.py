@@ -24,9 +24,9 @@ from typing import Any
 import numpy as np
 
 from analyzer.activity import ActivitySummary, analyse
-from analyzer.errors import AnalyzerError, StoreError
+from analyzer.errors import AnalyzerError, DiskFull, StoreError
 from analyzer.geo import step_distances_m
-from analyzer.importers import containers, read, read_bytes
+from analyzer.importers import containers, file_digest, read, read_bytes, read_path, streams
 from analyzer.metrics.heart import observed_max_bpm
 from analyzer.profile import affects_analysis, check_settings, settings_key
 from analyzer.schema import Activity
@@ -134,7 +134,7 @@ def _load_job(job: FileJob) -> bytes:
         return job.data
     if job.path is None:
         raise AnalyzerError(f"{job.name}: nothing to read")
-    data = Path(job.path).read_bytes()
+    data = containers.read_plain(job.path, job.name)
     if job.path.lower().endswith(".gz"):
         return containers.gunzip(data, job.name, containers.Limits())
     return data
@@ -146,9 +146,15 @@ def analyse_file(
     """Read and analyse every session of one file. Never raises: errors come back as text."""
     digest: str | None = None
     try:
-        data = _load_job(job)
-        digest = hashlib.sha256(data).hexdigest()[:20]
-        activities = [a for a in read_bytes(data, job.name) if len(a.frame)]
+        if job.data is None and job.path is not None and streams(job.name):
+            # a GPX on disk streams: never read whole, hashed in chunks
+            digest = file_digest(job.path, job.name)
+            found = read_path(job.path, job.name, digest=digest)
+        else:
+            data = _load_job(job)
+            digest = hashlib.sha256(data).hexdigest()[:20]
+            found = read_bytes(data, job.name)
+        activities = [a for a in found if len(a.frame)]
         if not activities:
             return FileResult(job.name, digest, error=f"{job.name}: no records in the file")
         analysed = tuple(analyse_activity(a, settings, history_max_bpm) for a in activities)
@@ -183,6 +189,7 @@ class FileOutcome:
 class ImportReport:
     outcomes: list[FileOutcome] = field(default_factory=list)
     recomputed: int = 0  # summaries recomputed for a new observed maximum heart rate
+    warnings: list[str] = field(default_factory=list)  # skipped, not failed (unsafe names...)
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for o in self.outcomes if o.outcome == outcome)
@@ -200,12 +207,15 @@ class ImportReport:
             "counts": self.counts(),
             "recomputed": self.recomputed,
             "files": [o.__dict__ for o in self.outcomes],
+            "warnings": list(self.warnings),
         }
 
 
 def _job_of(entry: containers.Entry) -> FileJob | FileResult:
     if entry.error is not None:
         return FileResult(entry.name, None, error=str(entry.error))
+    if entry.path is not None:  # read by the worker itself (a GPX streams from disk)
+        return FileJob(entry.name, path=entry.path)
     try:
         return FileJob(entry.name, data=entry.data())
     except AnalyzerError as exc:
@@ -282,6 +292,8 @@ def store_result(store: Store, result: FileResult, settings: Settings) -> list[F
         try:
             records = [_record(a, settings) for a in result.analysed]
             done = store.store_file(records, result.name, result.file_hash)
+        except DiskFull:
+            raise  # every later file would fail the same way: stop, the catalog unchanged
         except (AnalyzerError, OSError) as exc:
             result = FileResult(result.name, result.file_hash, error=f"{result.name}: {exc}")
         else:
@@ -314,16 +326,21 @@ def import_paths(
     settings: Settings | None = None,
     progress: Progress | None = None,
     jobs: int = 1,
+    limits: containers.Limits | None = None,
 ) -> ImportReport:
     """Import files, folders, ``.gz`` and ``.zip`` (nested too) into ``store``.
 
     One transaction per file; a bad file is reported and the rest go on. Re-importing
     adds nothing. Ends by bringing summaries up to date with the history-wide maximum
     heart rate, and by pruning streams a killed import left without a catalog row.
+    ``limits`` caps what archives may unpack to; entries skipped with a warning (unsafe
+    names in a zip, folders named like files, symlink loops) land in ``warnings``.
+    A full disk stops the import with :class:`DiskFull`, the file in progress rolled back.
     """
     settings = settings or store.settings()
-    entries = [e for p in paths for e in containers.expand(Path(p))]
-    report = ImportReport()
+    found = [e for p in paths for e in containers.expand(Path(p), limits)]
+    report = ImportReport(warnings=[e.skipped for e in found if e.skipped is not None])
+    entries = [e for e in found if e.skipped is None]
     history = store.observed_max_bpm()
     for n, result in enumerate(analysed_files(entries, settings, history, jobs), start=1):
         report.outcomes.extend(store_result(store, result, settings))

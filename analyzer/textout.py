@@ -218,6 +218,7 @@ def import_summary(report: dict[str, Any], units: str, show_max: int = 40) -> st
         parts.append("\n" + table(["file", "outcome", "detail"], shown))
         if len(rows) > show_max:
             parts.append(f"... and {len(rows) - show_max} more (--json lists every file)")
+    parts += [f"warning: {w}" for w in report.get("warnings") or []]
     if report.get("recomputed"):
         parts.append(
             f"\n{report['recomputed']} earlier summaries recomputed for the new "

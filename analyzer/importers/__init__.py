@@ -7,6 +7,7 @@ Dispatch goes through the explicit :data:`READERS` table keyed by suffix; contai
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -55,6 +56,57 @@ def read_bytes(data: bytes, name: str, decoder: str | None = None) -> list[Activ
     return activities
 
 
+HASH_CHUNK = 1024 * 1024  # bytes hashed at a time: a huge file is never read whole
+
+
+def file_digest(path: str | Path, name: str) -> str:
+    """The content hash :func:`read_bytes` gives, computed in 1 MB chunks."""
+    from analyzer.importers.containers import os_problem
+
+    sha = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            while block := fh.read(HASH_CHUNK):
+                sha.update(block)
+    except OSError as exc:
+        raise UnreadableFile(name, os_problem(exc)) from exc
+    return sha.hexdigest()[:20]
+
+
+def streams(name: str) -> bool:
+    """Whether a plain file of this name is read from an open file rather than whole."""
+    return (
+        suffix_of(name) == ".gpx"
+        and not name.lower().endswith(".gz")
+        and os.environ.get(gpx.PARSER_ENV, "stream") == "stream"
+    )
+
+
+def read_path(
+    path: str | Path, name: str | None = None, decoder: str | None = None, digest: str | None = None
+) -> list[Activity]:
+    """Read one plain file (not ``.gz``) from disk. A GPX streams from the open file and
+    is hashed in chunks; other formats are read whole. ``name`` is what messages call it;
+    ``digest``: its :func:`file_digest`, where the caller has it already."""
+    from analyzer.importers.containers import display_name, os_problem, read_plain
+
+    name = name or display_name(str(path))
+    if not streams(name):
+        return read_bytes(read_plain(path, name), name, decoder)
+    digest = digest or file_digest(path, name)
+    try:
+        with open(path, "rb") as fh:
+            if not fh.read(1):
+                raise UnreadableFile(name, "the file is empty")
+            fh.seek(0)
+            activities = gpx.read_file(fh, name)
+    except OSError as exc:
+        raise UnreadableFile(name, os_problem(exc)) from exc
+    for activity in activities:
+        activity.source_hash = digest
+    return activities
+
+
 def read(path: str | Path, decoder: str | None = None) -> list[Activity]:
     """Read one file (``.fit``, ``.gpx``, ``.tcx``, or any of them ``.gz``-compressed)."""
     from analyzer.importers import containers
@@ -64,5 +116,10 @@ def read(path: str | Path, decoder: str | None = None) -> list[Activity]:
     for entry in entries:
         if entry.error is not None:
             raise entry.error
-        activities.extend(read_bytes(entry.data(), entry.name, decoder))
+        if entry.skipped is not None:
+            continue
+        if entry.path is not None:
+            activities.extend(read_path(entry.path, entry.name, decoder))
+        else:
+            activities.extend(read_bytes(entry.data(), entry.name, decoder))
     return activities

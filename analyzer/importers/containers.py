@@ -12,7 +12,7 @@ import os
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from analyzer.errors import AnalyzerError, UnreadableFile
@@ -29,6 +29,30 @@ class Limits:
     max_ratio: float = 200.0
     max_depth: int = 4
 
+    @classmethod
+    def from_user(cls, max_unpacked_mb: float | None, max_ratio: float | None) -> Limits:
+        """Limits from ``--max-unpacked-mb`` / ``--max-ratio``; None keeps the default."""
+        limits = cls()
+        if max_unpacked_mb is not None:
+            total = int(max_unpacked_mb * 1024 * 1024)
+            limits = replace(
+                limits, max_total_bytes=total, max_entry_bytes=min(limits.max_entry_bytes, total)
+            )
+        if max_ratio is not None:
+            limits = replace(limits, max_ratio=max_ratio)
+        return limits
+
+
+#: the hint every refusal for size ends with
+RAISE_HINT = "if the file is genuine, raise --max-unpacked-mb / --max-ratio"
+
+
+@dataclass
+class _Budget:
+    """Uncompressed bytes one top-level archive may still expand to (nested ones included)."""
+
+    left: int
+
 
 @dataclass
 class Entry:
@@ -38,6 +62,8 @@ class Entry:
     loader: Callable[[], bytes] | None = None
     error: AnalyzerError | None = None
     warnings: list[str] = field(default_factory=list)
+    path: str | None = None  # a plain file on disk (not .gz): readers may stream it
+    skipped: str | None = None  # nothing to read, only this warning for the summary
 
     def data(self) -> bytes:
         if self.loader is None:
@@ -61,10 +87,13 @@ def expand(path: Path, limits: Limits | None = None) -> Iterator[Entry]:
     """Yield every activity entry under ``path``: a file, a folder, a .gz or a .zip."""
     limits = limits or Limits()
     if path.is_dir():
+        yield from _odd_folder(str(path))
         yield from _walk(path, limits)
         return
     if not path.exists():
-        yield Entry(str(path), error=UnreadableFile(path, "no such file"))
+        name = display_name(str(path))
+        why = "a broken symlink or a symlink loop" if path.is_symlink() else "no such file"
+        yield Entry(name, error=UnreadableFile(name, why))
         return
     yield from _expand_file(path, limits)
 
@@ -79,50 +108,90 @@ def _walk(root: Path, limits: Limits) -> Iterator[Entry]:
         key = (st.st_dev, st.st_ino)
         if key in seen:  # a symlink loop: do not walk the same folder twice
             dirnames[:] = []
+            yield Entry(
+                display_name(dirpath),
+                skipped=f"{display_name(dirpath)}: a symlink back to a folder already read; "
+                "skipped",
+            )
             continue
         seen.add(key)
         dirnames.sort()
+        yield from _odd_folders(dirpath, dirnames)
         for name in sorted(filenames):
             if is_candidate(name):
                 yield from _expand_file(Path(dirpath) / name, limits)
 
 
+def _odd_folders(dirpath: str, dirnames: list[str]) -> Iterator[Entry]:
+    """A warning for each sub-folder named like an activity file (``x.fit/``)."""
+    for sub in dirnames:
+        yield from _odd_folder(os.path.join(dirpath, sub))
+
+
+def _odd_folder(folder: str) -> Iterator[Entry]:
+    if inner_suffix(os.path.basename(folder.rstrip(os.sep))) in ACTIVITY_SUFFIXES:
+        shown = display_name(folder)
+        yield Entry(shown, skipped=f"{shown}: a folder, not a file; searched inside it")
+
+
 def _expand_file(path: Path, limits: Limits) -> Iterator[Entry]:
-    name = str(path)
+    name = display_name(str(path))
     lower = name.lower()
     if path.is_dir():
-        yield Entry(name, error=UnreadableFile(path, "is a folder, not a file"))
+        yield Entry(name, error=UnreadableFile(name, "is a folder, not a file"))
         return
     if lower.endswith(".zip"):
         try:
             data = path.read_bytes()
         except OSError as exc:
-            yield Entry(name, error=UnreadableFile(path, f"cannot read ({exc.strerror})"))
+            yield Entry(name, error=UnreadableFile(name, os_problem(exc)))
             return
-        yield from _zip_entries(data, name, limits, depth=1)
+        budget = _Budget(limits.max_total_bytes)
+        yield from _zip_entries(data, name, limits, depth=1, budget=budget)
         return
-    yield Entry(_display_name(name), loader=lambda: _load_plain(path, limits))
+    plain = None if lower.endswith(".gz") else str(path)
+    yield Entry(name, loader=lambda: _load_plain(path, limits, name), path=plain)
 
 
-def _display_name(name: str) -> str:
+def display_name(name: str) -> str:
+    """``name`` printable and storable: undecodable bytes (non-UTF-8 file names, which
+    Python keeps as lone surrogates) are shown as ``\\xff`` escapes."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
     return name
 
 
-def _load_plain(path: Path, limits: Limits) -> bytes:
+def os_problem(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "the file vanished before it could be read"
+    return f"cannot read ({exc.strerror or exc})"
+
+
+def read_plain(path: str | Path, name: str) -> bytes:
+    """The bytes of a plain file; a vanished or unreadable file names itself in the error."""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise UnreadableFile(path, "the file vanished before it could be read") from exc
+        return Path(path).read_bytes()
     except OSError as exc:
-        raise UnreadableFile(path, f"cannot read ({exc.strerror})") from exc
-    if str(path).lower().endswith(".gz"):
-        return gunzip(data, str(path), limits)
+        raise UnreadableFile(name, os_problem(exc)) from exc
+
+
+def _load_plain(path: Path, limits: Limits, name: str | None = None) -> bytes:
+    name = name or display_name(str(path))
+    data = read_plain(path, name)
+    if name.lower().endswith(".gz"):
+        return gunzip(data, name, limits)
     return data
 
 
 def gunzip(data: bytes, name: str, limits: Limits) -> bytes:
     """Decompress with a cap: a gzip bomb stops at the limit instead of filling memory."""
-    cap = min(limits.max_entry_bytes, int(max(len(data), 1) * limits.max_ratio) + 1024 * 1024)
+    cap = min(
+        limits.max_entry_bytes,
+        limits.max_total_bytes,
+        int(max(len(data), 1) * limits.max_ratio) + 1024 * 1024,
+    )
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
             out = gz.read(cap + 1)
@@ -130,7 +199,9 @@ def gunzip(data: bytes, name: str, limits: Limits) -> bytes:
         raise UnreadableFile(name, f"damaged gzip data ({exc})") from exc
     if len(out) > cap:
         raise UnreadableFile(
-            name, f"expands beyond {cap} bytes: refused as a possible decompression bomb"
+            name,
+            f"expands beyond {cap / 1024 / 1024:.1f} MB ({len(data)} bytes compressed): "
+            f"refused as a possible decompression bomb; {RAISE_HINT}",
         )
     return out
 
@@ -140,40 +211,57 @@ def safe_member_name(name: str) -> bool:
     return not (p.is_absolute() or ".." in p.parts or (p.parts and ":" in p.parts[0]))
 
 
-def _zip_entries(data: bytes, name: str, limits: Limits, depth: int) -> Iterator[Entry]:
+def _zip_entries(
+    data: bytes, name: str, limits: Limits, depth: int, budget: _Budget | None = None
+) -> Iterator[Entry]:
+    budget = budget if budget is not None else _Budget(limits.max_total_bytes)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         yield Entry(name, error=UnreadableFile(name, f"not a readable zip archive ({exc})"))
         return
-    total = 0
     for info in infos:
-        inner = f"{name}!{info.filename}"
+        inner = display_name(f"{name}!{info.filename}")
         if info.is_dir() or not is_candidate(info.filename):
             continue
         if not safe_member_name(info.filename):
-            yield Entry(inner, error=UnreadableFile(inner, "unsafe path in archive: skipped"))
+            # never extracted anyway (all reading is in memory); skipped, not a failure
+            why = "an absolute path or '..' in the archive entry name: skipped, nothing written"
+            yield Entry(inner, skipped=f"{inner}: {why}")
             continue
-        problem = _zip_limit_problem(info, total, limits)
+        problem = _zip_limit_problem(info, budget, limits)
         if problem:
             yield Entry(inner, error=UnreadableFile(inner, problem))
             continue
-        total += info.file_size
-        yield from _zip_member(archive, info, inner, limits, depth)
+        budget.left -= info.file_size
+        yield from _zip_member(archive, info, inner, limits, depth, budget)
 
 
-def _zip_limit_problem(info: zipfile.ZipInfo, total: int, limits: Limits) -> str | None:
+def _zip_limit_problem(info: zipfile.ZipInfo, budget: _Budget, limits: Limits) -> str | None:
+    """Judged on the sizes the archive declares: zipfile never reads past them."""
     ratio = info.file_size / max(info.compress_size, 1)
-    if info.file_size > limits.max_entry_bytes or total + info.file_size > limits.max_total_bytes:
-        return "uncompressed size over the limit: refused as a possible zip bomb"
+    mb = info.file_size / 1024 / 1024
+    if info.file_size > limits.max_entry_bytes or info.file_size > budget.left:
+        return (
+            f"unpacks to {mb:.1f} MB, over the size limit: refused as a possible zip bomb; "
+            f"{RAISE_HINT}"
+        )
     if ratio > limits.max_ratio and info.file_size > 1024 * 1024:
-        return f"compression ratio {ratio:.0f}:1 over the limit: refused as a possible zip bomb"
+        return (
+            f"compression ratio {ratio:.0f}:1 ({mb:.1f} MB unpacked) over the limit of "
+            f"{limits.max_ratio:g}:1: refused as a possible zip bomb; {RAISE_HINT}"
+        )
     return None
 
 
 def _zip_member(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, inner: str, limits: Limits, depth: int
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    inner: str,
+    limits: Limits,
+    depth: int,
+    budget: _Budget,
 ) -> Iterator[Entry]:
     def load() -> bytes:
         try:
@@ -196,7 +284,7 @@ def _zip_member(
         except UnreadableFile as exc:
             yield Entry(inner, error=exc)
             return
-        yield from _zip_entries(nested, inner, limits, depth + 1)
+        yield from _zip_entries(nested, inner, limits, depth + 1, budget)
         return
     yield Entry(inner, loader=load)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+from array import array
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -76,13 +77,56 @@ PARSER_ENV = "ANALYZER_GPX_PARSER"
 STREAM_TAGS = ("{*}gpx", "{*}trk", "{*}trkseg", "{*}trkpt", "{*}name", "{*}type")
 
 
+class Columns:
+    """One segment's points, compact: 64 bytes a point (time as Unix ns, 7 floats) instead
+    of a Python row, so a streamed file costs memory by its points, far below its size.
+
+    Times are converted in batches; a missing or bad time is stored as -1 (untimed).
+    """
+
+    BATCH = 8192
+
+    def __init__(self) -> None:
+        self.values = array("d")
+        self.times = array("q")
+        self.pending: list[str | None] = []
+
+    def append(self, row: list[Any]) -> None:
+        self.pending.append(row[0])
+        self.values.extend(row[1:])
+        if len(self.pending) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        ns = np.full(len(self.pending), -1, dtype="int64")
+        timed = [i for i, t in enumerate(self.pending) if t is not None]
+        if timed:
+            ns[timed] = _epoch_ns([self.pending[i] for i in timed])
+        self.times.frombytes(ns.tobytes())
+        self.pending = []
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """(times in Unix ns, -1 where untimed; rows of the 7 float columns), no copies."""
+        self.flush()
+        times = np.frombuffer(self.times, dtype="int64") if len(self.times) else _NO_TIMES
+        rows = np.frombuffer(self.values, dtype="float64") if len(self.values) else _NO_ROWS
+        return times, rows.reshape(-1, ROW - 1)
+
+
+_NO_TIMES = np.array([], dtype="int64")
+_NO_ROWS = np.array([], dtype="float64")
+
+
 @dataclass
 class RawTrack:
-    """One <trk>: its name, type and segments of point rows (time as ISO text until built)."""
+    """One <trk>: its name, type and segments (point rows from gpxpy, with time as a
+    datetime; :class:`Columns` from the stream)."""
 
     name: str | None = None
     type: str | None = None
-    segments: list[list[list[Any]]] = field(default_factory=list)
+    segments: list[Any] = field(default_factory=list)
 
 
 @dataclass
@@ -105,6 +149,29 @@ def read_bytes(data: bytes, name: str, parser: str | None = None) -> list[Activi
     choice = parser or os.environ.get(PARSER_ENV, "stream")
     raw = parse_gpxpy(data, name) if choice == "gpxpy" else parse_stream(io.BytesIO(data), name)
     return build_activities(raw, name)
+
+
+def read_file(source: IO[bytes], name: str) -> list[Activity]:
+    """Stream a GPX from an open binary file, never holding the document: memory grows
+    with the points kept (see :class:`Columns`), not with the file."""
+    start = _skip_space(source)
+    source.seek(start)
+    xmlsafe.check(source, name)
+    source.seek(start)
+    return build_activities(parse_stream(source, name), name)
+
+
+def _skip_space(source: IO[bytes], chunk: int = 64 * 1024) -> int:
+    """Offset of the first byte that is not whitespace (as ``bytes.lstrip`` strips)."""
+    offset = 0
+    while True:
+        block = source.read(chunk)
+        if not block:
+            return offset
+        kept = block.lstrip()
+        if kept:
+            return offset + len(block) - len(kept)
+        offset += len(block)
 
 
 # ----------------------------------------------------------------------- parsers
@@ -195,13 +262,16 @@ def _stream_event(raw: RawGpx, track: RawTrack | None, event: str, el: Any) -> R
             track = RawTrack()
             raw.tracks.append(track)
         elif tag == "trkseg" and track is not None:
-            track.segments.append([])
+            track.segments.append(Columns())
         return track
     if tag == "trkpt" and track is not None:
         if not track.segments:
-            track.segments.append([])
+            track.segments.append(Columns())
         track.segments[-1].append(_stream_row(el))
         el.clear(keep_tail=False)
+        parent = el.getparent()
+        while parent is not None and el.getprevious() is not None:
+            del parent[0]  # the points already read: an emptied element still costs memory
     elif tag in ("name", "type") and track is not None and _local(el.getparent().tag) == "trk":
         setattr(track, tag, el.text or None)
     elif tag == "name" and _local(el.getparent().tag) in ("gpx", "metadata") and raw.name is None:
@@ -263,23 +333,29 @@ def _track_blocks(track: RawTrack) -> tuple[list[_Block], list[Pause], int]:
     pauses: list[Pause] = []
     untimed = 0
     for segment in track.segments:
-        timed = [r for r in segment if r[0] is not None]
-        untimed += len(segment) - len(timed)
-        if not timed:
-            continue
-        times = _epoch_ns([r[0] for r in timed])
+        times, rows = _segment_arrays(segment)
         good = times >= 0
         untimed += int((~good).sum())
         if not good.any():
             continue
-        block = _Block(
-            times=times[good],
-            rows=np.array([r[1:] for r in timed], dtype="float64")[good],
-        )
+        whole = bool(good.all())  # no copy of a streamed segment where every time is good
+        block = _Block(times=times if whole else times[good], rows=rows if whole else rows[good])
         if blocks and block.times[0] > blocks[-1].times[-1]:
             pauses.append(_pause(blocks[-1].times[-1], block.times[0]))
         blocks.append(block)
     return blocks, pauses, untimed
+
+
+def _segment_arrays(segment: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Times (Unix ns, -1 where missing or bad) and float rows of one segment."""
+    if isinstance(segment, Columns):
+        return segment.arrays()
+    times = np.full(len(segment), -1, dtype="int64")
+    timed = [i for i, r in enumerate(segment) if r[0] is not None]
+    if timed:
+        times[timed] = _epoch_ns([segment[i][0] for i in timed])
+    rows = np.array([r[1:] for r in segment], dtype="float64").reshape(-1, ROW - 1)
+    return times, rows
 
 
 def _pause(start_ns: int, end_ns: int) -> Pause:
@@ -324,8 +400,9 @@ def build_activities(raw: RawGpx, name: str) -> list[Activity]:
     activities = []
     for index, group in enumerate(groups):
         sport = sport_from_type(next((t.type for t in group.tracks if t.type), None))
-        times = np.concatenate([b.times for b in group.blocks])
-        frame = _frame(times, np.concatenate([b.rows for b in group.blocks]), sport)
+        frame = _frame(
+            _joined([b.times for b in group.blocks]), _joined([b.rows for b in group.blocks]), sport
+        )
         warnings = [f"{untimed} track points without a valid time were skipped"] if untimed else []
         activities.append(
             Activity(
@@ -343,6 +420,10 @@ def build_activities(raw: RawGpx, name: str) -> list[Activity]:
             )
         )
     return activities
+
+
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def _frame(times_ns: np.ndarray, rows: np.ndarray, sport: str | None) -> pd.DataFrame:

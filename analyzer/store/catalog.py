@@ -23,7 +23,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from analyzer.activity import ActivitySummary
-from analyzer.errors import AnalyzerError, StoreError
+from analyzer.errors import AnalyzerError, DiskFull, StoreError
 from analyzer.schema import Activity
 from analyzer.settings import Settings
 from analyzer.store import paths, streams
@@ -207,8 +207,12 @@ class Store:
             raise _database_error(self.catalog_path, exc) from exc
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+        except BaseException as exc:
+            # SQLite may have rolled back already (a full disk does): then this one fails
+            with suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error) and _is_full(exc):
+                raise DiskFull(self.catalog_path) from exc
             raise
         try:
             self.conn.execute("COMMIT")
@@ -628,8 +632,15 @@ def _configure(conn: sqlite3.Connection, catalog: Path) -> None:
     conn.execute("PRAGMA synchronous = NORMAL")
 
 
+def _is_full(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code == sqlite3.SQLITE_FULL or "disk is full" in str(exc)
+
+
 def _database_error(catalog: Path, exc: sqlite3.Error) -> StoreError:
     text = str(exc)
+    if _is_full(exc):
+        return DiskFull(catalog)
     if "readonly" in text or "read-only" in text:
         return _unwritable(catalog.parent, exc)
     if "locked" in text or "busy" in text:

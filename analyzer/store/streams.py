@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analyzer.errors import StoreError
+from analyzer.errors import DiskFull, StoreError, is_disk_full
 from analyzer.schema import COLUMNS, INDEX, Activity, Device, Lap, Pause, validate
 from analyzer.store.jsonable import dumps
 
@@ -92,6 +92,8 @@ def write_stream(path: Path, activity: Activity, durable: bool = True) -> Path:
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
+        if is_disk_full(exc):
+            raise DiskFull(f"stream {path}") from exc
         raise StoreError(f"cannot write stream {path} ({exc.strerror or exc})") from exc
     return path
 
