@@ -1,0 +1,129 @@
+"""A 200 MB GPX through the streaming reader and a full import: peak memory and time.
+
+    .venv/bin/python bench/huge.py            # 200 MB, in a temporary folder
+    .venv/bin/python bench/huge.py --mb 50 --keep /tmp/huge.gpx
+
+Peak memory is the process's resident set (``ru_maxrss``, lxml's C memory included)
+above what it held before the file was touched; each stage runs in a fresh process so
+one stage's peak does not hide the next.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b'<gpx version="1.1" creator="bench/huge.py" xmlns="http://www.topografix.com/GPX/1/1"'
+    b' xmlns:ns3="http://www.garmin.com/xmlschemas/TrackPointExtension/v1">'
+    b"<trk><name>huge</name><type>running</type><trkseg>\n"
+)
+
+
+def _points(start: int, count: int) -> bytes:
+    rows = []
+    for n in range(start, start + count):
+        day, sec = divmod(n, 86400)
+        hh, rest = divmod(sec, 3600)
+        mm, ss = divmod(rest, 60)
+        lat, lon = 51.0 + (n % 5000) * 1e-5, -0.1 + (n // 5000 % 100) * 1e-4
+        rows.append(
+            f'<trkpt lat="{lat:.7f}" lon="{lon:.7f}">'
+            f"<ele>{10 + n % 300 / 10:.1f}</ele>"
+            f"<time>2026-01-{1 + day:02d}T{hh:02d}:{mm:02d}:{ss:02d}Z</time><extensions>"
+            f"<ns3:TrackPointExtension><ns3:hr>{120 + n % 40}</ns3:hr><ns3:cad>{80 + n % 5}"
+            "</ns3:cad></ns3:TrackPointExtension></extensions></trkpt>\n"
+        )
+    return "".join(rows).encode()
+
+
+def write_gpx(path: Path, target_bytes: int) -> int:
+    """A 1 Hz single-track GPX of about ``target_bytes``; returns its point count."""
+    n = 0
+    with path.open("wb") as fh:
+        fh.write(HEAD)
+        size = len(HEAD)
+        while size < target_bytes:
+            block = _points(n, 5000)
+            fh.write(block)
+            size += len(block)
+            n += 5000
+        fh.write(b"</trkseg></trk></gpx>\n")
+    return n
+
+
+STAGE = """
+import json, resource, sys, time
+from pathlib import Path
+
+def rss():
+    return int(open("/proc/self/statm").read().split()[1]) * 4096
+
+def peak():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+stage, path, data = sys.argv[1], sys.argv[2], sys.argv[3]
+from analyzer import importers, pipeline
+from analyzer.importers import gpx
+from analyzer.store import Store
+importers.read_path(sys.argv[4])  # warm up lazy imports
+base = rss()
+t = time.perf_counter()
+if stage == "parse":
+    with open(path, "rb") as fh:
+        gpx.parse_stream(fh, "huge.gpx")
+elif stage == "read":
+    importers.read_path(path)
+else:
+    with Store.open(data) as store:
+        report = pipeline.import_paths([path], store)
+        assert report.counts()["imported"] == 1, report.to_json()
+print(json.dumps({"peak_mb": (peak() - base) / 1e6, "s": time.perf_counter() - t}))
+"""
+
+SMALL = Path(__file__).resolve().parent.parent / "tests/data/runpandas/strava_export.gpx"
+
+
+def stage(name: str, path: Path, data: Path) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, "-c", STAGE, name, str(path), str(data), str(SMALL)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=200.0, help="file size in MB (1e6 bytes)")
+    parser.add_argument("--keep", type=Path, default=None, help="write the GPX here and keep it")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.keep or Path(tmp) / "huge.gpx"
+        t = time.perf_counter()
+        points = write_gpx(path, int(args.mb * 1e6))
+        size = path.stat().st_size / 1e6
+        print(f"wrote {path}: {size:.0f} MB, {points} points in {time.perf_counter() - t:.1f} s")
+        for name, what in (
+            ("parse", "streaming parse (lxml iterparse -> point columns)"),
+            ("read", "read: parse + per-second frame"),
+            ("import", "import: read, analyse, store (Parquet + catalog)"),
+        ):
+            got = stage(name, path, Path(tmp) / "data")
+            print(
+                f"{what:52s} peak +{got['peak_mb']:7.0f} MB "
+                f"({got['peak_mb'] / size:4.0%} of the file)  {got['s']:6.1f} s"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
