@@ -3,9 +3,9 @@
     .venv/bin/python bench/huge.py            # 200 MB, in a temporary folder
     .venv/bin/python bench/huge.py --mb 50 --keep /tmp/huge.gpx
 
-Peak memory is the process's resident set (``ru_maxrss``, lxml's C memory included)
-above what it held before the file was touched; each stage runs in a fresh process so
-one stage's peak does not hide the next.
+Peak memory is the resident high-water mark (VmHWM, reset just before the file is
+touched; lxml's C memory included) above what the process held then; each stage runs in
+a fresh process so one stage's peak does not hide the next.
 """
 
 from __future__ import annotations
@@ -59,20 +59,27 @@ def write_gpx(path: Path, target_bytes: int) -> int:
 
 
 STAGE = """
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 
 def rss():
     return int(open("/proc/self/statm").read().split()[1]) * 4096
 
-def peak():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+def peak():  # the resident high-water mark since the last reset
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+
+def reset():
+    with open("/proc/self/clear_refs", "w") as fh:
+        fh.write("5")
 
 stage, path, data = sys.argv[1], sys.argv[2], sys.argv[3]
 from analyzer import importers, pipeline
 from analyzer.importers import gpx
 from analyzer.store import Store
 importers.read_path(sys.argv[4])  # warm up lazy imports
+reset()
 base = rss()
 t = time.perf_counter()
 if stage == "parse":
