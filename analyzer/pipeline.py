@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import multiprocessing
 import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import suppress
-from dataclasses import dataclass, field
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import nullcontext, suppress
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -32,7 +34,8 @@ from analyzer.profile import affects_analysis, check_settings, settings_key
 from analyzer.schema import Activity
 from analyzer.settings import Settings
 from analyzer.store import ActivityRecord, Store
-from analyzer.store.catalog import Outcome
+from analyzer.store.catalog import PRESENT, Outcome
+from analyzer.store.streams import encode_stream
 from analyzer.symptoms.entries import zone
 
 #: progress(done, total, name) after each file
@@ -79,11 +82,14 @@ def inspect_file(
 @dataclass(frozen=True)
 class FileJob:
     """One file to import: its name (for messages and the reader's suffix) and either
-    its bytes or a path to read them from (``.gz`` is decompressed)."""
+    its bytes or a path to read them from (``.gz`` is decompressed). A pool is sent
+    paths, so big payloads are not pickled twice. ``decoder``: the FIT decoder, "fast"
+    or "fitparse"; None reads ``$ANALYZER_FIT_DECODER`` (in the worker), else fast."""
 
     name: str
     path: str | None = None
     data: bytes | None = None
+    decoder: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,7 @@ class Analysed:
     track_m: float | None  # GPS track length (m)
     held_max_bpm: float | None  # highest heart rate held for ``hr_max_hold_s``
     settings_key: str
+    stream: bytes | None = None  # the stream file, encoded where the work ran
 
 
 @dataclass(frozen=True)
@@ -140,24 +147,52 @@ def _load_job(job: FileJob) -> bytes:
     return data
 
 
+def _open_job(job: FileJob) -> tuple[str, bytes | None]:
+    """The file's content hash, and its bytes (None for a GPX streamed from disk)."""
+    if job.data is None and job.path is not None and streams(job.name):
+        return file_digest(job.path, job.name), None  # hashed in chunks, never read whole
+    data = _load_job(job)
+    return hashlib.sha256(data).hexdigest()[:20], data
+
+
+def _sessions(job: FileJob, digest: str, data: bytes | None) -> list[Activity]:
+    """The sessions of the file that hold records."""
+    if data is None and job.path is not None:
+        found = read_path(job.path, job.name, digest=digest)
+    else:
+        found = read_bytes(data or b"", job.name, job.decoder)
+    return [a for a in found if len(a.frame)]
+
+
+def held_max_of_file(job: FileJob, settings: Settings) -> float | None:
+    """The highest heart rate held in any session of one file; None without one, or
+    when the file cannot be read (:func:`analyse_file` reports that)."""
+    try:
+        activities = _sessions(job, *_open_job(job))
+    except Exception:  # noqa: BLE001 - the analysis pass reports it
+        return None
+    found = [observed_max_bpm(a.frame, settings) for a in activities]
+    known = [v for v in found if v is not None]
+    return max(known) if known else None
+
+
 def analyse_file(
     job: FileJob, settings: Settings, history_max_bpm: float | None = None
 ) -> FileResult:
-    """Read and analyse every session of one file. Never raises: errors come back as text."""
+    """Read and analyse every session of one file. Never raises: errors come back as text.
+
+    Each session's stream file comes back encoded, so the writer only writes bytes.
+    """
     digest: str | None = None
     try:
-        if job.data is None and job.path is not None and streams(job.name):
-            # a GPX on disk streams: never read whole, hashed in chunks
-            digest = file_digest(job.path, job.name)
-            found = read_path(job.path, job.name, digest=digest)
-        else:
-            data = _load_job(job)
-            digest = hashlib.sha256(data).hexdigest()[:20]
-            found = read_bytes(data, job.name)
-        activities = [a for a in found if len(a.frame)]
+        digest, data = _open_job(job)
+        activities = _sessions(job, digest, data)
         if not activities:
             return FileResult(job.name, digest, error=f"{job.name}: no records in the file")
-        analysed = tuple(analyse_activity(a, settings, history_max_bpm) for a in activities)
+        analysed = tuple(
+            replace(a, stream=encode_stream(a.activity))
+            for a in (analyse_activity(a, settings, history_max_bpm) for a in activities)
+        )
         return FileResult(job.name, digest, analysed)
     except AnalyzerError as exc:
         return FileResult(job.name, digest, error=str(exc))
@@ -211,24 +246,77 @@ class ImportReport:
         }
 
 
-def _job_of(entry: containers.Entry) -> FileJob | FileResult:
+def _job_of(entry: containers.Entry, decoder: str | None = None) -> FileJob | FileResult:
     if entry.error is not None:
         return FileResult(entry.name, None, error=str(entry.error))
     if entry.path is not None:  # read by the worker itself (a GPX streams from disk)
-        return FileJob(entry.name, path=entry.path)
+        return FileJob(entry.name, path=entry.path, decoder=decoder)
     try:
-        return FileJob(entry.name, data=entry.data())
+        return FileJob(entry.name, data=entry.data(), decoder=decoder)
     except AnalyzerError as exc:
         return FileResult(entry.name, None, error=str(exc))
 
 
-def _resolve(item: Future[FileResult] | FileResult, name: str) -> FileResult:
-    if isinstance(item, FileResult):
-        return item
+T = TypeVar("T")
+#: what a job gives when it never ran: its load error, or the worker's death
+OnError = Callable[[str, FileResult | None, BaseException | None], T]
+
+
+def _done(value: T) -> Future[T]:
+    future: Future[T] = Future()
+    future.set_result(value)
+    return future
+
+
+def _outcome(name: str, future: Future[T], on_error: OnError[T]) -> T:
     try:
-        return item.result()
+        return future.result()
     except Exception as exc:  # a worker that died (out of memory, killed)
-        return FileResult(name, None, error=f"{name}: the worker failed ({exc})")
+        return on_error(name, None, exc)
+
+
+def _in_order(
+    work: Callable[[FileJob], T],
+    jobs: Iterable[FileJob | FileResult],
+    on_error: OnError[T],
+    pool: Executor | None,
+    window: int,
+) -> Iterator[T]:
+    """``work`` over ``jobs`` in their order, at most ``window`` ahead in ``pool``."""
+    pending: deque[tuple[str, Future[T]]] = deque()
+    for job in jobs:
+        if isinstance(job, FileResult):
+            future = _done(on_error(job.name, job, None))
+        elif pool is None:
+            future = _done(work(job))
+        else:
+            future = pool.submit(work, job)
+        pending.append((job.name, future))
+        while len(pending) > window:
+            yield _outcome(*pending.popleft(), on_error)
+    while pending:
+        yield _outcome(*pending.popleft(), on_error)
+
+
+def _failed_result(name: str, loaded: FileResult | None, exc: BaseException | None) -> FileResult:
+    return loaded or FileResult(name, None, error=f"{name}: the worker failed ({exc})")
+
+
+def _no_max(_name: str, _loaded: FileResult | None, _exc: BaseException | None) -> float | None:
+    return None
+
+
+def process_pool(jobs: int) -> ProcessPoolExecutor:
+    """``jobs`` worker processes; forked where the platform can, so they start at once
+    with the modules already imported."""
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=multiprocessing.get_context("fork") if fork else None
+    )
+
+
+def _window(pool: Executor | None, jobs: int) -> int:
+    return 4 * jobs if pool is not None else 0
 
 
 def analysed_files(
@@ -236,32 +324,39 @@ def analysed_files(
     settings: Settings,
     history_max_bpm: float | None,
     jobs: int = 1,
+    decoder: str | None = None,
+    pool: Executor | None = None,
 ) -> Iterator[FileResult]:
-    """:func:`analyse_file` over ``entries``, in order; ``jobs`` > 1 uses a process pool."""
-    if jobs <= 1:
-        for entry in entries:
-            job = _job_of(entry)
-            if isinstance(job, FileResult):
-                yield job
-            else:
-                yield analyse_file(job, settings, history_max_bpm)
+    """:func:`analyse_file` over ``entries``, in order; ``jobs`` > 1 uses a process pool
+    (``pool``, or one made here)."""
+    if pool is None and jobs > 1:
+        with process_pool(jobs) as own:
+            yield from analysed_files(entries, settings, history_max_bpm, jobs, decoder, own)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        window: deque[tuple[str, Future[FileResult] | FileResult]] = deque()
-        for entry in entries:
-            job = _job_of(entry)
-            if isinstance(job, FileJob):
-                window.append(
-                    (entry.name, pool.submit(analyse_file, job, settings, history_max_bpm))
-                )
-            else:
-                window.append((entry.name, job))
-            if len(window) >= 2 * jobs:
-                name, item = window.popleft()
-                yield _resolve(item, name)
-        while window:
-            name, item = window.popleft()
-            yield _resolve(item, name)
+    work = partial(analyse_file, settings=settings, history_max_bpm=history_max_bpm)
+    todo = (_job_of(e, decoder) for e in entries)
+    yield from _in_order(work, todo, _failed_result, pool, _window(pool, jobs))
+
+
+def history_max_bpm(
+    entries: Sequence[containers.Entry],
+    settings: Settings,
+    stored: float | None,
+    jobs: int = 1,
+    decoder: str | None = None,
+    pool: Executor | None = None,
+) -> float | None:
+    """The held maximum heart rate over the store and ``entries``, read ahead of the
+    analysis so each file is analysed once with the maximum it ends with, not analysed
+    again by :func:`refresh_summaries`. Not needed where the profile sets the maximum,
+    or for a single file (its own maximum is taken anyway)."""
+    if settings.hr_max_bpm is not None or len(entries) < 2:
+        return stored
+    work = partial(held_max_of_file, settings=settings)
+    todo = (_job_of(e, decoder) for e in entries)
+    found = [v for v in _in_order(work, todo, _no_max, pool, _window(pool, jobs)) if v]
+    known = [v for v in (stored, *found) if v is not None]
+    return max(known) if known else None
 
 
 def local_date_of(start_time: str, utc_offset_s: int | None, tz: str) -> str:
@@ -327,28 +422,76 @@ def import_paths(
     progress: Progress | None = None,
     jobs: int = 1,
     limits: containers.Limits | None = None,
+    decoder: str | None = None,
 ) -> ImportReport:
     """Import files, folders, ``.gz`` and ``.zip`` (nested too) into ``store``.
 
     One transaction per file; a bad file is reported and the rest go on. Re-importing
-    adds nothing. Ends by bringing summaries up to date with the history-wide maximum
+    adds nothing, and a file whose content is stored already is not parsed again.
+    ``jobs`` > 1 reads and analyses files in that many processes; this process alone
+    writes. Ends by bringing summaries up to date with the history-wide maximum
     heart rate, and by pruning streams a killed import left without a catalog row.
     ``limits`` caps what archives may unpack to; entries skipped with a warning (unsafe
     names in a zip, folders named like files, symlink loops) land in ``warnings``.
+    ``decoder``: the FIT decoder ("fast" or "fitparse"; default $ANALYZER_FIT_DECODER).
     A full disk stops the import with :class:`DiskFull`, the file in progress rolled back.
     """
     settings = settings or store.settings()
     found = [e for p in paths for e in containers.expand(Path(p), limits)]
     report = ImportReport(warnings=[e.skipped for e in found if e.skipped is not None])
     entries = [e for e in found if e.skipped is None]
-    history = store.observed_max_bpm()
-    for n, result in enumerate(analysed_files(entries, settings, history, jobs), start=1):
-        report.outcomes.extend(store_result(store, result, settings))
-        if progress:
-            progress(n, len(entries), result.name)
+    tick = _counter(progress, len(entries))
+    outcomes: dict[int, list[FileOutcome]] = {}
+    for n, entry in enumerate(entries):
+        known = known_file(store, entry)
+        if known is not None:
+            outcomes[n] = known
+            tick(entry.name)
+    todo = [n for n in range(len(entries)) if n not in outcomes]
+    work = [entries[n] for n in todo]
+    with process_pool(jobs) if jobs > 1 and len(work) > 1 else nullcontext() as pool:
+        history = history_max_bpm(work, settings, store.observed_max_bpm(), jobs, decoder, pool)
+        results = analysed_files(work, settings, history, jobs, decoder, pool)
+        for n, result in zip(todo, results, strict=True):
+            outcomes[n] = store_result(store, result, settings)
+            tick(result.name)
+    report.outcomes = [o for n in range(len(entries)) for o in outcomes[n]]
     report.recomputed = refresh_summaries(store, settings).recomputed
     store.prune_streams()
     return report
+
+
+def _counter(progress: Progress | None, total: int) -> Callable[[str], None]:
+    done = 0
+
+    def tick(name: str) -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total, name)
+
+    return tick
+
+
+def known_file(store: Store, entry: containers.Entry) -> list[FileOutcome] | None:
+    """``present`` outcomes, logged, where the entry's content is stored already (found
+    by its hash, without parsing it); None where it must be read."""
+    if entry.error is not None:
+        return None
+    try:
+        if entry.path is not None:
+            digest = file_digest(entry.path, entry.name)
+        else:
+            digest = hashlib.sha256(entry.data()).hexdigest()[:20]
+        stored = store.log_known_file(entry.name, digest)
+    except (AnalyzerError, OSError):
+        return None  # the normal path reads it again and reports what is wrong
+    if stored is None:
+        return None
+    return [
+        FileOutcome(entry.name, "present", a.activity_id, None, PRESENT, a.local_date, a.distance_m)
+        for a in stored
+    ]
 
 
 # --- recompute ------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ FORMAT_RANK = {"fit": 3, "tcx": 2, "gpx": 1}  # richer first, after the number o
 PAUSE_ENV = "ANALYZER_DEBUG_PAUSE_BEFORE_COMMIT_S"
 
 Outcome = Literal["imported", "present", "duplicate", "replaced", "failed"]
+PRESENT = "already in the store"
 
 
 class AlreadyLogged(AnalyzerError):
@@ -64,6 +65,7 @@ class ActivityRecord:
     track_m: float | None  # GPS track length (m), compared when distances disagree
     settings_key: str  # fingerprint of the settings the summary was computed with
     held_max_bpm: float | None = None  # highest heart rate held long enough in this run
+    stream: bytes | None = None  # the stream file, encoded by a worker (streams.encode_stream)
 
 
 @dataclass(frozen=True)
@@ -251,6 +253,35 @@ class Store:
             self.stream_path(activity_id).unlink(missing_ok=True)
         return outcomes
 
+    def log_known_file(self, file: str, file_hash: str) -> list[StoredActivity] | None:
+        """Where every activity an earlier import took from content ``file_hash`` is still
+        stored, log them ``present`` for ``file`` (one transaction) and return them, so
+        the file need not be parsed again. Else None, and nothing is logged.
+        """
+        if not self._known_ids(file_hash):  # a plain read first: no write lock for new files
+            return None
+        with self.transaction() as conn:
+            ids = self._known_ids(file_hash)
+            marks = ", ".join("?" * len(ids))
+            found = self._select_activities(f"WHERE id IN ({marks})", ids) if ids else []
+            if not ids or len(found) != len(ids):
+                return None
+            found.sort(key=lambda a: int(a.columns["session_index"]))
+            for a in found:
+                index = int(a.columns["session_index"])
+                present = StoreOutcome(a.activity_id, index, "present", message=PRESENT)
+                self._log_import(conn, file, file_hash, present)
+        return found
+
+    def _known_ids(self, file_hash: str) -> list[str]:
+        """Ids of the activities earlier imports of this content gave (stored or not)."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT session_index FROM imports WHERE hash = ?"
+            " AND outcome != 'failed' AND session_index IS NOT NULL ORDER BY session_index",
+            (file_hash,),
+        ).fetchall()
+        return [f"{file_hash}-{r[0]}" for r in rows]
+
     def record_failure(self, file: str, file_hash: str | None, message: str) -> None:
         """Log a file that could not be imported."""
         failed = StoreOutcome("", -1, "failed", message=message)
@@ -261,7 +292,7 @@ class Store:
         aid = rec.summary.activity_id
         index = rec.summary.session_index
         if conn.execute("SELECT 1 FROM activities WHERE id = ?", (aid,)).fetchone():
-            return StoreOutcome(aid, index, "present", message="already in the store")
+            return StoreOutcome(aid, index, "present", message=PRESENT)
         twin = self._find_twin(conn, rec)
         if twin is not None and _rank(twin["n_channels"], twin["source_format"]) >= _rank(
             len(rec.summary.channels), rec.summary.source_format
@@ -274,7 +305,7 @@ class Store:
                 twin["source_path"],
                 f"duplicate of {twin['local_date']} {twin['source_path']}",
             )
-        streams.write_stream(self.stream_path(aid), rec.activity)
+        streams.write_stream(self.stream_path(aid), rec.activity, encoded=rec.stream)
         if twin is not None:
             conn.execute("DELETE FROM activities WHERE id = ?", (twin["id"],))
         self._insert_activity(conn, rec)
