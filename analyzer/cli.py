@@ -4,6 +4,7 @@ on stderr and exit code 1; click's own usage errors exit 2."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -212,10 +213,12 @@ replace_option = click.option(
     "--jobs",
     "-j",
     type=click.IntRange(1, 256),
-    default=1,
-    show_default=True,
-    help="Files analysed at once, in a process pool.",
+    default=lambda: os.cpu_count() or 1,
+    show_default="all cores",
+    help="Files read and analysed at once, in a process pool; 1 reads them one by one "
+    "in this process.",
 )
+@decoder_option
 @click.option(
     "--max-unpacked-mb",
     type=click.FloatRange(min=0, min_open=True),
@@ -240,13 +243,16 @@ def import_(
     quiet: bool,
     as_json: bool,
     jobs: int,
+    decoder: str | None,
     max_unpacked_mb: float | None,
     max_ratio: float | None,
     units: str | None,
 ) -> None:
     """Import activity files, folders, .gz and .zip exports (nested too) into the store.
 
-    Re-importing adds nothing; the same run exported twice is stored once (the richer copy).
+    Re-importing adds nothing (a file whose content is stored already is not parsed
+    again); the same run exported twice is stored once (the richer copy). Files are read
+    and analysed on every core (--jobs); one process writes the store.
     Exit code 1 if any file failed; everything else is still stored. Archives are read in
     memory, never unpacked to disk: entries named with an absolute path or '..' are skipped
     with a warning, and archives that unpack beyond the limits are refused.
@@ -256,6 +262,7 @@ def import_(
       analyzer import ~/Downloads/export.zip watch/*.fit
       analyzer import --quiet sample_data/
       analyzer import --max-unpacked-mb 8000 --max-ratio 400 strava-export.zip
+      analyzer import --decoder fitparse --jobs 1 old-watch/
     """
     from analyzer import pipeline, textout
     from analyzer.importers.containers import Limits
@@ -266,7 +273,7 @@ def import_(
     try:
         with library_errors():
             report = pipeline.import_paths(
-                paths, store, progress=progress, jobs=jobs, limits=limits
+                paths, store, progress=progress, jobs=jobs, limits=limits, decoder=decoder
             )
     finally:
         progress.close()
