@@ -12,6 +12,7 @@ import hashlib
 import importlib
 import multiprocessing
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -103,6 +104,14 @@ class Analysed:
     settings_key: str
     stream: bytes | None = None  # the stream file, encoded where the work ran
 
+    def compact(self) -> Analysed:
+        """The same without the per-second frame, which ``stream`` holds: a worker's
+        result then pickles small."""
+        if self.stream is None:
+            return self
+        bare = replace(self.activity, frame=self.activity.frame.iloc[:0])
+        return replace(self, activity=bare)
+
 
 @dataclass(frozen=True)
 class FileResult:
@@ -176,12 +185,18 @@ def held_max_of_file(job: FileJob, settings: Settings) -> float | None:
     return max(known) if known else None
 
 
+def _encoded(a: Analysed, compact: bool) -> Analysed:
+    done = replace(a, stream=encode_stream(a.activity))
+    return done.compact() if compact else done
+
+
 def analyse_file(
-    job: FileJob, settings: Settings, history_max_bpm: float | None = None
+    job: FileJob, settings: Settings, history_max_bpm: float | None = None, compact: bool = False
 ) -> FileResult:
     """Read and analyse every session of one file. Never raises: errors come back as text.
 
-    Each session's stream file comes back encoded, so the writer only writes bytes.
+    Each session's stream file comes back encoded, so the writer only writes bytes; with
+    ``compact`` the frames are left out (:meth:`Analysed.compact`).
     """
     digest: str | None = None
     try:
@@ -190,8 +205,7 @@ def analyse_file(
         if not activities:
             return FileResult(job.name, digest, error=f"{job.name}: no records in the file")
         analysed = tuple(
-            replace(a, stream=encode_stream(a.activity))
-            for a in (analyse_activity(a, settings, history_max_bpm) for a in activities)
+            _encoded(analyse_activity(a, settings, history_max_bpm), compact) for a in activities
         )
         return FileResult(job.name, digest, analysed)
     except AnalyzerError as exc:
@@ -308,11 +322,26 @@ def _no_max(_name: str, _loaded: FileResult | None, _exc: BaseException | None) 
 
 def process_pool(jobs: int) -> ProcessPoolExecutor:
     """``jobs`` worker processes; forked where the platform can, so they start at once
-    with the modules already imported."""
+    with the modules already imported. They end with this process, even a killed one."""
     fork = "fork" in multiprocessing.get_all_start_methods()
     return ProcessPoolExecutor(
-        max_workers=jobs, mp_context=multiprocessing.get_context("fork") if fork else None
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("fork") if fork else None,
+        initializer=_end_with_parent,
+        initargs=(os.getpid(),),
     )
+
+
+def _end_with_parent(parent: int, every_s: float = 0.25) -> None:
+    """In a worker: exit once ``parent`` is gone. A worker of a killed import would
+    otherwise wait for work forever (and hold its caller's output pipes open)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every_s)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
 
 
 def _window(pool: Executor | None, jobs: int) -> int:
@@ -333,7 +362,7 @@ def analysed_files(
         with process_pool(jobs) as own:
             yield from analysed_files(entries, settings, history_max_bpm, jobs, decoder, own)
         return
-    work = partial(analyse_file, settings=settings, history_max_bpm=history_max_bpm)
+    work = partial(analyse_file, settings=settings, history_max_bpm=history_max_bpm, compact=True)
     todo = (_job_of(e, decoder) for e in entries)
     yield from _in_order(work, todo, _failed_result, pool, _window(pool, jobs))
 
@@ -378,6 +407,7 @@ def _record(a: Analysed, settings: Settings) -> ActivityRecord:
         track_m=a.track_m,
         settings_key=a.settings_key,
         held_max_bpm=a.held_max_bpm,
+        stream=a.stream,
     )
 
 
