@@ -62,11 +62,23 @@ class Settings:
 
     # --- elevation (method and its check against the devices: bench/ACCURACY.md) ---
     altitude_smooth_baro_s: float = 10.0  # centred moving average, s: baro noise is sub-second
+    # ... and at least this many recorded samples: smart recording (1-28 s) stores single
+    # readings, each with the full sensor noise, so the average must span samples, not s.
+    # Fitted with ascent_hysteresis_baro_m; cross-validated in bench/accuracy.py --cv
+    altitude_smooth_samples: int = 10
     altitude_smooth_gps_s: float = 30.0  # GPS altitude wanders over tens of seconds
-    ascent_hysteresis_baro_m: float = 1.5  # a turn must exceed this to count (m)
+    # a turn must reach this to count (m): barometric drift (wind, temperature) is ~1 m
+    # over minutes; fitted, cross-validated in bench/accuracy.py --cv
+    ascent_hysteresis_baro_m: float = 1.4
     ascent_hysteresis_gps_m: float = 5.0  # GPS vertical error is metres
     ascent_noise_factor: float = 3.0  # threshold is at least this many noise sigmas
     gps_altitude_noise_m: float = 1.0  # noise (m, about a 9 s mean) above this means GPS
+    # a step faster than this (m/s, vertical) is a glitch, not movement: no runner or rider
+    # climbs or drops 10 m in a second (a sensor start-up spike, a GPS altitude jump)
+    altitude_max_vertical_mps: float = 10.0
+    # altitude recorded in steps of at least this (m) was already dead-banded by the device
+    # (the 910XT and COROS write whole metres): no smoothing, turns of two steps count
+    altitude_coarse_step_m: float = 1.0
 
     # --- pain monitoring (Silbernagel et al. 2007), 0-10 scores ---
     pain_safe_max: float = 2.0  # pain during a run 0-2: safe

@@ -1,24 +1,33 @@
 """Computed totals against the devices' own session summaries, over the corpus.
 
-Usage: .venv/bin/python bench/accuracy.py [CORPUS_DIR]
+Usage: .venv/bin/python bench/accuracy.py [--cv] [CORPUS_DIR]
 
 Reads every FIT session of ``fit_sessions.tsv``, runs ``activity.analyse`` with default
 settings, prints a per-file table and a summary, and checks the targets of issue 3.
 Exit code 0 when every target holds, 1 otherwise. Devices whose own figure is plainly
 wrong are listed as excluded with the reason, never dropped silently.
+
+``--cv`` also cross-validates the two fitted ascent parameters (smoothing window in
+samples, barometric hysteresis), leaving one session out: for each held-out session
+the pair is chosen on the others only, and the held-out error is reported.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import statistics
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from analyzer.activity import ActivitySummary, analyse
 from analyzer.importers import read
+from analyzer.metrics.elevation import elevation
+from analyzer.schema import Activity
 from analyzer.settings import Settings
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
@@ -192,8 +201,82 @@ def summary_text(rows: list[Row], checks: list[Check]) -> str:
     return "\n".join(lines)
 
 
+# --- cross-validation of the fitted ascent parameters (issue 3: hold on unseen files) ---
+CV_SAMPLES = (6, 8, 10, 12, 15)  # smoothing window, samples (= s at 1 s recording)
+CV_HYSTERESIS_M = tuple(round(0.8 + 0.2 * i, 1) for i in range(12))  # 0.8 .. 3.0 m
+CV_CAP = 0.10  # selection loss: mean of min(|error|, 10%), the within-10% target smoothed
+
+
+def cv_sessions(corpus: Path) -> list[tuple[str, Activity, float]]:
+    """(label, activity, device ascent) for every session the ascent targets cover."""
+    out: list[tuple[str, Activity, float]] = []
+    cache: dict[str, list[Activity]] = {}
+    with (corpus / "fit_sessions.tsv").open() as fh:
+        for rec in csv.DictReader(fh, delimiter="\t"):
+            device = _num(rec["total_ascent"])
+            if rec["file"] in EXCLUDED or device is None or device < MIN_ASCENT_M:
+                continue
+            if rec["file"] not in cache:
+                cache[rec["file"]] = read(corpus / rec["file"])
+            activity = cache[rec["file"]][int(rec["session_index"])]
+            out.append((f"{rec['file']}#{rec['session_index']}", activity, device))
+    return out
+
+
+def cv_settings(samples: int, hysteresis_m: float) -> Settings:
+    # one window: samples, and the same number of seconds (equal at 1 s recording)
+    return dataclasses.replace(
+        Settings(),
+        altitude_smooth_samples=samples,
+        altitude_smooth_baro_s=float(samples),
+        ascent_hysteresis_baro_m=hysteresis_m,
+    )
+
+
+def cv_errors(sessions: list[tuple[str, Activity, float]]) -> np.ndarray:
+    """|relative ascent error|, indexed [session, window, hysteresis]."""
+    grid = np.zeros((len(sessions), len(CV_SAMPLES), len(CV_HYSTERESIS_M)))
+    for i, samples in enumerate(CV_SAMPLES):
+        for j, hyst in enumerate(CV_HYSTERESIS_M):
+            settings = cv_settings(samples, hyst)
+            for k, (_, a, device) in enumerate(sessions):
+                e = elevation(a.frame, settings, a.altitude_source, a.pauses)
+                grid[k, i, j] = abs(((e.ascent_m or 0.0) - device) / device)
+    return grid
+
+
+def cv_pick(errors: np.ndarray) -> tuple[int, int]:
+    loss = np.minimum(errors, CV_CAP).mean(axis=0)
+    i, j = np.unravel_index(int(np.argmin(loss)), loss.shape)
+    return int(i), int(j)
+
+
+def cross_validate(corpus: Path) -> str:
+    """In-sample and leave-one-session-out figures for the ascent targets, as text."""
+    sessions = cv_sessions(corpus)
+    errors = cv_errors(sessions)
+    i, j = cv_pick(errors)
+    lines = [f"in-sample choice: {CV_SAMPLES[i]} samples, {CV_HYSTERESIS_M[j]} m"]
+    held = []
+    for k, (label, _, _) in enumerate(sessions):
+        keep = np.arange(len(sessions)) != k
+        a, b = cv_pick(errors[keep])
+        held.append(errors[k, a, b])
+        lines.append(
+            f"  held out {label[-60:]:60} chose {CV_SAMPLES[a]:>2} samples, "
+            f"{CV_HYSTERESIS_M[b]} m: |error| {errors[k, a, b]:.1%}"
+        )
+    for name, errs in (("in-sample", errors[:, i, j]), ("cross-validated", np.array(held))):
+        lines.append(
+            f"ascent {name:16} (n={len(errs)}): median |error| {np.median(errs):.1%}, "
+            f"within 10% {np.mean(errs <= 0.10):.0%}"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> int:
-    corpus = Path(argv[1]) if len(argv) > 1 else DEFAULT_CORPUS
+    args = [a for a in argv[1:] if a != "--cv"]
+    corpus = Path(args[0]) if args else DEFAULT_CORPUS
     if not (corpus / "fit_sessions.tsv").exists():
         print(f"no corpus at {corpus}", file=sys.stderr)
         return 2
@@ -202,6 +285,9 @@ def main(argv: list[str]) -> int:
     print(table(rows))
     print()
     print(summary_text(rows, checks))
+    if "--cv" in argv:
+        print()
+        print(cross_validate(corpus))
     return 0 if all(c.ok for c in checks) else 1
 
 

@@ -1,19 +1,28 @@
 """Elevation: where the altitude comes from, its smoothing, ascent and descent.
 
 Raw altitude sums are inflated by noise (the fenix 2 corpus run: ~250 m summed against
-the device's 64 m). The method here, checked against the devices in bench/accuracy.py:
+the device's 64 m). The method here, checked against the devices in bench/accuracy.py
+(which also cross-validates its two fitted parameters, leave one session out):
 
-1. Altitude changes while the timer is stopped are removed: pressure drifts while the
-   runner waits, and no device counts that as climbing.
-2. The series is smoothed with a centred moving average over a *time* window (so it
-   means the same at 1 s and at smart-recording rates).
+1. Altitude changes that cannot be climbing are removed: every step that overlaps a
+   timer pause (pressure drifts while the runner waits; devices that stop recording
+   leave one step across the whole pause), and every step faster than
+   ``Settings.altitude_max_vertical_mps`` (a sensor start-up spike, a GPS jump).
+2. The series is smoothed with a centred moving average over a window of at least
+   ``altitude_smooth_baro_s`` seconds and at least ``altitude_smooth_samples`` samples,
+   so a smart recording (one reading every 1-28 s) is averaged over as many readings as
+   a 1 s one. Altitude the device wrote in whole metres (``altitude_coarse_step_m``)
+   is not smoothed: the device has dead-banded it already.
 3. Rises and falls are counted with hysteresis: a climb is committed only once the
    altitude has turned back by at least the threshold, and then counts in full from
-   trough to peak. The threshold is the larger of a per-source floor and a multiple of
-   the measured noise, so a noisy recording needs a bigger turn to count.
+   trough to peak. The threshold is the largest of a per-source floor, a multiple of
+   the measured noise, and one and a half recording steps (so a one-step flicker of the
+   last digit never counts, a two-step turn does).
 
 Barometric altitude (a few decimetres of noise) gets a short window and a small floor;
 GPS altitude (metres of noise, slow wander) a long window and a floor of several metres.
+The source is judged from the noise of the cleaned series where the importer does not
+know it.
 """
 
 from __future__ import annotations
@@ -24,11 +33,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analyzer.metrics.steps import index_ns, timer_running
+from analyzer.metrics.steps import index_ns
 from analyzer.schema import Pause
 from analyzer.settings import Settings
 
 NOISE_WINDOW_S = 9.0  # short window whose residual measures sample-to-sample noise
+STEP_FLICKER = 1.5  # coarse steps: a turn of one step is the last digit flickering
+MIN_STEP_M = 1e-3  # changes below a millimetre are float rounding, not recorded steps
 
 
 @dataclass(frozen=True)
@@ -62,43 +73,79 @@ def altitude_noise_m(t_s: np.ndarray, alt_m: np.ndarray) -> float:
     return float(np.std(alt_m - moving_average(t_s, alt_m, NOISE_WINDOW_S)))
 
 
-def classify_source(frame: pd.DataFrame, declared: str, settings: Settings) -> str:
-    """The altitude source: the importer's where it knows, else judged from the noise.
-
-    Barometers resolve decimetres and change smoothly; GPS altitude jumps by metres from
-    one fix to the next. A noise above ``Settings.gps_altitude_noise_m`` means GPS.
-    """
-    alt = frame["altitude_m"].to_numpy()
-    ok = np.isfinite(alt)
-    if not ok.any():
-        return "none"
-    if declared in ("barometric", "gps", "dem"):
-        return declared
-    noise = altitude_noise_m(frame["elapsed_s"].to_numpy()[ok], alt[ok])
-    return "gps" if noise > settings.gps_altitude_noise_m else "barometric"
+def sample_interval_s(t_s: np.ndarray) -> float:
+    """The typical time (s) between recorded samples: the median positive step."""
+    steps = np.diff(t_s)
+    steps = steps[steps > 0]
+    return float(np.median(steps)) if steps.size else 1.0
 
 
-def paused_altitude(frame: pd.DataFrame, pauses: Sequence[Pause] = ()) -> pd.Series:
-    """Altitude (m) with every change made while the timer was stopped taken out.
+def resolution_m(alt_m: np.ndarray) -> float:
+    """The recording's altitude step (m): its smallest change, to the centimetre."""
+    steps = np.abs(np.diff(alt_m))
+    steps = steps[steps > MIN_STEP_M]
+    return float(np.round(steps.min(), 2)) if steps.size else 0.0
 
-    NaN rows are dropped; the index is the frame's. Without pauses it is the raw series.
+
+def _paused_steps(ns: np.ndarray, pauses: Sequence[Pause]) -> np.ndarray:
+    """True for each step (row i to i+1) whose span overlaps a timer pause."""
+    paused = np.zeros(max(len(ns) - 1, 0), dtype=bool)
+    for pause in pauses:
+        paused |= (ns[1:] > pause.start.value) & (ns[:-1] < pause.end.value)
+    return paused
+
+
+def clean_altitude(
+    frame: pd.DataFrame, settings: Settings, pauses: Sequence[Pause] = ()
+) -> pd.Series:
+    """Altitude (m) less every change made while paused or faster than a body can climb.
+
+    NaN rows are dropped; the index is the frame's. A step is taken out by shifting
+    everything after it, so the rest of the record keeps its shape.
     """
     alt = frame["altitude_m"]
     ok = alt.notna().to_numpy()
-    z = alt.to_numpy()[ok]
-    if not pauses or z.size < 2:
-        return pd.Series(z, index=frame.index[ok])
-    running = timer_running(frame.index[ok], pauses)
+    z = alt.to_numpy()[ok].astype("float64")
+    index = frame.index[ok]
+    if z.size < 2:
+        return pd.Series(z, index=index)
+    ns = index_ns(index)
     dz = np.diff(z)
-    # the step from row i to i+1 happened while paused when row i's step was paused
-    drift = np.concatenate([[0.0], np.cumsum(np.where(running[:-1], 0.0, dz))])
-    return pd.Series(z - drift, index=frame.index[ok])
+    dt = np.diff(ns) / 1e9
+    drop = _paused_steps(ns, pauses) | (np.abs(dz) > settings.altitude_max_vertical_mps * dt)
+    drift = np.concatenate([[0.0], np.cumsum(np.where(drop, dz, 0.0))])
+    return pd.Series(z - drift, index=index)
 
 
-def smoothing_window_s(source: str, settings: Settings) -> float:
-    if source == "gps":
-        return settings.altitude_smooth_gps_s
-    return settings.altitude_smooth_baro_s
+def _elapsed_s(series: pd.Series) -> np.ndarray:
+    ns = index_ns(series.index)
+    return (ns - ns[0]) / 1e9 if len(ns) else np.zeros(0)
+
+
+def source_from_noise(noise_m: float, declared: str, settings: Settings) -> str:
+    """The importer's source where it knows; else GPS when the noise is above
+    ``Settings.gps_altitude_noise_m`` (GPS altitude jumps by metres from fix to fix,
+    a barometer resolves decimetres)."""
+    if declared in ("barometric", "gps", "dem"):
+        return declared
+    return "gps" if noise_m > settings.gps_altitude_noise_m else "barometric"
+
+
+def classify_source(
+    frame: pd.DataFrame, declared: str, settings: Settings, pauses: Sequence[Pause] = ()
+) -> str:
+    """The altitude source: "none" without altitude, else see ``source_from_noise``."""
+    z = clean_altitude(frame, settings, pauses)
+    if z.empty:
+        return "none"
+    return source_from_noise(altitude_noise_m(_elapsed_s(z), z.to_numpy()), declared, settings)
+
+
+def smoothing_window_s(source: str, settings: Settings, interval_s: float = 1.0) -> float:
+    """The moving-average window (s): the source's seconds, and at least the set number
+    of samples at the recording's interval."""
+    seconds = settings.altitude_smooth_gps_s if source == "gps" else settings.altitude_smooth_baro_s
+    return max(seconds, settings.altitude_smooth_samples * interval_s)
 
 
 def hysteresis_floor_m(source: str, settings: Settings) -> float:
@@ -110,12 +157,12 @@ def hysteresis_floor_m(source: str, settings: Settings) -> float:
 def smoothed_altitude(
     frame: pd.DataFrame, settings: Settings, source: str, pauses: Sequence[Pause] = ()
 ) -> pd.Series:
-    """Smoothed altitude (m) on the rows that have altitude, pauses taken out."""
-    z = paused_altitude(frame, pauses)
+    """Smoothed altitude (m) on the rows that have altitude, pauses and glitches out."""
+    z = clean_altitude(frame, settings, pauses)
     if z.empty:
         return z
-    t = (index_ns(z.index) - index_ns(z.index)[0]) / 1e9
-    window = smoothing_window_s(source, settings)
+    t = _elapsed_s(z)
+    window = smoothing_window_s(source, settings, sample_interval_s(t))
     return pd.Series(moving_average(t, z.to_numpy(), window), index=z.index)
 
 
@@ -164,15 +211,22 @@ def elevation(
     pauses: Sequence[Pause] = (),
 ) -> Elevation:
     """Ascent and descent (m) of one activity, None for both when it has no altitude."""
-    source = classify_source(frame, declared_source, settings)
-    if source == "none":
+    clean = clean_altitude(frame, settings, pauses)
+    if clean.empty:
         return Elevation(None, None, "none", None, None)
-    raw = paused_altitude(frame, pauses)
-    t = (index_ns(raw.index) - index_ns(raw.index)[0]) / 1e9
-    noise = altitude_noise_m(t, raw.to_numpy())
-    smooth = moving_average(t, raw.to_numpy(), smoothing_window_s(source, settings))
-    threshold = max(hysteresis_floor_m(source, settings), settings.ascent_noise_factor * noise)
-    ascent, descent = hysteresis_gain(smooth, threshold)
+    t, z = _elapsed_s(clean), clean.to_numpy()
+    noise = altitude_noise_m(t, z)
+    source = source_from_noise(noise, declared_source, settings)
+    step = resolution_m(z)
+    coarse = source != "gps" and step >= settings.altitude_coarse_step_m
+    if not coarse:
+        z = moving_average(t, z, smoothing_window_s(source, settings, sample_interval_s(t)))
+    threshold = max(
+        hysteresis_floor_m(source, settings),
+        settings.ascent_noise_factor * noise,
+        STEP_FLICKER * step,
+    )
+    ascent, descent = hysteresis_gain(z, threshold)
     return Elevation(ascent, descent, source, noise, threshold)
 
 
