@@ -114,26 +114,37 @@ def build_frame(times: Any, columns: dict[str, Any]) -> pd.DataFrame:
     ``elapsed_s`` is computed here. Missing columns become NaN.
     """
     index = pd.DatetimeIndex(pd.to_datetime(times, utc=True))
-    data: dict[str, np.ndarray] = {}
-    for name in COLUMNS:
-        if name == "elapsed_s":
-            continue
+    # one float64 block, a row per column (elapsed_s first, filled last): the frame is
+    # made once, without a block per column to consolidate or an insert afterwards
+    block = np.empty((len(COLUMNS), len(index)))
+    for row, name in enumerate(COLUMNS):
         values = columns.get(name)
-        if values is None:
-            data[name] = np.full(len(index), np.nan)
-        else:
-            data[name] = np.asarray(values, dtype="float64")
-    df = pd.DataFrame(data, index=index)
-    df = df[df.index.notna()]
-    if not df.index.is_monotonic_increasing:
-        df = df.sort_index(kind="stable")
-    if df.index.has_duplicates:
-        df = df.groupby(level=0, sort=False).last()
-    df.index = pd.DatetimeIndex(df.index, name=INDEX).as_unit("ns")
-    ns = df.index.asi8
-    elapsed = (ns - ns[0]) / 1e9 if len(ns) else np.array([], dtype="float64")
-    df.insert(0, "elapsed_s", np.asarray(elapsed, dtype="float64"))
-    return validate(df)
+        if name != "elapsed_s":
+            block[row] = np.nan if values is None else np.asarray(values, dtype="float64")
+    keep = np.asarray(index.notna())
+    if not keep.all():
+        index, block = index[keep], np.compress(keep, block, axis=1)
+    if not index.is_monotonic_increasing:
+        order = np.argsort(index.asi8, kind="stable")
+        index, block = index[order], np.take(block, order, axis=1)
+    if index.has_duplicates:
+        index, block = _merge_same_times(index, block)
+    index = pd.DatetimeIndex(index, name=INDEX).as_unit("ns")
+    ns = index.asi8
+    block[0] = (ns - ns[0]) / 1e9 if len(ns) else np.array([], dtype="float64")
+    return validate(pd.DataFrame(block.T, index=index, columns=list(COLUMNS), copy=False))
+
+
+def _merge_same_times(
+    index: pd.DatetimeIndex, block: np.ndarray
+) -> tuple[pd.DatetimeIndex, np.ndarray]:
+    """One row per time: the last non-NaN value of each column (``groupby().last()``)."""
+    names = list(COLUMNS)[1:]
+    merged = pd.DataFrame(block[1:].T, index=index, columns=names).groupby(level=0, sort=False)
+    last = merged.last()
+    out = np.empty((len(COLUMNS), len(last)))
+    out[1:] = last.to_numpy(dtype="float64").T
+    return pd.DatetimeIndex(last.index), out
 
 
 def validate(df: pd.DataFrame) -> pd.DataFrame:
@@ -189,7 +200,8 @@ def channels_present(df: pd.DataFrame) -> list[str]:
         "cadence": "cadence_spm",
         "power": "power_w",
     }
-    return [name for name, col in checks.items() if df[col].notna().any()]
+    # columns are float64: not-NaN is notna(), without a Series per column
+    return [name for name, col in checks.items() if not np.isnan(df[col].to_numpy()).all()]
 
 
 def to_utc(value: datetime | pd.Timestamp) -> pd.Timestamp:

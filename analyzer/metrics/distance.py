@@ -32,9 +32,18 @@ def total_distance_m(frame: pd.DataFrame) -> float:
     return float(finite[-1]) if finite.size else 0.0
 
 
+def forward_filled(values: np.ndarray) -> np.ndarray:
+    """NaN replaced by the last value before it, leading NaN by 0 (a Series' ffill and
+    fillna(0), without building one)."""
+    known = ~np.isnan(values)
+    last = np.maximum.accumulate(np.where(known, np.arange(values.size), 0))
+    out = values[last] if values.size else values.copy()
+    return np.where(np.isnan(out), 0.0, out)
+
+
 def step_distance_m(frame: pd.DataFrame) -> np.ndarray:
     """Metres from each row to the next (0 for the last row and where unknown)."""
-    d = pd.Series(frame["distance_m"].to_numpy()).ffill().fillna(0.0).to_numpy()
+    d = forward_filled(frame["distance_m"].to_numpy())
     if d.size == 0:
         return d
     return np.clip(np.append(np.diff(d), 0.0), 0.0, None)

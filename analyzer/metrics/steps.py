@@ -18,6 +18,8 @@ from analyzer.settings import Settings
 
 def index_ns(index: pd.Index) -> np.ndarray:
     """A time index as int64 nanoseconds since the epoch (UTC)."""
+    if isinstance(index, pd.DatetimeIndex):  # the canonical frame's: no copy, no checks
+        return index.asi8
     return np.asarray(pd.DatetimeIndex(index).asi8)
 
 
