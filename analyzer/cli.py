@@ -931,6 +931,84 @@ def report(
         click.echo(str(path))
 
 
+# --- maintenance: doctor and backup ----------------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Fix what can be fixed: delete orphan and temp files, remove activities whose "
+    "stream is gone (re-import their files). Symptom logs are never touched.",
+)
+@json_option
+@click.pass_context
+def doctor(ctx: click.Context, repair: bool, as_json: bool) -> None:
+    """Check the catalog against the streams, and repair it with --repair.
+
+    Checks SQLite's integrity and foreign keys, the schema version, activities whose stream
+    is missing or unreadable, stream files no activity refers to, and temp files left by a
+    crash. Exit code 1 while a problem remains.
+
+    \b
+    Example:
+      analyzer doctor
+      analyzer doctor --repair
+    """
+    from analyzer.store import maintenance
+
+    store = open_store(ctx)
+    with library_errors():
+        report = maintenance.doctor(store, repair=repair)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2))
+    else:
+        click.echo(f"checked {report.activities} activities and {report.streams} stream files")
+        for f in report.findings:
+            state = "repaired" if f.repaired else ("repairable" if f.repairable else "problem")
+            click.echo(f"{state}: {f.message}")
+        if not report.findings:
+            click.echo("ok: the catalog and the streams agree")
+        elif report.remaining and any(f.repairable for f in report.remaining):
+            click.echo("run 'analyzer doctor --repair' to fix what can be fixed", err=True)
+    if report.remaining:
+        ctx.exit(1)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@click.pass_context
+def backup(ctx: click.Context, file: Path, force: bool) -> None:
+    """Write a consistent copy of the store to FILE, a .zip, while other commands run.
+
+    The zip holds catalog.sqlite (a snapshot: every table, the symptom logs included),
+    streams/ with the stream of every activity in that snapshot, and MANIFEST.json.
+    To restore, unzip it into an empty folder and use that folder as --data-dir.
+
+    \b
+    Example:
+      analyzer backup ~/analyzer-2026-11-20.zip
+      unzip ~/analyzer-2026-11-20.zip -d ~/analyzer-restored
+      analyzer --data-dir ~/analyzer-restored doctor
+    """
+    from analyzer.store import maintenance
+
+    store = open_store(ctx)
+    with library_errors():
+        done = maintenance.backup(store, file, overwrite=force)
+    click.echo(
+        f"Wrote {done.path}: {done.activities} activities, {done.streams} streams, "
+        f"{done.checkins} check-ins, {done.bytes / 1e6:.1f} MB"
+    )
+    if done.missing:
+        click.echo(
+            f"{len(done.missing)} activities had no stream to copy; run 'analyzer doctor'",
+            err=True,
+        )
+        ctx.exit(1)
+
+
 # --- recurring hills and routes --------------------------------------------------------------
 
 

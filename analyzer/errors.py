@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 from pathlib import Path
 
 
@@ -55,5 +56,8 @@ class DiskFull(StoreError):
 
 
 def is_disk_full(exc: BaseException) -> bool:
-    """An OSError meaning no space (or no quota) is left."""
-    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    """An OSError meaning no space (or no quota) is left. pyarrow's IO errors carry no
+    errno, only the system's text."""
+    if not isinstance(exc, OSError):
+        return False
+    return exc.errno in (errno.ENOSPC, errno.EDQUOT) or os.strerror(errno.ENOSPC) in str(exc)

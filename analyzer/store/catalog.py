@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -40,6 +41,7 @@ FORMAT_RANK = {"fit": 3, "tcx": 2, "gpx": 1}  # richer first, after the number o
 PAUSE_ENV = "ANALYZER_DEBUG_PAUSE_BEFORE_COMMIT_S"
 
 Outcome = Literal["imported", "present", "duplicate", "replaced", "failed"]
+_IDS_IN = "SELECT id FROM activities WHERE id IN (SELECT value FROM json_each(?))"
 PRESENT = "already in the store"
 
 
@@ -240,12 +242,20 @@ class Store:
         outcomes: list[StoreOutcome] = []
         dropped: list[str] = []
         with self.transaction() as conn:
-            for rec in records:
-                outcome = self._store_one(conn, rec)
-                if outcome.outcome == "replaced" and outcome.other_id:
-                    dropped.append(outcome.other_id)
-                outcomes.append(outcome)
-                self._log_import(conn, file, file_hash, outcome)
+            ids = [rec.summary.activity_id for rec in records]
+            before = {r[0] for r in conn.execute(_IDS_IN, (dumps(ids),))}
+            try:
+                for rec in records:
+                    outcome = self._store_one(conn, rec)
+                    if outcome.outcome == "replaced" and outcome.other_id:
+                        dropped.append(outcome.other_id)
+                    outcomes.append(outcome)
+                    self._log_import(conn, file, file_hash, outcome)
+            except BaseException:
+                # still under the lock: the streams this transaction wrote go with it
+                for activity_id in set(ids) - before:
+                    self.stream_path(activity_id).unlink(missing_ok=True)
+                raise
             pause = os.environ.get(PAUSE_ENV)
             if pause:
                 time.sleep(float(pause))
@@ -668,9 +678,20 @@ def _is_full(exc: sqlite3.Error) -> bool:
     return code == sqlite3.SQLITE_FULL or "disk is full" in str(exc)
 
 
+def _no_space_left(folder: Path) -> bool:
+    """Opening a WAL catalog on a full disk fails as "disk I/O error" (its -shm file
+    cannot be made): with almost no space left, that is the disk, not damage."""
+    try:
+        return shutil.disk_usage(folder).free < 1024 * 1024
+    except OSError:
+        return False
+
+
 def _database_error(catalog: Path, exc: sqlite3.Error) -> StoreError:
     text = str(exc)
-    if _is_full(exc):
+    if _is_full(exc) or (
+        isinstance(exc, sqlite3.OperationalError) and _no_space_left(catalog.parent)
+    ):
         return DiskFull(catalog)
     if "readonly" in text or "read-only" in text:
         return _unwritable(catalog.parent, exc)
