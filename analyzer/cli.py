@@ -281,7 +281,9 @@ def import_(
     if as_json:
         click.echo(json.dumps(data, indent=2, allow_nan=False))
     elif quiet:
-        counts = ", ".join(f"{v} {k}" for k, v in data["counts"].items() if v)
+        counts = ", ".join(
+            f"{v} {textout.outcome_label(k)}" for k, v in data["counts"].items() if v
+        )
         click.echo(f"import: {counts or 'nothing found'}")
         for o in report.failed:
             click.echo(f"failed: {o.message}", err=True)

@@ -200,10 +200,18 @@ def score(value: float | None) -> str:
     return f"{value:g}"
 
 
+#: how an import outcome reads in the summaries ("present": stored already, not re-read)
+OUTCOME_LABELS = {"present": "already present"}
+
+
+def outcome_label(outcome: str) -> str:
+    return OUTCOME_LABELS.get(outcome, outcome.replace("_", " "))
+
+
 def import_summary(report: dict[str, Any], units: str, show_max: int = 40) -> str:
     """Counts per outcome, then one line per file that was not simply already present."""
     counts = report["counts"]
-    head = table(["outcome", "count"], [(k.replace("_", " "), v) for k, v in counts.items()])
+    head = table(["outcome", "count"], [(outcome_label(k), v) for k, v in counts.items()])
     rows = []
     for o in report["files"]:
         if o["outcome"] == "present":
