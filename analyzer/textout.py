@@ -211,7 +211,7 @@ def outcome_label(outcome: str) -> str:
 def import_summary(report: dict[str, Any], units: str, show_max: int = 40) -> str:
     """Counts per outcome, then one line per file that was not simply already present."""
     counts = report["counts"]
-    head = table(["outcome", "count"], [(outcome_label(k), v) for k, v in counts.items()])
+    head = table(["outcome", "count"], [(k.replace("_", " "), v) for k, v in counts.items()])
     rows = []
     for o in report["files"]:
         if o["outcome"] == "present":
@@ -221,6 +221,8 @@ def import_summary(report: dict[str, Any], units: str, show_max: int = 40) -> st
             detail = f"{o.get('local_date') or ''} {distance(o.get('distance_m'), units)}".strip()
         rows.append((o["file"], o["outcome"], detail))
     parts = [head]
+    if counts.get("present"):
+        parts.append(f"\n{counts['present']} already in the store.")
     if rows:
         shown = rows[:show_max]
         parts.append("\n" + table(["file", "outcome", "detail"], shown))

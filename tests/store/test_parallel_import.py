@@ -94,7 +94,7 @@ def test_the_import_summary_says_already_present(tmp_path: Path) -> None:
     assert first.exit_code == 0, first.output
     again = runner.invoke(cli, ["--data-dir", str(data), "import", *files])
     assert again.exit_code == 0, again.output
-    assert "already present  3" in again.output
+    assert "3 already present" in again.output
     quiet = runner.invoke(cli, ["--data-dir", str(data), "import", "--quiet", *files])
     assert quiet.output.strip() == "import: 3 already present"
 
