@@ -222,7 +222,7 @@ def import_summary(report: dict[str, Any], units: str, show_max: int = 40) -> st
         rows.append((o["file"], o["outcome"], detail))
     parts = [head]
     if counts.get("present"):
-        parts.append(f"\n{counts['present']} already in the store.")
+        parts.append(f"\n{counts['present']} already present.")
     if rows:
         shown = rows[:show_max]
         parts.append("\n" + table(["file", "outcome", "detail"], shown))
