@@ -245,14 +245,16 @@ def decode_speedup(year: list[Path], corpus: Path | None, runs: int) -> float:
 class Run:
     wall_s: float
     cpu_s: float  # user + system, the import and its workers
-    rss_mb: float  # largest single process
-    tree_mb: float  # sampled sum over the import and its workers
+    rss_mb: float  # largest single process, sampled
+    tree_mb: float  # sum over the import and its workers, sampled
     output: str
 
 
-def tree_rss_bytes(pid: int) -> int:
-    """Resident bytes of ``pid`` and its children (the pool's workers)."""
-    total = 0
+def tree_rss_bytes(pid: int) -> tuple[int, int]:
+    """Resident bytes of ``pid`` and its children (the pool's workers): the largest
+    process, and the sum. (``ru_maxrss`` would not do: Linux keeps the high-water mark
+    across exec, so a child would inherit this benchmark's own.)"""
+    sizes = [0]
     pids = [pid]
     try:
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
@@ -261,16 +263,16 @@ def tree_rss_bytes(pid: int) -> int:
         pass
     for p in pids:
         try:
-            total += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * PAGE
+            sizes.append(int(Path(f"/proc/{p}/statm").read_text().split()[1]) * PAGE)
         except (OSError, IndexError, ValueError):
             continue
-    return total
+    return max(sizes), sum(sizes)
 
 
 def run_import(year: Path, options: Sequence[str], data: Path) -> Run:
     """``analyzer import`` as a subprocess, timed, its memory sampled every 20 ms."""
     cmd = [sys.executable, "-m", "analyzer", "--data-dir", str(data), "import", "--quiet"]
-    peak = [0]
+    peak = [0, 0]
     with tempfile.TemporaryFile("w+") as out:
         t0 = time.perf_counter()
         proc = subprocess.Popen([*cmd, *options, str(year)], cwd=REPO, stdout=out, stderr=out)
@@ -278,7 +280,8 @@ def run_import(year: Path, options: Sequence[str], data: Path) -> Run:
 
         def sample() -> None:
             while not done.wait(0.02):
-                peak[0] = max(peak[0], tree_rss_bytes(proc.pid))
+                one, tree = tree_rss_bytes(proc.pid)
+                peak[:] = [max(peak[0], one), max(peak[1], tree)]
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -292,7 +295,7 @@ def run_import(year: Path, options: Sequence[str], data: Path) -> Run:
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(options) or 'defaults'}: exit {proc.returncode}\n{text}")
     cpu = usage.ru_utime + usage.ru_stime
-    return Run(wall, cpu, usage.ru_maxrss / 1024, peak[0] / 2**20, text)
+    return Run(wall, cpu, peak[0] / 2**20, peak[1] / 2**20, text)
 
 
 @dataclass(frozen=True)
@@ -376,6 +379,7 @@ def main() -> None:
     decode_x = decode_speedup(files[: args.decode_files], corpus, args.decode_runs)
 
     print("\nend to end: analyzer import of the year into an empty store")
+    print(f"  (load average before: {os.getloadavg()[0]:.2f}; other work on the machine slows it)")
     work = Path(tempfile.mkdtemp(prefix="analyzer-bench-"))
     rows: list[Row] = []
     reference: Row | None = None
@@ -410,13 +414,16 @@ def report(
     same: bool | None,
 ) -> None:
     base = reference.wall_s if reference else None
+    print(f"  (load average after: {os.getloadavg()[0]:.2f})")
     print(
         f"\n  {'import':34s} {'runs':>4s} {'wall s':>8s} {'CPU s':>8s} {'records/s':>11s} "
         f"{'RSS MB':>8s} {'tree MB':>8s} {'speedup':>8s}"
     )
     for row in rows:
         print(row.line(records, base))
-    print("  (wall: median; RSS: largest single process; tree: import + workers, sampled)")
+    print(
+        "  (wall: median; RSS: largest process; tree: import + workers; memory sampled every 20 ms)"
+    )
     if same is not None:
         print(f"  stored summaries, fitparse vs fast: {'identical' if same else 'DIFFERENT'}")
     e2e = base / defaults.wall_s if base else float("nan")
