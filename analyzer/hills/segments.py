@@ -124,11 +124,30 @@ class _Effort:
     easy_share: float | None
 
 
-def _effort(inputs: HillInputs, a: int, b: int, settings: Settings) -> _Effort:
+@dataclass(frozen=True)
+class _Columns:
+    """The frame's columns a segment reads, taken once per activity, not once per hill."""
+
+    distance_m: np.ndarray
+    lat_deg: np.ndarray
+    lon_deg: np.ndarray
+    heart_rate_bpm: np.ndarray
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> _Columns:
+        return cls(
+            distance_m=frame["distance_m"].to_numpy(),
+            lat_deg=frame["lat_deg"].to_numpy(),
+            lon_deg=frame["lon_deg"].to_numpy(),
+            heart_rate_bpm=frame["heart_rate_bpm"].to_numpy(),
+        )
+
+
+def _effort(inputs: HillInputs, cols: _Columns, a: int, b: int, settings: Settings) -> _Effort:
     """Time, walking share, heart rate and easy share of rows a..b (inclusive)."""
     w = inputs.weights_s[a : b + 1]
     g = inputs.gait[a : b + 1]
-    hr = inputs.frame["heart_rate_bpm"].to_numpy()[a : b + 1]
+    hr = cols.heart_rate_bpm[a : b + 1]
     moving = float(w[(g == WALKING) | (g == RUNNING)].sum())
     walking_share = float(w[g == WALKING].sum()) / moving if moving > 0 else None
     easy_share = None
@@ -144,16 +163,17 @@ def _effort(inputs: HillInputs, a: int, b: int, settings: Settings) -> _Effort:
     )
 
 
-def _segment(inputs: HillInputs, a: int, b: int, sign: int, settings: Settings) -> HillSegment:
+def _segment(
+    inputs: HillInputs, cols: _Columns, a: int, b: int, sign: int, settings: Settings
+) -> HillSegment:
     f = inputs.frame
-    dist = f["distance_m"].to_numpy()
-    lat, lon = f["lat_deg"].to_numpy(), f["lon_deg"].to_numpy()
+    dist, lat, lon = cols.distance_m, cols.lat_deg, cols.lon_deg
     length = float(dist[b] - dist[a])
     gain = float(sign * (inputs.altitude_m[b] - inputs.altitude_m[a]))
     grades = inputs.grade[a : b + 1] * 100.0
     avg = sign * gain / length * 100.0
     steepest = float(np.nanmax(grades)) if sign > 0 else float(np.nanmin(grades))
-    effort = _effort(inputs, a, b, settings)
+    effort = _effort(inputs, cols, a, b, settings)
     return HillSegment(
         direction="up" if sign > 0 else "down",
         start_time=f.index[a].isoformat(),
@@ -183,9 +203,10 @@ def hill_segments(inputs: HillInputs, settings: Settings) -> list[HillSegment]:
     if not np.isfinite(inputs.grade).any():
         return []
     found = []
+    cols = _Columns.of(inputs.frame)
     for sign in (1, -1):
         for a, b in candidate_spans(inputs.grade, dist, sign, settings):
-            seg = _segment(inputs, a, b, sign, settings)
+            seg = _segment(inputs, cols, a, b, sign, settings)
             if seg.gain_m >= settings.hill_min_gain_m:
                 found.append(seg)
     return sorted(found, key=lambda s: s.start_distance_m)
