@@ -36,10 +36,6 @@ MIN_ASCENT_M = 20.0  # ascent targets apply to sessions whose device ascent is a
 
 # file -> reason. Each is a device figure that cannot describe the recorded data.
 EXCLUDED: dict[str, str] = {
-    "python-fitparse/coros-pace-2-cycling-misaligned-fields.fit": (
-        "records span ~1790 s of a 12719 s session (misaligned fields): the summary "
-        "describes data the file does not hold"
-    ),
     "sports-lib/6909950168.fit": (
         "Suunto 9 Baro reports 3 m ascent for a trail run whose barometric stream "
         "climbs and falls tens of metres"
