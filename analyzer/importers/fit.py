@@ -69,6 +69,8 @@ NON_STEP_SPORTS = frozenset(
     }
 )
 
+CRC_WARNING = "CRC does not match: the file may be damaged; kept what was read"
+
 TIMER_STOPS = frozenset({"stop", "stop_all", "stop_disable", "stop_disable_all"})
 
 
@@ -168,7 +170,7 @@ def decode_fitparse(data: bytes, name: str) -> FitMessages:
         return _decode_once(data, name, check_crc=True)
     except FitCRCError:
         out = _decode_once(data, name, check_crc=False)
-        out.warnings.insert(0, "CRC does not match: the file may be damaged; kept what was read")
+        out.warnings.insert(0, CRC_WARNING)
         return out
 
 

@@ -26,7 +26,7 @@ from fitparse.processors import UTC_REFERENCE, FitFileDataProcessor
 from fitparse.profile import FIELD_TYPE_TIMESTAMP, MESSAGE_TYPES
 from fitparse.records import BASE_TYPES
 
-from analyzer.importers.fit import RECORD_FIELDS, FitMessages
+from analyzer.importers.fit import CRC_WARNING, RECORD_FIELDS, FitMessages
 
 RECORD = 20
 FIELD_DESCRIPTION = 206
@@ -65,7 +65,10 @@ def try_decode(data: bytes) -> FastResult:
     try:
         walk = Walker(data)
         walk.run()
-        return FastResult(_assemble(walk), None)
+        messages = _assemble(walk)
+        if walk.crc_bad:
+            messages.warnings.insert(0, CRC_WARNING)
+        return FastResult(messages, None)
     except Unsupported as exc:
         return FastResult(None, str(exc))
     except (struct.error, IndexError, ValueError, KeyError, TypeError, OverflowError) as exc:
@@ -259,6 +262,7 @@ class Walker:
         self.buf = data
         self.arr = np.frombuffer(data, dtype=np.uint8)
         self.timed = False  # compressed timestamps seen: walk again message by message
+        self.crc_bad = False
         self._reset()
 
     def _reset(self) -> None:
@@ -291,7 +295,9 @@ class Walker:
             else:
                 self._walk_fast(start, end)
             if crc16(memoryview(self.buf)[pos : end + 2]) != 0:
-                raise Unsupported("the file CRC does not match")
+                # decode anyway, as the fitparse path does, and warn: a flipped bit
+                # should not send a large file to the slow path
+                self.crc_bad = True
             pos = end + 2
 
     def _header(self, pos: int) -> tuple[int, int]:

@@ -16,7 +16,7 @@ from fitparse.records import Crc
 
 from analyzer.errors import AnalyzerError
 from analyzer.importers import fit, fit_fast
-from analyzer.importers.fit import FitMessages
+from analyzer.importers.fit import CRC_WARNING, FitMessages
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -26,9 +26,6 @@ DATA = REPO / "tests" / "data"
 #: stops early on them (or reads them without the CRC check) and warns, and only its
 #: partial read gives that behaviour. A file missing from here must decode fast.
 EXPECTED_FALLBACKS = {
-    # the file CRC does not match (the test files for fitparse's CRC error)
-    "invalid/activity-activity-filecrc.fit": "CRC",
-    "invalid/activity-filecrc.fit": "CRC",
     # a second, broken FIT header after the first file
     "invalid/activity-settings-corruptheader.fit": "no FIT header",
     # a second header announcing data that is not there
@@ -288,10 +285,9 @@ def test_an_encoder_file_decodes_identically() -> None:
     ("damage", "reason"),
     [
         (lambda d: d[:-5], "truncated"),
-        (lambda d: d[:-1] + bytes([d[-1] ^ 1]), "CRC"),
         (lambda d: d + b"\x00" * 5, "no FIT header"),
     ],
-    ids=["truncated", "bad CRC", "trailing bytes"],
+    ids=["truncated", "trailing bytes"],
 )
 def test_damage_falls_back_to_fitparse(damage: Any, reason: str) -> None:
     good = fit_file(
@@ -341,3 +337,25 @@ def test_decoder_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     assert calls == [1, 1]
     with pytest.raises(ValueError, match="unknown FIT decoder"):
         fit.read_bytes(data, "a.fit", decoder="other")
+
+
+def test_a_bad_crc_alone_decodes_fast_with_a_warning() -> None:
+    good = fit_file(
+        activity_file_id() + record_body(1, False, [FIT_EPOCH_2024, FIT_EPOCH_2024 + 1])
+    )
+    bad = good[:-1] + bytes([good[-1] ^ 1])
+    messages = fit_fast.decode(bad)
+    assert messages is not None
+    assert messages.warnings == [CRC_WARNING]
+    assert len(messages.records["timestamp"]) == 2
+
+
+def test_crc_mismatch_decodes_fast_with_the_fitparse_warning() -> None:
+    """A bad file CRC alone no longer sends a file to the slow path; both paths warn alike."""
+    from tests.conftest import DATA
+
+    data = (DATA / "invalid/activity-filecrc.fit").read_bytes()
+    fast = fit_fast.decode(data)
+    assert fast is not None
+    slow = fit.decode_fitparse(data, "x.fit")
+    assert fast.warnings == slow.warnings == [fit.CRC_WARNING]
