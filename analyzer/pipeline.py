@@ -29,7 +29,16 @@ import numpy as np
 from analyzer.activity import ActivitySummary, analyse
 from analyzer.errors import AnalyzerError, DiskFull, StoreError
 from analyzer.geo import step_distances_m
-from analyzer.importers import containers, file_digest, read, read_bytes, read_path, streams
+from analyzer.importers import (
+    containers,
+    file_digest,
+    fit,
+    read,
+    read_bytes,
+    read_path,
+    streams,
+    suffix_of,
+)
 from analyzer.metrics.heart import observed_max_bpm
 from analyzer.profile import affects_analysis, check_settings, settings_key
 from analyzer.schema import Activity
@@ -367,6 +376,11 @@ def analysed_files(
     yield from _in_order(work, todo, _failed_result, pool, _window(pool, jobs))
 
 
+def _quick_to_read(name: str, decoder: str | None) -> bool:
+    choice = decoder or os.environ.get(fit.DECODER_ENV) or "fast"
+    return suffix_of(name) == ".fit" and choice == "fast"
+
+
 def history_max_bpm(
     entries: Sequence[containers.Entry],
     settings: Settings,
@@ -378,11 +392,13 @@ def history_max_bpm(
     """The held maximum heart rate over the store and ``entries``, read ahead of the
     analysis so each file is analysed once with the maximum it ends with, not analysed
     again by :func:`refresh_summaries`. Not needed where the profile sets the maximum,
-    or for a single file (its own maximum is taken anyway)."""
+    or for a single file (its own maximum is taken anyway). Only FIT files through the
+    fast decoder are read ahead: reading them twice costs less than analysing them
+    twice; slower reads (fitparse, GPX, TCX) are left to the refresh."""
     if settings.hr_max_bpm is not None or len(entries) < 2:
         return stored
     work = partial(held_max_of_file, settings=settings)
-    todo = (_job_of(e, decoder) for e in entries)
+    todo = (_job_of(e, decoder) for e in entries if _quick_to_read(e.name, decoder))
     found = [v for v in _in_order(work, todo, _no_max, pool, _window(pool, jobs)) if v]
     known = [v for v in (stored, *found) if v is not None]
     return max(known) if known else None

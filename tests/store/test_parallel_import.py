@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from analyzer import pipeline
 from analyzer.cli import cli
-from analyzer.importers import fit_fast
+from analyzer.importers import fit, fit_fast
 from analyzer.pipeline import import_paths
 from analyzer.store import Store
 from tests.conftest import DATA, corpus_or_skip
@@ -55,11 +55,26 @@ def test_jobs_2_stores_what_jobs_1_stores(tmp_path: Path) -> None:
 
 def test_each_file_is_analysed_once(store: Store) -> None:
     """The history-wide held maximum is read ahead, so nothing is analysed again after."""
-    report = import_paths(SMALL, store, jobs=2)
-    assert report.counts()["imported"] == 3
+    report = import_paths(SMALL[:2], store, jobs=2)
+    assert report.counts()["imported"] == 2
     assert report.recomputed == 0
     history = store.observed_max_bpm()
     assert store.stale_activity_ids(pipeline.settings_key(store.settings(), history)) == []
+
+
+def test_a_slow_decoder_reads_each_file_once(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """fitparse files are not read ahead: analysing one twice costs less than reading it."""
+    read = []
+    decode = fit.decode_fitparse
+
+    def counted(data: bytes, name: str) -> Any:
+        read.append(name)
+        return decode(data, name)
+
+    monkeypatch.setattr(fit, "decode_fitparse", counted)
+    report = import_paths(SMALL[:2], store, jobs=1, decoder="fitparse")
+    assert report.counts()["imported"] == 2
+    assert sorted(read) == sorted(str(p) for p in SMALL[:2])
 
 
 def test_reimport_is_skipped_by_content_hash(
