@@ -42,14 +42,13 @@ report: $(STAMP)
 	$(BIN)/analyzer --data-dir $(DATA) profile set --age 44 --hr-max 178 --hr-rest 55 \
 	  --timezone Europe/London --side left >/dev/null
 	$(BIN)/analyzer --data-dir $(DATA) import --quiet sample_data/
-	@for log in log:symptoms drops:heel_drops; do \
-	  cmd=$${log%%:*}; csv=sample_data/$${log#*:}.csv; \
-	  if [ -f $$csv ]; then $(BIN)/analyzer --data-dir $(DATA) $$cmd import --replace $$csv; \
-	  else echo "$$csv not there yet: skipped"; fi; \
+	$(BIN)/analyzer --data-dir $(DATA) log import --replace sample_data/symptoms.csv
+	$(BIN)/analyzer --data-dir $(DATA) drops import --replace sample_data/heel_drops.csv
+	@# the sample's three routes, by the ids they get in order of first run (see sample_data/README.md)
+	@for route in "R1:Church hill loop" "R2:Riverside loop" "R3:Ridge loop"; do \
+	  $(BIN)/analyzer --data-dir $(DATA) hills --rename "$${route%%:*}" "$${route#*:}" >/dev/null; \
 	done
-	@if $(BIN)/analyzer report --help >/dev/null 2>&1; then \
-	  $(BIN)/analyzer --data-dir $(DATA) report --all --out reports/; \
-	else echo "report command not available yet"; fi
+	$(BIN)/analyzer --data-dir $(DATA) report --all --out reports/
 
 clean-data:
 	rm -rf $(DATA)

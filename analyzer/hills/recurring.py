@@ -212,13 +212,10 @@ class StiffnessComparison:
 
     def text(self) -> str:
         if not self.enough:
-            return (
-                f"{NOT_ENOUGH} (next-morning stiffness known after {self.n_run} run(s) "
-                f"where it was run and {self.n_walked} where it was walked)"
-            )
+            return f"{NOT_ENOUGH} ({self.n_run} run, {self.n_walked} walked)"
         return (
-            f"next-morning stiffness {self.after_run:.1f} after running it (n={self.n_run}) "
-            f"vs {self.after_walked:.1f} after walking it (n={self.n_walked})"
+            f"{self.after_run:.1f} after running it (n={self.n_run}), "
+            f"{self.after_walked:.1f} after walking it (n={self.n_walked})"
         )
 
 

@@ -85,7 +85,7 @@ def _hill_row(h: RecurringHill, units: Units, names: Mapping[int, str]) -> dict[
         "walked": h.times_walked,
         "hr": "–" if h.heart_rate_run_bpm is None else f"{h.heart_rate_run_bpm:.0f} bpm",
         "stiffness": s.text(),
-        "seen": f"{h.first_date} – {h.last_date}",
+        "seen": f"{h.first_date} to {h.last_date}",
     }
 
 
