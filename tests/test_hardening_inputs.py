@@ -20,51 +20,12 @@ from analyzer.importers import containers
 from analyzer.pipeline import FileJob, analyse_file
 from analyzer.settings import Settings
 from analyzer.store import Store
+from tests.bigfiles import write_gpx
 from tests.conftest import DATA, REPO
 
 RUN_FIT = DATA / "sport-activities-features" / "fit_format_test_File.FIT"
 RUN_GPX = DATA / "runpandas" / "strava_export.gpx"
 HUGE_MB = 30
-
-HEAD = (
-    b'<?xml version="1.0" encoding="UTF-8"?>\n'
-    b'<gpx version="1.1" creator="hardening test" xmlns="http://www.topografix.com/GPX/1/1"'
-    b' xmlns:ns3="http://www.garmin.com/xmlschemas/TrackPointExtension/v1">'
-    b"<trk><name>long</name><type>running</type><trkseg>\n"
-)
-TAIL = b"</trkseg></trk></gpx>\n"
-
-
-def _points(start: int, count: int) -> bytes:
-    rows = []
-    for n in range(start, start + count):
-        day, sec = divmod(n, 86400)
-        hh, rest = divmod(sec, 3600)
-        mm, ss = divmod(rest, 60)
-        lat = 51.0 + (n % 5000) * 1e-5
-        lon = -0.1 + (n // 5000 % 100) * 1e-4
-        rows.append(
-            f'<trkpt lat="{lat:.7f}" lon="{lon:.7f}"><ele>{10 + n % 300 / 10:.1f}</ele>'
-            f"<time>2026-01-{1 + day:02d}T{hh:02d}:{mm:02d}:{ss:02d}Z</time><extensions>"
-            f"<ns3:TrackPointExtension><ns3:hr>{120 + n % 40}</ns3:hr><ns3:cad>{80 + n % 5}"
-            "</ns3:cad></ns3:TrackPointExtension></extensions></trkpt>\n"
-        )
-    return "".join(rows).encode()
-
-
-def write_gpx(path: Path, target_bytes: int) -> int:
-    """A 1 Hz GPX of about ``target_bytes``, written in blocks; returns its point count."""
-    n = 0
-    with path.open("wb") as fh:
-        fh.write(HEAD)
-        size = len(HEAD)
-        while size < target_bytes:
-            block = _points(n, 2000)
-            fh.write(block)
-            size += len(block)
-            n += 2000
-        fh.write(TAIL)
-    return n
 
 
 @pytest.fixture(scope="module")
