@@ -15,6 +15,11 @@ from analyzer.metrics import distance, summary
 from analyzer.schema import Activity, AltitudeSource, Device, Lap, Pause
 from analyzer.settings import Settings
 
+#: The version of the analysis. Bump it when a metric's method changes: stored summaries
+#: carry it (through the store's settings fingerprint) and are recomputed from their
+#: streams on the next import or profile change.
+ANALYSIS_VERSION = 2
+
 ALTITUDE_SOURCES = get_args(AltitudeSource)
 
 

@@ -1064,12 +1064,14 @@ def hills(
         raise click.UsageError("--json and --gpx - both write to standard output; pick one")
     store = open_store(ctx)
     with library_errors():
-        if rename is not None:
-            kind, ident = parse_key(rename[0])
-            hills_store.rename(store, kind, ident, rename[1])
         settings = store.settings()
         shown = units or settings.units
         overview = load_overview(store, settings.with_changes(units=shown))
+        if rename is not None:
+            # the ids exist once an overview has been saved: rename after it, then redo
+            kind, ident = parse_key(rename[0])
+            hills_store.rename(store, kind, ident, rename[1])
+            overview = load_overview(store, settings.with_changes(units=shown))
         chosen = overview.find_route(route) if route else None
     if gpx_file is not None:
         picked = overview.for_route(chosen) if chosen else overview.hills

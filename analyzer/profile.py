@@ -15,6 +15,7 @@ import typing
 from dataclasses import MISSING, fields
 from typing import Any, get_args, get_origin
 
+from analyzer.activity import ANALYSIS_VERSION
 from analyzer.errors import InvalidEntry
 from analyzer.settings import Settings
 from analyzer.symptoms.entries import SIDES, zone
@@ -164,7 +165,8 @@ def _check_number(name: str, value: Any) -> None:
 def settings_key(settings: Settings, observed_max_bpm: float | None) -> str:
     """Fingerprint of what a summary depends on: the settings the metrics read, and the
     history-wide observed maximum heart rate where the profile gives none."""
-    relevant = {k: v for k, v in settings.to_dict().items() if affects_analysis(k)}
+    relevant: dict[str, Any] = {k: v for k, v in settings.to_dict().items() if affects_analysis(k)}
+    relevant["analysis_version"] = ANALYSIS_VERSION
     if settings.hr_max_bpm is None and observed_max_bpm is not None:
         relevant["observed_max_bpm"] = round(float(observed_max_bpm), 3)
     text = json.dumps(relevant, sort_keys=True, default=str)

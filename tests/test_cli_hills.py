@@ -181,3 +181,11 @@ def test_report_shows_crossings_compliance_map_marks_and_hills_page(
     for item in doc["hills"] + doc["routes"]:
         assert f"<td>{item['id']}</td>" in page
     assert 'href="hills.html"' in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_rename_works_on_a_store_whose_ids_were_never_shown(tmp_path: Path) -> None:
+    """`make report` renames routes straight after the first import: the ids must exist."""
+    fresh = build_sample_store(tmp_path)
+    result = run(fresh, "hills", "--rename", "R1", "First route")
+    assert result.exit_code == 0, result.output
+    assert "First route" in result.output
