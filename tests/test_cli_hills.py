@@ -53,6 +53,10 @@ def as_json(data: Path, *args: str) -> dict:
     return json.loads(result.output)
 
 
+def doc_routes(data: Path) -> list[dict]:
+    return as_json(data)["routes"]
+
+
 def church_route(data: Path) -> str:
     doc = as_json(data)
     steep = next(h for h in doc["hills"] if h["grade_avg_pct"] >= 7)
@@ -176,6 +180,10 @@ def test_report_shows_crossings_compliance_map_marks_and_hills_page(
     assert "walked as flagged" in week  # the Church hill was walked on 2026-10-24
     assert "run, flagged walk" in week  # ... and run on 2026-10-20
     assert "Flagged: walk" in week  # the map's trace of flagged hill feet
+    # the runs table names each run's recurring route (sample_data/README.md: Tuesday
+    # 2026-10-20 was the Church hill loop, Thursday 2026-10-22 the Ridge loop)
+    routes = {r["name"] for r in doc_routes(data)}
+    assert sum(f"<td>{name}</td>" in week for name in routes) >= 2
     page = (tmp_path / "hills.html").read_text(encoding="utf-8")
     doc = as_json(data)
     for item in doc["hills"] + doc["routes"]:

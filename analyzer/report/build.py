@@ -162,13 +162,25 @@ def glance(view: WeekView, units: Units) -> dict[str, Any]:
     }
 
 
-def run_rows(view: WeekView, units: Units) -> list[dict[str, Any]]:
+def route_names(hills: HillsOverview | None) -> dict[str, str]:
+    """Activity id -> the name of the recurring route it belongs to."""
+    if hills is None:
+        return {}
+    return {a: route.name for route in hills.routes for a in route.activity_ids}
+
+
+def run_rows(
+    view: WeekView, units: Units, routes: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """The runs table; the route is the recurring route, else the activity's own name."""
     rows = []
+    routes = routes or {}
     for r in records(view.runs):
         rows.append(
             {
                 "date": f"{run_label(r['local_start'])} {r['local_start']:%H:%M}",
-                "route": r["name"] or "–",
+                "route": routes.get(str(r["id"])) or r["name"] or "–",
+                "title": r["name"] if routes.get(str(r["id"])) and r["name"] else None,
                 "distance": units.fmt_dist(_num(r["distance_m"])),
                 "time": fmt_clock(_num(r["moving_s"])),
                 "pace": units.fmt_pace(_num(r["pace_s_per_km"])),
@@ -300,7 +312,7 @@ def render_week(
         week=view.week,
         dates=f"{view.start:%a %d %b} – {end:%a %d %b %Y}",
         glance=glance(view, units),
-        runs=run_rows(view, units),
+        runs=run_rows(view, units, route_names(hills)),
         notes=notes(view),
         method=method(view, units),
         units=units,
