@@ -154,6 +154,8 @@ def read_bytes(data: bytes, name: str, parser: str | None = None) -> list[Activi
 def read_file(source: IO[bytes], name: str) -> list[Activity]:
     """Stream a GPX from an open binary file, never holding the document: memory grows
     with the points kept (see :class:`Columns`), not with the file."""
+    if os.environ.get(PARSER_ENV) == "gpxpy":  # the reference path holds the document
+        return read_bytes(source.read(), name, parser="gpxpy")
     start = _skip_space(source)
     source.seek(start)
     xmlsafe.check(source, name)
