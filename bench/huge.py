@@ -21,23 +21,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.bigfiles import write_gpx  # noqa: E402
+from tests.bigfiles import MEMORY_PROBE, write_gpx  # noqa: E402
 
-STAGE = """
+STAGE = (
+    """
 import json, sys, time
 from pathlib import Path
 
-def rss():
-    return int(open("/proc/self/statm").read().split()[1]) * 4096
-
-def peak():  # the resident high-water mark since the last reset
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) * 1024
-
-def reset():
-    with open("/proc/self/clear_refs", "w") as fh:
-        fh.write("5")
+"""
+    + MEMORY_PROBE
+    + """
 
 stage, path, data = sys.argv[1], sys.argv[2], sys.argv[3]
 from analyzer import importers, pipeline
@@ -58,6 +51,7 @@ else:
         assert report.counts()["imported"] == 1, report.to_json()
 print(json.dumps({"peak_mb": (peak() - base) / 1e6, "s": time.perf_counter() - t}))
 """
+)
 
 SMALL = Path(__file__).resolve().parent.parent / "tests/data/runpandas/strava_export.gpx"
 

@@ -16,6 +16,22 @@ HEAD = (
 )
 TAIL = b"</trkseg></trk></gpx>\n"
 
+#: Python source for a measuring subprocess: resident size, its high-water mark since the
+#: last ``reset()`` (lxml's C memory included), and the reset itself (Linux /proc).
+MEMORY_PROBE = """
+def rss():
+    return int(open("/proc/self/statm").read().split()[1]) * 4096
+
+def peak():  # the resident high-water mark since the last reset
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+
+def reset():
+    with open("/proc/self/clear_refs", "w") as fh:
+        fh.write("5")
+"""
+
 
 def _points(start: int, count: int) -> bytes:
     """``count`` 1 Hz points from second ``start`` (days roll over within January 2026)."""

@@ -20,7 +20,7 @@ from analyzer.importers import containers
 from analyzer.pipeline import FileJob, analyse_file
 from analyzer.settings import Settings
 from analyzer.store import Store
-from tests.bigfiles import write_gpx
+from tests.bigfiles import MEMORY_PROBE, write_gpx
 from tests.conftest import DATA, REPO
 
 RUN_FIT = DATA / "sport-activities-features" / "fit_format_test_File.FIT"
@@ -34,22 +34,15 @@ def huge_gpx(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     return path, write_gpx(path, HUGE_MB * 1_000_000)
 
 
-MEASURE = """
+MEASURE = (
+    """
 import json, sys
 from analyzer import importers
 from analyzer.importers import gpx
 
-def rss():
-    return int(open("/proc/self/statm").read().split()[1]) * 4096
-
-def peak():  # the resident high-water mark since the last reset
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) * 1024
-
-def reset():
-    with open("/proc/self/clear_refs", "w") as fh:
-        fh.write("5")
+"""
+    + MEMORY_PROBE
+    + """
 
 with open(sys.argv[2], "rb") as fh:  # warm up: lazy imports are not the file's cost
     importers.read_path(sys.argv[2])
@@ -65,6 +58,7 @@ acts = importers.read_path(sys.argv[1])
 print(json.dumps({"parse": parsed, "read": peak() - base, "points": len(acts[0].frame),
                   "hash": acts[0].source_hash}))
 """
+)
 
 
 def test_a_large_gpx_streams_with_memory_far_below_its_size(huge_gpx: tuple[Path, int]) -> None:
