@@ -391,6 +391,20 @@ def build_reports(
 
         raise AnalyzerError("the store holds no runs or check-ins yet; import some first")
     weeks = select_weeks(hist.weeks, week, last)
+    try:
+        return _write_reports(inputs, hist, weeks, out, hills)
+    except OSError as exc:
+        from analyzer.errors import AnalyzerError
+
+        where = exc.filename or out
+        raise AnalyzerError(
+            f"{where}: cannot write the report ({exc.strerror or exc}); choose another --out"
+        ) from exc
+
+
+def _write_reports(
+    inputs: Inputs, hist: History, weeks: list[str], out: Path, hills: HillsOverview | None
+) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     write_assets(out)
     env = _env()

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
+from click.testing import CliRunner
 
+from analyzer.cli import cli
 from analyzer.errors import AnalyzerError
 from analyzer.report.build import figure_json, select_weeks
 from tests.report.conftest import WEEKS, run_cli
@@ -74,6 +76,20 @@ def test_one_week_only_and_bad_week(sample_store: Path, tmp_path: Path) -> None:
     with pytest.raises(AnalyzerError, match="no data for week 2030-W01"):
         select_weeks(WEEKS, week="2030-W01")
     assert select_weeks(WEEKS, last=2) == WEEKS[-2:]
+
+
+def test_an_unwritable_out_folder_is_one_line_and_exit_1(
+    sample_store: Path, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = CliRunner().invoke(
+        cli, ["--data-dir", str(sample_store), "report", "--out", str(blocker / "reports")]
+    )
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "cannot write the report" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_the_hill_week_says_stiffness_rose_after_the_hill(sample_reports: Path) -> None:
