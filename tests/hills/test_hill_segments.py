@@ -8,8 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analyzer.activity import activity_from_stored, analyse
-from analyzer.metrics.summary import compute
+from analyzer.activity import activity_from_stored, analyse, compute
 from analyzer.schema import Activity, build_frame
 from analyzer.settings import Settings
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analyzer.activity import compute
 from analyzer.hills.overview import HillsOverview
 from analyzer.hills.recurring import (
     GRADE,
@@ -20,7 +21,6 @@ from analyzer.hills.recurring import (
     group_climbs,
     hill_flags,
 )
-from analyzer.metrics.summary import compute
 from analyzer.schema import build_frame
 from analyzer.settings import Settings
 from analyzer.store import Store
