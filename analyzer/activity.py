@@ -5,7 +5,6 @@ Plain data in, plain data out, so a process pool (or a Dask cluster) can run it.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, get_args
@@ -20,6 +19,7 @@ from analyzer.hills.segments import (
     hill_exposure,
     hill_segments,
 )
+from analyzer.jsonable import jsonable
 from analyzer.metrics import distance
 from analyzer.metrics.distance import Times, times, total_distance_m
 from analyzer.metrics.elevation import Elevation, elevation, grade_series, smoothed_altitude
@@ -95,19 +95,6 @@ def compute(
     )
 
 
-def clean(value: Any) -> Any:
-    """JSON-ready: NaN and infinities become None, numpy scalars plain Python."""
-    if isinstance(value, dict):
-        return {str(k): clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [clean(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def _zones(heart: HeartRate, settings: Settings) -> list[dict[str, Any]]:
     edges = (None, *heart.zone_edges_bpm, None)
     fractions = (None, *settings.zone_edges, None)
@@ -127,7 +114,7 @@ def _zones(heart: HeartRate, settings: Settings) -> list[dict[str, Any]]:
 def metrics_json(m: ActivityMetrics, settings: Settings) -> dict[str, Any]:
     """The ``metrics`` keys of ``inspect --json`` (SI units; None where unknown)."""
     h = m.heart
-    return clean(
+    return jsonable(
         {
             "moving_s": m.times.moving_s,
             "ascent_m": m.elevation.ascent_m,

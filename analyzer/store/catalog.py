@@ -25,10 +25,10 @@ import pandas as pd
 
 from analyzer.activity import ActivitySummary
 from analyzer.errors import AnalyzerError, DiskFull, StoreError
+from analyzer.jsonable import dumps, loads
 from analyzer.schema import Activity
 from analyzer.settings import Settings
 from analyzer.store import paths, streams
-from analyzer.store.jsonable import dumps, loads
 from analyzer.store.migrations import migrate
 from analyzer.symptoms.entries import CheckIn, HeelDropSession
 from analyzer.symptoms.visa_a import VisaAResult

@@ -20,8 +20,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analyzer.errors import DiskFull, StoreError, is_disk_full
+from analyzer.jsonable import dumps
 from analyzer.schema import COLUMNS, INDEX, Activity, Device, Lap, Pause, validate
-from analyzer.store.jsonable import dumps
 
 META_KEY = b"analyzer.activity"
 FORMAT_VERSION = 1
