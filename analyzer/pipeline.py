@@ -9,7 +9,6 @@ a Dask cluster) can run it. One writer, :func:`import_paths`, stores what it ret
 from __future__ import annotations
 
 import hashlib
-import importlib
 import multiprocessing
 import os
 import threading
@@ -689,19 +688,11 @@ def import_inbox_files(
     return batch
 
 
-def refresh_report(store: Store, out: Path) -> str | None:
-    """Refresh the current week's report if the report module exists; None if it does not."""
-    try:
-        module = importlib.import_module("analyzer.report.build")
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("analyzer.report"):
-            return None
-        raise
-    refresh = getattr(module, "refresh_current_week", None)
-    if refresh is None:
-        return None
-    result = refresh(store, out)
-    return str(result) if result is not None else f"report refreshed in {out}"
+def refresh_report(store: Store, out: Path) -> str:
+    """Refresh the current week's report; the path of the week's page."""
+    from analyzer.report.build import refresh_current_week
+
+    return str(refresh_current_week(store, out))
 
 
 def watch_inbox(
