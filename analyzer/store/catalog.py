@@ -667,10 +667,29 @@ def _prepare_folder(root: Path) -> None:
 def _configure(conn: sqlite3.Connection, catalog: Path) -> None:
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     conn.execute("PRAGMA foreign_keys = ON")
-    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    mode = _journal_mode_wal(conn)
     if str(mode).lower() != "wal":
         raise StoreError(f"{catalog}: cannot switch to WAL mode (got {mode})")
     conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def _journal_mode_wal(conn: sqlite3.Connection) -> str:
+    """Switch to WAL, waiting out a process that is creating the same catalog.
+
+    Two processes opening a brand-new catalog at once race for the switch, and SQLite
+    answers "database is locked" at once there instead of calling the busy handler; the
+    mode is persistent, so the loser only has to wait for the winner.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    delay = 0.01
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
 
 
 def _is_full(exc: sqlite3.Error) -> bool:

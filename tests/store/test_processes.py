@@ -105,3 +105,29 @@ def test_killed_at_random_moments_then_rerun_completes(tmp_path: Path) -> None:
         assert sorted(p.stem for p in store.streams_dir.glob("*.parquet")) == sorted(
             store.activity_ids()
         )
+
+
+# each child imports first, then waits for a common instant, so the opens really collide
+OPEN = (
+    "import sys, time; from analyzer.store import Store; "
+    "time.sleep(max(0.0, float(sys.argv[2]) - time.time())); Store.open(sys.argv[1]).close()"
+)
+
+
+def test_a_new_catalog_opened_by_three_processes_at_once(tmp_path: Path) -> None:
+    """The switch to WAL on a brand-new catalog raced: SQLite says "locked" at once there."""
+    for n in range(8):
+        data = tmp_path / f"data{n}"
+        start = str(time.time() + 1.0)
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", OPEN, str(data), start],
+                cwd=REPO,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(3)
+        ]
+        for proc in procs:
+            _out, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err
