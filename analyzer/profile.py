@@ -17,6 +17,7 @@ from typing import Any, get_args, get_origin
 
 from analyzer.activity import ANALYSIS_VERSION
 from analyzer.errors import InvalidEntry
+from analyzer.hills.overview import SETTINGS_USED as HILL_SETTINGS
 from analyzer.settings import Settings
 from analyzer.symptoms.entries import SIDES, zone
 
@@ -32,14 +33,12 @@ REPORT_ONLY = frozenset(
         "rest_day_required",
         "drops_after_run_window_s",
         "drops_sessions_per_day",
-        "walk_grade_pct",
-        "walk_score",
-        "walk_stiffness_points",
-        "walk_stiffness_min_n",
-        "recurring_hill_match_m",
-        "route_match_m",
-        "route_overlap_share",
-        "route_similar_distance",
+        "pain_safe_max",
+        "pain_acceptable_max",
+        "settle_rise_points",
+        "weekly_stiffness_rise_points",
+        "visa_a_drop_points",
+        *HILL_SETTINGS,
     }
 )
 #: value ranges (inclusive) of numeric settings; others must be finite and >= 0
