@@ -49,6 +49,21 @@ def decoder_option(f: F) -> F:
     )(f)
 
 
+def iso_week(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Callback for ``--week``: an ISO week YYYY-Www that exists, upper-cased."""
+    if value is None:
+        return None
+    text = value.strip().upper()
+    try:
+        year, week = text.split("-W")
+        date.fromisocalendar(int(year), int(week), 1)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not an ISO week; write YYYY-Www, e.g. 2026-W47"
+        ) from None
+    return f"{int(year):04d}-W{int(week):02d}"
+
+
 class AppState:
     def __init__(self, data_dir: Path | None) -> None:
         self.data_dir = data_dir
@@ -898,7 +913,13 @@ def watch(ctx: click.Context, inbox: Path, once: bool, interval: float, out: Pat
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("--week", default=None, metavar="YYYY-Www", help="One ISO week, e.g. 2026-W47.")
+@click.option(
+    "--week",
+    default=None,
+    metavar="YYYY-Www",
+    callback=iso_week,
+    help="One ISO week, e.g. 2026-W47.",
+)
 @click.option(
     "--last", type=click.IntRange(min=1), default=None, metavar="N", help="The last N weeks."
 )

@@ -78,6 +78,21 @@ def test_one_week_only_and_bad_week(sample_store: Path, tmp_path: Path) -> None:
     assert select_weeks(WEEKS, last=2) == WEEKS[-2:]
 
 
+@pytest.mark.parametrize("bad", ["nonsense", "2026-W60", "2026-47", "W47"])
+def test_a_malformed_week_is_a_usage_error(sample_store: Path, tmp_path: Path, bad: str) -> None:
+    result = CliRunner().invoke(
+        cli, ["--data-dir", str(sample_store), "report", "--week", bad, "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 2, result.output
+    assert f"{bad!r} is not an ISO week" in result.output
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_week_is_read_in_either_case(sample_store: Path, tmp_path: Path) -> None:
+    out = run_cli(sample_store, "report", "--week", "2026-w45", "--out", str(tmp_path))
+    assert "2026-W45.html" in out
+
+
 def test_an_unwritable_out_folder_is_one_line_and_exit_1(
     sample_store: Path, tmp_path: Path
 ) -> None:
