@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,6 +38,7 @@ from analyzer.importers import (
     streams,
     suffix_of,
 )
+from analyzer.localtime import local_date, offset_s_in, zone
 from analyzer.metrics.heart import observed_max_bpm
 from analyzer.profile import affects_analysis, check_settings, settings_key
 from analyzer.schema import Activity
@@ -45,7 +46,6 @@ from analyzer.settings import Settings
 from analyzer.store import ActivityRecord, Store
 from analyzer.store.catalog import PRESENT, Outcome
 from analyzer.store.streams import encode_stream
-from analyzer.symptoms.entries import zone
 
 #: progress(done, total, name) after each file
 Progress = Callable[[int, int, str], None]
@@ -78,8 +78,7 @@ def inspect_file(
     for activity in activities:
         if activity.utc_offset_s is None and activity.start_time is not None:
             # GPX and TCX carry no offset: the profile's time zone gives local time
-            offset = activity.start_time.tz_convert(settings.timezone).utcoffset()
-            activity.utc_offset_s = int(offset.total_seconds()) if offset is not None else None
+            activity.utc_offset_s = offset_s_in(activity.start_time, settings.timezone)
     summaries = [analyse(a, settings).to_json() for a in activities]
     warnings = sorted({w for s in summaries for w in s["warnings"]})
     return {"file": str(path), "activities": summaries, "warnings": warnings}
@@ -403,22 +402,12 @@ def history_max_bpm(
     return max(known) if known else None
 
 
-def local_date_of(start_time: str, utc_offset_s: int | None, tz: str) -> str:
-    """Local date of a UTC start: the file's own offset, else the profile's time zone."""
-    start = datetime.fromisoformat(start_time)
-    if utc_offset_s is not None:
-        local = start.astimezone(timezone(timedelta(seconds=utc_offset_s)))
-    else:
-        local = start.astimezone(zone(tz))
-    return local.date().isoformat()
-
-
 def _record(a: Analysed, settings: Settings) -> ActivityRecord:
     s = a.summary
     return ActivityRecord(
         activity=a.activity,
         summary=s,
-        local_date=local_date_of(s.start_time, s.utc_offset_s, settings.timezone),
+        local_date=local_date(s.start_time, s.utc_offset_s, settings.timezone),
         track_m=a.track_m,
         settings_key=a.settings_key,
         held_max_bpm=a.held_max_bpm,

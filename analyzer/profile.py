@@ -18,8 +18,9 @@ from typing import Any, get_args, get_origin
 from analyzer.activity import ANALYSIS_VERSION
 from analyzer.errors import InvalidEntry
 from analyzer.hills.overview import SETTINGS_USED as HILL_SETTINGS
+from analyzer.localtime import zone
 from analyzer.settings import Settings
-from analyzer.symptoms.entries import SIDES, zone
+from analyzer.symptoms.entries import SIDES
 
 #: settings only the report reads: changing them needs no new summaries
 REPORT_ONLY = frozenset(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
+
+from analyzer.localtime import local_start
 
 M_PER_MI = 1609.344
 M_PER_FT = 0.3048
@@ -44,11 +45,10 @@ def pace(seconds_per_km: float | None, units: str) -> str:
 
 
 def local_time(iso_utc: str, offset_s: int | None) -> str:
-    t = datetime.fromisoformat(iso_utc)
+    """``YYYY-MM-DD HH:MM (UTC+hhmm)`` in the file's offset, else in UTC."""
     if offset_s is None:
-        return t.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    tz = timezone(timedelta(seconds=offset_s))
-    return t.astimezone(tz).strftime("%Y-%m-%d %H:%M (UTC%z)")
+        return local_start(iso_utc, None, None).strftime("%Y-%m-%d %H:%M UTC")
+    return local_start(iso_utc, offset_s, None).strftime("%Y-%m-%d %H:%M (UTC%z)")
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -239,11 +239,7 @@ def import_summary(report: dict[str, Any], units: str, show_max: int = 40) -> st
 
 def start_clock(iso_utc: str, offset_s: int | None, tz: str) -> str:
     """Local ``HH:MM`` of a UTC start: the file's offset, else the profile's time zone."""
-    from zoneinfo import ZoneInfo
-
-    t = datetime.fromisoformat(iso_utc)
-    zone = timezone(timedelta(seconds=offset_s)) if offset_s is not None else ZoneInfo(tz)
-    return t.astimezone(zone).strftime("%H:%M")
+    return local_start(iso_utc, offset_s, tz).strftime("%H:%M")
 
 
 def activities_table(rows: Sequence[dict[str, Any]], units: str, tz: str = "UTC") -> str:

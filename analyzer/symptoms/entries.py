@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from analyzer.errors import AnalyzerError, InvalidEntry
+from analyzer.localtime import zone
 
 SCORES = ("morning_stiffness", "pain_during", "pain_after", "pinch_tenderness")
 SIDES = ("left", "right", "both")
@@ -117,16 +117,6 @@ def check_range(
     if not math.isfinite(value) or not low <= value <= high:
         raise InvalidEntry(field, f"{value:g} is outside {low:g}-{high:g}", line)
     return value
-
-
-def zone(tz: str) -> ZoneInfo:
-    """The IANA time zone ``tz``; InvalidEntry if unknown."""
-    try:
-        return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidEntry(
-            "timezone", f"unknown time zone {tz!r}; use an IANA name like Europe/London"
-        ) from exc
 
 
 def parse_time(text: str, tz: str, now: datetime, line: int | None = None) -> datetime:

@@ -8,11 +8,10 @@ boundaries and daylight-saving changes need no special case.
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 import numpy as np
 import pandas as pd
 
+from analyzer.localtime import local_starts
 from analyzer.settings import Settings
 
 DAY = pd.Timedelta(days=1)
@@ -50,15 +49,6 @@ def iso_week(day: pd.Timestamp) -> str:
 def week_start(label: str) -> pd.Timestamp:
     """The Monday (naive midnight) of an ISO week label like ``2026-W43``."""
     return pd.Timestamp(pd.to_datetime(label + "-1", format="%G-W%V-%u"))
-
-
-def local_starts(start_utc: pd.Series, offsets_s: pd.Series, tz: str) -> pd.Series:
-    """Naive local start times: UTC plus the activity's own offset where known, else
-    converted in the profile time zone ``tz`` (so DST is the zone's, not a guess)."""
-    utc = pd.to_datetime(start_utc, utc=True)
-    by_zone = utc.dt.tz_convert(ZoneInfo(tz)).dt.tz_localize(None)
-    by_offset = utc.dt.tz_localize(None) + pd.to_timedelta(offsets_s.fillna(0), unit="s")
-    return by_offset.where(offsets_s.notna(), by_zone).astype("datetime64[ns]")
 
 
 def runs_frame(

@@ -11,7 +11,8 @@ import pytest
 
 from analyzer.errors import StoreError
 from analyzer.importers import read
-from analyzer.pipeline import Analysed, analyse_activity, local_date_of
+from analyzer.localtime import local_date
+from analyzer.pipeline import Analysed, analyse_activity
 from analyzer.schema import Activity
 from analyzer.settings import Settings
 from analyzer.store import ActivityRecord, AlreadyLogged, Store
@@ -26,7 +27,7 @@ def record_of(a: Analysed) -> ActivityRecord:
     return ActivityRecord(
         a.activity,
         s,
-        local_date_of(s.start_time, s.utc_offset_s, "UTC"),
+        local_date(s.start_time, s.utc_offset_s, "UTC"),
         a.track_m,
         a.settings_key,
         a.held_max_bpm,

@@ -6,7 +6,8 @@ import math
 
 import pandas as pd
 
-from analyzer.weekly.daily import daily_frame, iso_week, local_starts, runs_frame, week_start
+from analyzer.localtime import local_starts
+from analyzer.weekly.daily import daily_frame, iso_week, runs_frame, week_start
 from analyzer.weekly.view import history, trend_weeks, week_view
 from tests.weekly.helpers import LONDON, checkin, daily_checkins, drops, make_inputs, run
 
