@@ -250,6 +250,13 @@ replace_option = click.option(
     help="Highest unpacked/packed size ratio of an archive entry over 1 MB (or a .gz); "
     "more is refused as a possible bomb. Default: 200.",
 )
+@click.option(
+    "--reread",
+    is_flag=True,
+    help="Read the files again even where their content is stored, and rewrite the "
+    "stored streams and summaries (after an upgrade that reads files better). Ids, "
+    "route names and logs are kept.",
+)
 @units_option
 @click.pass_context
 def import_(
@@ -261,6 +268,7 @@ def import_(
     decoder: str | None,
     max_unpacked_mb: float | None,
     max_ratio: float | None,
+    reread: bool,
     units: str | None,
 ) -> None:
     """Import activity files, folders, .gz and .zip exports (nested too) into the store.
@@ -278,6 +286,7 @@ def import_(
       analyzer import --quiet sample_data/
       analyzer import --max-unpacked-mb 8000 --max-ratio 400 strava-export.zip
       analyzer import --decoder fitparse --jobs 1 old-watch/
+      analyzer import --reread ~/watch-archive/
     """
     from analyzer import pipeline, textout
     from analyzer.importers.containers import Limits
@@ -288,7 +297,13 @@ def import_(
     try:
         with library_errors():
             report = pipeline.import_paths(
-                paths, store, progress=progress, jobs=jobs, limits=limits, decoder=decoder
+                paths,
+                store,
+                progress=progress,
+                jobs=jobs,
+                limits=limits,
+                decoder=decoder,
+                reread=reread,
             )
     finally:
         progress.close()

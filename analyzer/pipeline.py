@@ -255,7 +255,14 @@ class ImportReport:
         return [o for o in self.outcomes if o.outcome == "failed"]
 
     def counts(self) -> dict[str, int]:
-        kinds: tuple[Outcome, ...] = ("imported", "present", "duplicate", "replaced", "failed")
+        kinds: tuple[Outcome, ...] = (
+            "imported",
+            "reread",
+            "present",
+            "duplicate",
+            "replaced",
+            "failed",
+        )
         return {k: self.count(k) for k in kinds}
 
     def to_json(self) -> dict[str, Any]:
@@ -415,12 +422,16 @@ def _record(a: Analysed, settings: Settings) -> ActivityRecord:
     )
 
 
-def store_result(store: Store, result: FileResult, settings: Settings) -> list[FileOutcome]:
-    """The one writer: store one file's sessions in one transaction, or log its failure."""
+def store_result(
+    store: Store, result: FileResult, settings: Settings, reread: bool = False
+) -> list[FileOutcome]:
+    """The one writer: store one file's sessions in one transaction, or log its failure.
+
+    ``reread``: rewrite the stream and summary of sessions stored already."""
     if result.error is None:
         try:
             records = [_record(a, settings) for a in result.analysed]
-            done = store.store_file(records, result.name, result.file_hash)
+            done = store.store_file(records, result.name, result.file_hash, reread)
         except DiskFull:
             raise  # every later file would fail the same way: stop, the catalog unchanged
         except (AnalyzerError, OSError) as exc:
@@ -457,6 +468,7 @@ def import_paths(
     jobs: int = 1,
     limits: containers.Limits | None = None,
     decoder: str | None = None,
+    reread: bool = False,
 ) -> ImportReport:
     """Import files, folders, ``.gz`` and ``.zip`` (nested too) into ``store``.
 
@@ -469,6 +481,8 @@ def import_paths(
     names in a zip, folders named like files, symlink loops) land in ``warnings``.
     ``decoder``: the FIT decoder ("fast" or "fitparse"; default $ANALYZER_FIT_DECODER).
     A full disk stops the import with :class:`DiskFull`, the file in progress rolled back.
+    ``reread``: read every file again, stored or not, and rewrite the streams and
+    summaries of stored sessions (after an upgrade that reads some files better).
     """
     settings = settings or store.settings()
     found = [e for p in paths for e in containers.expand(Path(p), limits)]
@@ -477,7 +491,7 @@ def import_paths(
     tick = _counter(progress, len(entries))
     outcomes: dict[int, list[FileOutcome]] = {}
     for n, entry in enumerate(entries):
-        known = known_file(store, entry)
+        known = None if reread else known_file(store, entry)
         if known is not None:
             outcomes[n] = known
             tick(entry.name)
@@ -487,7 +501,7 @@ def import_paths(
         history = history_max_bpm(work, settings, store.observed_max_bpm(), jobs, decoder, pool)
         results = analysed_files(work, settings, history, jobs, decoder, pool)
         for n, result in zip(todo, results, strict=True):
-            outcomes[n] = store_result(store, result, settings)
+            outcomes[n] = store_result(store, result, settings, reread)
             tick(result.name)
     report.outcomes = [o for n in range(len(entries)) for o in outcomes[n]]
     report.recomputed = refresh_summaries(store, settings).recomputed

@@ -211,10 +211,11 @@ def outcome_label(outcome: str) -> str:
 def import_summary(report: dict[str, Any], units: str, show_max: int = 40) -> str:
     """Counts per outcome, then one line per file that was not simply already present."""
     counts = report["counts"]
-    head = table(["outcome", "count"], [(k.replace("_", " "), v) for k, v in counts.items()])
+    shown_counts = [(k, v) for k, v in counts.items() if v or k != "reread"]
+    head = table(["outcome", "count"], [(k.replace("_", " "), v) for k, v in shown_counts])
     rows = []
     for o in report["files"]:
-        if o["outcome"] == "present":
+        if o["outcome"] in ("present", "reread"):
             continue
         detail = o.get("message") or ""
         if o["outcome"] == "imported":
@@ -223,6 +224,8 @@ def import_summary(report: dict[str, Any], units: str, show_max: int = 40) -> st
     parts = [head]
     if counts.get("present"):
         parts.append(f"\n{counts['present']} already present.")
+    if counts.get("reread"):
+        parts.append(f"\n{counts['reread']} read again: their streams and summaries rewritten.")
     if rows:
         shown = rows[:show_max]
         parts.append("\n" + table(["file", "outcome", "detail"], shown))

@@ -40,9 +40,11 @@ FORMAT_RANK = {"fit": 3, "tcx": 2, "gpx": 1}  # richer first, after the number o
 #: test hook: seconds to sleep between writing a stream and committing its row
 PAUSE_ENV = "ANALYZER_DEBUG_PAUSE_BEFORE_COMMIT_S"
 
-Outcome = Literal["imported", "present", "duplicate", "replaced", "failed"]
+Outcome = Literal["imported", "reread", "present", "duplicate", "replaced", "failed"]
 _IDS_IN = "SELECT id FROM activities WHERE id IN (SELECT value FROM json_each(?))"
 PRESENT = "already in the store"
+REREAD = "read again: stream and summary rewritten"
+STALE_KEY = "reread-pending"  # a settings key no settings have: the summary is recomputed
 
 
 class AlreadyLogged(AnalyzerError):
@@ -232,21 +234,32 @@ class Store:
     # --- activities: writing ------------------------------------------------------------
 
     def store_file(
-        self, records: Sequence[ActivityRecord], file: str, file_hash: str | None
+        self,
+        records: Sequence[ActivityRecord],
+        file: str,
+        file_hash: str | None,
+        reread: bool = False,
     ) -> list[StoreOutcome]:
         """Store the activities of one file in one transaction.
 
         Each is ``present`` (same id stored), a ``duplicate`` of a richer twin, ``replaced``
         (it is the richer twin of a stored one, which it replaces) or ``imported``.
+        With ``reread``, a stored activity of the same id is ``reread``: its stream and
+        summary are rewritten from this reading (ids, import dates and logs are kept).
+        Its stream is replaced before the catalog commits, so the row is first marked
+        stale in a transaction of its own: after a crash in between, the next summary
+        refresh recomputes it from whichever stream is on disk.
         """
         outcomes: list[StoreOutcome] = []
         dropped: list[str] = []
+        if reread:
+            self._mark_stale([rec.summary.activity_id for rec in records])
         with self.transaction() as conn:
             ids = [rec.summary.activity_id for rec in records]
             before = {r[0] for r in conn.execute(_IDS_IN, (dumps(ids),))}
             try:
                 for rec in records:
-                    outcome = self._store_one(conn, rec)
+                    outcome = self._store_one(conn, rec, reread)
                     if outcome.outcome == "replaced" and outcome.other_id:
                         dropped.append(outcome.other_id)
                     outcomes.append(outcome)
@@ -298,11 +311,25 @@ class Store:
         with self.transaction() as conn:
             self._log_import(conn, file, file_hash, failed)
 
-    def _store_one(self, conn: sqlite3.Connection, rec: ActivityRecord) -> StoreOutcome:
+    def _mark_stale(self, ids: Sequence[str]) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE activities SET settings_key = ?"
+                " WHERE id IN (SELECT value FROM json_each(?))",
+                (STALE_KEY, dumps(list(ids))),
+            )
+
+    def _store_one(
+        self, conn: sqlite3.Connection, rec: ActivityRecord, reread: bool = False
+    ) -> StoreOutcome:
         aid = rec.summary.activity_id
         index = rec.summary.session_index
         if conn.execute("SELECT 1 FROM activities WHERE id = ?", (aid,)).fetchone():
-            return StoreOutcome(aid, index, "present", message=PRESENT)
+            if not reread:
+                return StoreOutcome(aid, index, "present", message=PRESENT)
+            streams.write_stream(self.stream_path(aid), rec.activity, encoded=rec.stream)
+            self._update_activity(conn, rec)
+            return StoreOutcome(aid, index, "reread", message=REREAD)
         twin = self._find_twin(conn, rec)
         if twin is not None and _rank(twin["n_channels"], twin["source_format"]) >= _rank(
             len(rec.summary.channels), rec.summary.source_format
@@ -370,14 +397,19 @@ class Store:
         n = 0
         with self.transaction() as conn:
             for rec in records:
-                row = _activity_row(rec)
-                sets = ", ".join(f"{k} = :{k}" for k in row if k != "id")
-                cur = conn.execute(f"UPDATE activities SET {sets} WHERE id = :id", row)
-                if cur.rowcount:
-                    conn.execute("DELETE FROM hills WHERE activity_id = ?", (row["id"],))
-                    _insert_hills(conn, rec.summary)
-                    n += 1
+                n += self._update_activity(conn, rec)
         return n
+
+    def _update_activity(self, conn: sqlite3.Connection, rec: ActivityRecord) -> int:
+        """Rewrite a stored activity's row and hills from ``rec``; 1 if it was stored."""
+        row = _activity_row(rec)
+        sets = ", ".join(f"{k} = :{k}" for k in row if k != "id")
+        cur = conn.execute(f"UPDATE activities SET {sets} WHERE id = :id", row)
+        if not cur.rowcount:
+            return 0
+        conn.execute("DELETE FROM hills WHERE activity_id = ?", (row["id"],))
+        _insert_hills(conn, rec.summary)
+        return 1
 
     def _log_import(
         self, conn: sqlite3.Connection, file: str, file_hash: str | None, o: StoreOutcome

@@ -137,7 +137,29 @@ V1 = [
     )""",
 ]
 
-MIGRATIONS: list[list[str]] = [V1, HILLS_V2]
+# v3: the import log also records "reread" (``import --reread`` rewrote a stored session).
+# SQLite cannot change a CHECK constraint, so the table is rebuilt with its rows.
+IMPORTS_V3 = [
+    """CREATE TABLE imports_v3 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        file TEXT NOT NULL,
+        hash TEXT,
+        session_index INTEGER,
+        activity_id TEXT,
+        outcome TEXT NOT NULL CHECK (
+            outcome IN ('imported', 'reread', 'present', 'duplicate', 'replaced', 'failed')
+        ),
+        other_id TEXT,
+        message TEXT,
+        at TEXT NOT NULL
+    )""",
+    "INSERT INTO imports_v3 SELECT * FROM imports",
+    "DROP TABLE imports",
+    "ALTER TABLE imports_v3 RENAME TO imports",
+    "CREATE INDEX imports_hash ON imports(hash)",
+]
+
+MIGRATIONS: list[list[str]] = [V1, HILLS_V2, IMPORTS_V3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

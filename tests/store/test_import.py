@@ -5,14 +5,25 @@ from __future__ import annotations
 import gzip
 import io
 import shutil
+import sqlite3
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from analyzer.pipeline import FileJob, analyse_file, import_paths, update_profile
+from analyzer.errors import StoreError
+from analyzer.pipeline import (
+    FileJob,
+    analyse_file,
+    import_paths,
+    update_profile,
+)
+from analyzer.schema import Activity
 from analyzer.settings import Settings
 from analyzer.store import Store
+from analyzer.store.catalog import STALE_KEY
+from analyzer.store.streams import read_frame
 from tests.conftest import REPO, corpus_or_skip
 from tests.store.conftest import NOT_AN_ACTIVITY, SMALL
 
@@ -47,6 +58,7 @@ def test_import_then_reimport_adds_nothing(store: Store) -> None:
     again = import_paths(SMALL, store)
     assert again.counts() == {
         "imported": 0,
+        "reread": 0,
         "present": 3,
         "duplicate": 0,
         "replaced": 0,
@@ -150,3 +162,117 @@ def test_each_corpus_twin_set_gives_one_activity(tmp_path: Path) -> None:
             assert len(store.activity_ids()) == n, names
         assert {a.source_format for a in store.activities()} == {"fit"}
         assert store.integrity_check() == "ok"
+
+
+# --- import --reread: rewrite what an older reader stored -----------------------------------
+
+
+def _first_half(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the importer an 'older version' that keeps only the first half of each session."""
+    from analyzer import pipeline
+
+    whole = pipeline._sessions
+
+    def half(*args: object, **kwargs: object) -> list[Activity]:
+        out = whole(*args, **kwargs)  # type: ignore[arg-type]
+        for a in out:
+            a.frame = a.frame.iloc[: len(a.frame) // 2]
+        return out
+
+    monkeypatch.setattr(pipeline, "_sessions", half)
+
+
+def _state(store: Store) -> dict[str, tuple[int, float, int]]:
+    """Per activity: stream rows, stored distance and hill count."""
+    out = {}
+    for a in store.activities():
+        rows = len(read_frame(store.stream_path(a.activity_id)))
+        hills = store.conn.execute(
+            "SELECT count(*) FROM hills WHERE activity_id = ?", (a.activity_id,)
+        ).fetchone()[0]
+        out[a.activity_id] = (rows, round(a.distance_m, 3), hills)
+    return out
+
+
+def test_reread_rewrites_streams_and_summaries_an_older_reader_stored(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fresh = Store.open(tmp_path / "fresh")
+    import_paths(SMALL, fresh)
+    expected = _state(fresh)
+    fresh.close()
+
+    with monkeypatch.context() as m:
+        _first_half(m)
+        import_paths(SMALL, store)
+    old = _state(store)
+    assert old.keys() == expected.keys()
+    assert all(old[k][0] < expected[k][0] for k in old), "the 'older reader' kept less"
+    imported_at = {a.activity_id: a.columns["imported_at"] for a in store.activities()}
+
+    assert import_paths(SMALL, store).counts()["present"] == 3, "plain import reads nothing"
+    assert _state(store) == old
+
+    again = import_paths(SMALL, store, reread=True)
+    assert again.counts()["reread"] == 3
+    assert not again.failed
+    assert _state(store) == expected  # equal to an import into an empty store
+    assert {a.activity_id: a.columns["imported_at"] for a in store.activities()} == imported_at
+    logged = store.conn.execute("SELECT count(*) FROM imports WHERE outcome = 'reread'")
+    assert logged.fetchone()[0] == 3
+    assert store.stale_activity_ids(store.activities()[0].columns["settings_key"]) == []
+    assert store.integrity_check() == "ok"
+
+
+def test_a_reread_that_fails_after_the_stream_is_written_is_recomputed_later(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fresh = Store.open(tmp_path / "fresh")
+    import_paths(SMALL[:1], fresh)
+    expected = _state(fresh)
+    fresh.close()
+    with monkeypatch.context() as m:
+        _first_half(m)
+        import_paths(SMALL[:1], store)
+
+    from analyzer.store import catalog
+
+    real_write = catalog.streams.write_stream
+
+    def write_then_fail(*args: Any, **kwargs: Any) -> Path:
+        real_write(*args, **kwargs)
+        raise StoreError("simulated crash between the stream and the catalog")
+
+    with monkeypatch.context() as m:
+        m.setattr(catalog.streams, "write_stream", write_then_fail)
+        report = import_paths(SMALL[:1], store, reread=True)
+    assert report.counts()["failed"] == 1
+    # the row was marked stale before the stream was replaced, so the refresh that ends
+    # every import recomputed it from the new stream: summary and stream agree again
+    assert report.recomputed == 1
+    assert _state(store) == expected
+    (activity,) = store.activities()
+    assert activity.columns["settings_key"] != STALE_KEY
+
+
+def test_a_version_2_catalog_migrates_and_keeps_its_import_log(tmp_path: Path) -> None:
+    from analyzer.store.migrations import MIGRATIONS
+
+    path = tmp_path / "data" / "catalog.sqlite"
+    path.parent.mkdir()
+    with sqlite3.connect(path) as conn:
+        for sql in [s for version in MIGRATIONS[:2] for s in version]:
+            conn.execute(sql)
+        conn.execute(
+            "INSERT INTO imports (file, hash, session_index, activity_id, outcome, at)"
+            " VALUES ('a.fit', 'abc', 0, 'abc-0', 'imported', '2026-11-01T00:00:00+00:00')"
+        )
+        conn.execute("PRAGMA user_version = 2")
+    conn.close()
+    with Store.open(tmp_path / "data") as migrated:
+        assert migrated.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        rows = migrated.conn.execute("SELECT file, outcome FROM imports").fetchall()
+        assert [tuple(r) for r in rows] == [("a.fit", "imported")]
+        assert migrated.integrity_check() == "ok"
+        import_paths(SMALL[:1], migrated)
+        assert import_paths(SMALL[:1], migrated, reread=True).counts()["reread"] == 1
