@@ -270,6 +270,7 @@ def _week_figures(
         profiles.append(
             {
                 "title": f"{run_label(r['local_start'])}: {units.fmt_dist(_num(r['distance_m']))}",
+                "device": _device(r.get("device")),
                 "figure": figs.add(figures.hill_profile(stream, hills, units, easy), "profile"),
                 "hills": figures.hill_summary(hills, units),
             }
@@ -444,6 +445,12 @@ def refresh_current_week(store: StoreLike, out: Path) -> Path:
     hist = history(inputs)
     week = current_week(hist)
     return build_reports(inputs, out, week=week, hills=_hills_of(store))[0]
+
+
+def _device(name: object) -> str | None:
+    """The recording device's name, None where the file did not say."""
+    text = str(name).strip() if isinstance(name, str) else ""
+    return text if text and text != "unknown device" else None
 
 
 def _hills_of(store: StoreLike) -> HillsOverview | None:

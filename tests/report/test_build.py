@@ -112,3 +112,11 @@ def test_the_hill_week_says_stiffness_rose_after_the_hill(sample_reports: Path) 
     assert "where a hill was run, morning stiffness the next day changed by +" in page
     assert "talk to your physio" in page
     assert "Not medical advice" in page
+
+
+def test_each_run_names_the_device_that_recorded_it(sample_reports: Path) -> None:
+    # tools/make_sample_data.py writes the FIT runs as a Garmin Forerunner 945 (product 3113)
+    page = (sample_reports / "2026-W43.html").read_text()
+    profiles = page.count('<div class="profile">')
+    assert profiles >= 3
+    assert page.count('<span class="device">· garmin fr945</span>') == profiles
