@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -669,7 +669,8 @@ def _write_output(file: Path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8", newline="")
         tmp.replace(file)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        with suppress(OSError):  # a read-only disk refuses even this
+            tmp.unlink(missing_ok=True)
         raise click.ClickException(f"{file}: cannot write ({exc.strerror})") from exc
     click.echo(f"Wrote {file}", err=True)
 

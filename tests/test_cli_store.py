@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
@@ -357,6 +358,30 @@ def test_a_read_only_data_folder(
     assert "read-only disk" in message
     assert "--data-dir" in message
     assert not data.exists()
+
+
+def test_an_export_to_a_read_only_folder_is_one_line(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run(data, "log", "--date", "2026-10-12", "--stiffness", "3").exit_code == 0
+
+    mount = tmp_path / "read-only"
+    mount.mkdir()
+    write_text, unlink = Path.write_text, Path.unlink
+
+    def refuse(real: Any) -> Any:
+        def wrapped(self: Path, *args: Any, **kwargs: Any) -> Any:
+            if self.parent == mount:
+                raise OSError(errno.EROFS, "Read-only file system")
+            return real(self, *args, **kwargs)
+
+        return wrapped
+
+    # on a read-only mount even removing the temp file that was never made fails
+    monkeypatch.setattr(Path, "write_text", refuse(write_text))
+    monkeypatch.setattr(Path, "unlink", refuse(unlink))
+    message = one_line_error(run(data, "log", "export", str(mount / "out.csv")))
+    assert message == f"Error: {mount / 'out.csv'}: cannot write (Read-only file system)"
 
 
 # --- help ----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +110,8 @@ def write_stream(
                 os.fsync(fh.fileno())
         os.replace(tmp, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        with suppress(OSError):  # a read-only disk refuses even this
+            tmp.unlink(missing_ok=True)
         if is_disk_full(exc):
             raise DiskFull(f"stream {path}") from exc
         raise StoreError(f"cannot write stream {path} ({exc.strerror or exc})") from exc
