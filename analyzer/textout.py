@@ -201,7 +201,7 @@ def score(value: float | None) -> str:
 
 
 #: how an import outcome reads in the summaries ("present": stored already, not re-read)
-OUTCOME_LABELS = {"present": "already present"}
+OUTCOME_LABELS = {"present": "already present", "reread": "read again"}
 
 
 def outcome_label(outcome: str) -> str:

@@ -65,6 +65,22 @@ def test_import_quiet_prints_one_line(data: Path) -> None:
     assert result.output.strip() == "import: 1 imported"
 
 
+def test_doctor_names_the_command_that_brings_a_lost_stream_back(data: Path) -> None:
+    assert run(data, "import", "--quiet", str(SMALL[0])).exit_code == 0
+    with Store.open(data) as store:
+        (activity_id,) = [a.activity_id for a in store.activities()]
+        store.stream_path(activity_id).unlink()
+    found = run(data, "doctor")
+    assert found.exit_code == 1
+    advice = f"'analyzer import --reread {SMALL[0]}'"
+    assert advice in found.output
+    assert "1 already present" in run(data, "import", "--quiet", str(SMALL[0])).output
+    assert run(data, "doctor").exit_code == 1, "a plain import skips the stored file"
+    again = run(data, "import", "--quiet", "--reread", str(SMALL[0]))
+    assert again.output.strip() == "import: 1 read again"
+    assert run(data, "doctor").exit_code == 0
+
+
 def test_activities_lists_in_the_profile_units(data: Path) -> None:
     run(data, "import", "--quiet", *map(str, SMALL))
     table = run(data, "activities")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import sqlite3
 import uuid
@@ -141,8 +142,8 @@ def _check_streams(store: Store, conn: sqlite3.Connection, report: DoctorReport)
             Finding(
                 kind,
                 activity_id,
-                f"activity {activity_id}: its stream is {problem}; "
-                f"re-import {source} to get it back",
+                f"activity {activity_id}: its stream is {problem}; get it back with "
+                f"'analyzer import --reread {shlex.quote(source)}'",
                 repairable=True,
             )
         )

@@ -172,9 +172,14 @@ def _read_table(path: Path) -> pa.Table:
     try:
         return pq.read_table(path)
     except FileNotFoundError as exc:
-        raise StoreError(f"stream {path} is missing; re-import its source file") from exc
+        raise StoreError(
+            f"stream {path} is missing; read its source file again with analyzer import --reread"
+        ) from exc
     except (OSError, pa.ArrowException) as exc:
-        raise StoreError(f"stream {path} is damaged ({exc}); re-import its source file") from exc
+        raise StoreError(
+            f"stream {path} is damaged ({exc}); read its source file again with "
+            "analyzer import --reread"
+        ) from exc
 
 
 def leftover_temp_files(directory: Path) -> list[Path]:
