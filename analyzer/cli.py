@@ -3,6 +3,7 @@ on stderr and exit code 1; click's own usage errors exit 2."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -507,8 +508,13 @@ class RecomputeLine:
 @click.option("--tenderness", type=float, default=None, help="Pinch tenderness, 0-10.")
 @click.option("--swelling/--no-swelling", default=None, help="Swelling seen today.")
 @click.option("--side", type=str, default=None, help="left, right or both (default: profile).")
-@click.option("--note", type=str, default=None, help="Free text.")
-@replace_option
+@click.option("--note", type=str, default=None, help='Free text ("" clears it).')
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Change the check-in already logged for the date without asking: the values "
+    "given replace the logged ones, the others are kept.",
+)
 @click.pass_context
 def log(
     ctx: click.Context,
@@ -538,29 +544,48 @@ def log(
         raise click.UsageError("give at least one value, e.g. --stiffness 3; see --help")
     from analyzer.symptoms.entries import CheckIn, check_checkin
 
+    given: dict[str, Any] = {
+        "morning_stiffness": stiffness,
+        "morning_stiffness_minutes": stiffness_minutes,
+        "pain_during": pain_during,
+        "pain_after": pain_after,
+        "pinch_tenderness": tenderness,
+        "swelling": swelling,
+        "side": side,
+        "note": note,
+    }
     store = open_store(ctx)
     with library_errors():
         settings = store.settings()
         today = today_local(settings.timezone).date()
-        entry = check_checkin(
-            CheckIn(
-                date=_day(day) or today,
-                morning_stiffness=stiffness,
-                morning_stiffness_minutes=stiffness_minutes,
-                pain_during=pain_during,
-                pain_after=pain_after,
-                pinch_tenderness=tenderness,
-                swelling=swelling,
-                side=side or settings.affected_side,
-                note=note,
-            ),
-            today,
-        )
-        exists = store.checkin(entry.date)
-        if exists is not None and exists != entry and not replace:
+        date_ = _day(day) or today
+        exists = store.checkin(date_)
+        base = exists or CheckIn(date=date_, side=settings.affected_side)
+        changes: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+        if changes.get("note") == "":
+            changes["note"] = None
+        entry = check_checkin(dataclasses.replace(base, **changes), today)
+        changed = _changed_fields(exists, entry) if exists is not None else []
+        if changed and not replace:
             _confirm_replace(f"a check-in for {entry.date}")
         store.put_checkins([entry], replace=True)
-    click.echo(f"Check-in for {entry.date} saved.")
+    if exists is None:
+        click.echo(f"Check-in for {entry.date} saved.")
+    elif changed:
+        click.echo(f"Check-in for {entry.date} updated: {'; '.join(changed)}.")
+    else:
+        click.echo(f"Check-in for {entry.date} unchanged.")
+
+
+def _changed_fields(old: Any, new: Any) -> list[str]:
+    """``name old -> new`` for each field of two check-ins that differs."""
+    out = []
+    for f in dataclasses.fields(new):
+        a, b = getattr(old, f.name), getattr(new, f.name)
+        if a != b:
+            shown = ("-" if v is None else v for v in (a, b))
+            out.append("{} {} -> {}".format(f.name.replace("_", " "), *shown))
+    return out
 
 
 def _confirm_replace(what: str) -> None:

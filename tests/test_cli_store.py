@@ -179,6 +179,24 @@ def test_a_second_check_in_for_a_date_needs_replace(data: Path) -> None:
     assert json.loads(run(data, "log", "list", "--json").output)[0]["morning_stiffness"] == 5
 
 
+def test_replacing_one_value_keeps_the_others(data: Path) -> None:
+    full = ["--stiffness", "3", "--stiffness-minutes", "15", "--pain-during", "2"]
+    run(data, "log", "--date", "2026-10-12", *full, "--no-swelling", "--note", "felt ok")
+    ok = run(data, "log", "--date", "2026-10-12", "--stiffness", "4", "--replace")
+    assert ok.output.strip() == "Check-in for 2026-10-12 updated: morning stiffness 3.0 -> 4.0."
+    [entry] = json.loads(run(data, "log", "list", "--json").output)
+    assert entry["morning_stiffness"] == 4
+    assert entry["morning_stiffness_minutes"] == 15
+    assert entry["pain_during"] == 2
+    assert entry["swelling"] is False
+    assert entry["note"] == "felt ok"
+    cleared = run(data, "log", "--date", "2026-10-12", "--note", "", "--replace")
+    assert "note felt ok -> -" in cleared.output
+    same = run(data, "log", "--date", "2026-10-12", "--stiffness", "4")
+    assert same.exit_code == 0, "the same value again needs no --replace"
+    assert same.output.strip() == "Check-in for 2026-10-12 unchanged."
+
+
 @pytest.mark.parametrize(
     ("args", "problem"),
     [
