@@ -831,7 +831,7 @@ def drops_export(ctx: click.Context, file: Path) -> None:
 # --- VISA-A ----------------------------------------------------------------------------------
 
 
-@cli.command("visa-a", context_settings=CONTEXT)
+@cli.group("visa-a", invoke_without_command=True, context_settings=CONTEXT)
 @click.option(
     "--answers",
     type=str,
@@ -850,7 +850,10 @@ def visa_a(ctx: click.Context, answers: str | None, day: datetime | None, replac
     Example:
       analyzer visa-a
       analyzer visa-a --answers 7,8,6,5,9,10,7,B14 --date 2026-11-20
+      analyzer visa-a list
     """
+    if ctx.invoked_subcommand is not None:
+        return
     from analyzer.store import AlreadyLogged
     from analyzer.symptoms import visa_a as va
 
@@ -870,6 +873,42 @@ def visa_a(ctx: click.Context, answers: str | None, day: datetime | None, replac
     click.echo(f"VISA-A {result.date}: {result.total}/100 (100 = no symptoms)")
 
 
+@visa_a.command("list", context_settings=CONTEXT)
+@since_option
+@json_option
+@click.pass_context
+def visa_a_list(ctx: click.Context, since: datetime | None, as_json: bool) -> None:
+    """List the VISA-A results, oldest first, with the change from the one before.
+
+    A fall of 10 or more is a red flag in the weekly report. To correct a result, answer
+    again for its date with --replace.
+
+    \b
+    Example:
+      analyzer visa-a list --since 2026-09-01
+    """
+    from analyzer import textout
+
+    store = open_store(ctx)
+    with library_errors():
+        rows = store.visa_a(_day(since))
+    plain = [
+        {
+            "date": r.date.isoformat(),
+            "total": r.total,
+            "items": list(r.items),
+            "q8_branch": r.q8_branch,
+        }
+        for r in rows
+    ]
+    if as_json:
+        click.echo(json.dumps(plain, indent=2))
+    elif rows:
+        click.echo(textout.visa_a_table(plain))
+    else:
+        click.echo("No VISA-A results yet: analyzer visa-a")
+
+
 def _ask_visa_a() -> tuple[tuple[int, ...], str | None]:
     from analyzer.symptoms import visa_a as va
 
@@ -885,7 +924,11 @@ def _ask_visa_a() -> tuple[tuple[int, ...], str | None]:
     click.echo("\n8. When you load the Achilles in sport, which is true?")
     for key, label in va.ITEM8_BRANCHES.items():
         click.echo(f"   {key}) {label}")
-    branch = click.prompt("   A, B or C", type=click.Choice(["A", "B", "C"], case_sensitive=False))
+    branch = click.prompt(
+        "   A, B or C",
+        type=click.Choice(["A", "B", "C"], case_sensitive=False),
+        show_choices=False,
+    )
     click.echo("   For how long can you train or play like that?")
     for n, label in enumerate(va.DURATIONS):
         click.echo(f"   {n}) {label}")

@@ -333,6 +333,20 @@ def test_visa_a_with_answers(data: Path) -> None:
     assert stored.items == (7, 8, 6, 5, 9, 10, 7, 14)
 
 
+def test_visa_a_list_shows_each_total_and_its_change(data: Path) -> None:
+    assert "No VISA-A results yet" in run(data, "visa-a", "list").output
+    run(data, "visa-a", "--answers", "7,8,6,5,9,10,7,B14", "--date", "2026-11-01")
+    run(data, "visa-a", "--answers", "3,3,3,3,3,3,0,C0", "--date", "2026-11-15")
+    lines = run(data, "visa-a", "list").output.splitlines()
+    # 7+8+6+5+9+10+7+14 = 66; 6 x 3 + 0 + 0 = 18: a fall of 48
+    assert lines[2].split()[:2] == ["2026-11-01", "66/100"]
+    assert lines[3].split()[:3] == ["2026-11-15", "18/100", "-48"]
+    listed = json.loads(run(data, "visa-a", "list", "--json", "--since", "2026-11-10").output)
+    assert listed == [
+        {"date": "2026-11-15", "total": 18, "items": [3, 3, 3, 3, 3, 3, 0, 0], "q8_branch": "C"}
+    ]
+
+
 def test_visa_a_at_the_prompt(data: Path) -> None:
     answers = "\n".join(["5", "6", "7", "8", "9", "3", "2", "c", "4"]) + "\n"
     result = run(data, "visa-a", "--date", "2026-11-02", input=answers)
