@@ -350,15 +350,26 @@ def activities(
     """
     from analyzer import textout
 
+    if since is not None and until is not None and since > until:
+        raise click.UsageError(f"--since {since:%Y-%m-%d} is after --until {until:%Y-%m-%d}")
     store = open_store(ctx)
     with library_errors():
         rows = store.activities(_day(since), _day(until))
         settings = store.settings()
+        stored = len(store.activity_ids()) if not rows else len(rows)
     if as_json:
         click.echo(json.dumps([a.summary for a in rows], indent=2, allow_nan=False))
         return
     if not rows:
-        click.echo("No activities stored yet: analyzer import PATH...")
+        if stored:
+            span = " ".join(
+                f"{word} {day:%Y-%m-%d}"
+                for word, day in (("since", since), ("until", until))
+                if day is not None
+            )
+            click.echo(f"No activities {span}; {stored} stored in all (analyzer activities).")
+        else:
+            click.echo("No activities stored yet: analyzer import PATH...")
         return
     table = textout.activities_table(
         [{**a.columns} for a in rows], units or settings.units, settings.timezone

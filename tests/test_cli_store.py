@@ -94,6 +94,18 @@ def test_activities_lists_in_the_profile_units(data: Path) -> None:
     assert {"distance_m", "moving_s", "hills"} <= set(rows[0])
 
 
+def test_activities_outside_the_range_and_an_inverted_range(data: Path) -> None:
+    run(data, "import", "--quiet", *map(str, SMALL))
+    empty = run(data, "activities", "--since", "2099-01-01")
+    assert empty.exit_code == 0
+    assert empty.output.strip() == (
+        "No activities since 2099-01-01; 3 stored in all (analyzer activities)."
+    )
+    inverted = run(data, "activities", "--since", "2020-09-01", "--until", "2020-08-01")
+    assert inverted.exit_code == 2
+    assert "--since 2020-09-01 is after --until 2020-08-01" in inverted.output
+
+
 def test_activities_on_an_empty_store(data: Path) -> None:
     result = run(data, "activities")
     assert result.exit_code == 0
