@@ -306,6 +306,14 @@ def import_(
                 decoder=decoder,
                 reread=reread,
             )
+    except KeyboardInterrupt:
+        progress.close()
+        click.echo(
+            "Stopped. Every file stored before the stop is kept whole; run the same import "
+            "again to finish (stored files are skipped).",
+            err=True,
+        )
+        ctx.exit(130)
     finally:
         progress.close()
     data = report.to_json()
@@ -320,6 +328,11 @@ def import_(
             click.echo(f"failed: {o.message}", err=True)
         for warning in report.warnings:
             click.echo(f"warning: {warning}", err=True)
+    elif not data["files"] and not report.warnings:
+        shown = ", ".join(str(p) for p in paths)
+        click.echo(
+            f"Nothing to import: no .fit, .gpx or .tcx files (nor .zip or .gz) in {shown}."
+        )
     else:
         click.echo(textout.import_summary(data, units or store.settings().units))
     if report.failed:

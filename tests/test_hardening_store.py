@@ -127,6 +127,32 @@ def test_sigkill_at_random_moments_loses_nothing_reported(tmp_path: Path) -> Non
     assert report.activities == len(SMALL) + 1
 
 
+def test_ctrl_c_mid_import_says_what_is_kept_and_exits_130(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    # each file's transaction waits 3 s before it commits: Ctrl-C lands inside the first
+    env = {**os.environ, catalog.PAUSE_ENV: "3"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "analyzer", "--data-dir", str(data), "import", "--jobs", "1"]
+        + [str(p) for p in SMALL],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while not list((data / "streams").glob("*.parquet")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # the first stream is written: its transaction now waits
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Stopped. Every file stored before the stop is kept whole" in err
+    assert "Traceback" not in err
+    healthy(data)
+    assert timed(data, "import", "--quiet", *map(str, SMALL)) > 0
+    assert healthy(data).activities == len(SMALL)
+
+
 # --- a full disk -----------------------------------------------------------------------------
 
 
