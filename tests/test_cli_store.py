@@ -59,6 +59,17 @@ def test_import_summarises_and_exits_1_when_a_file_failed(data: Path) -> None:
     assert json.loads(again.output)["counts"]["present"] == 3
 
 
+def test_import_of_a_folder_without_activity_files_says_so(data: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "my runs ü"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("not an export")
+    result = run(data, "import", str(folder))
+    assert result.exit_code == 0
+    assert result.output.strip() == (
+        f"Nothing to import: no .fit, .gpx or .tcx files (nor .zip or .gz) in {folder}."
+    )
+
+
 def test_import_quiet_prints_one_line(data: Path) -> None:
     result = run(data, "import", "--quiet", str(SMALL[0]))
     assert result.exit_code == 0
