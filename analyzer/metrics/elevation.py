@@ -40,6 +40,9 @@ from analyzer.settings import Settings
 NOISE_WINDOW_S = 9.0  # short window whose residual measures sample-to-sample noise
 STEP_FLICKER = 1.5  # coarse steps: a turn of one step is the last digit flickering
 MIN_STEP_M = 1e-3  # changes below a millimetre are float rounding, not recorded steps
+#: grid seconds per sample beyond which a moving average is made in stretches: far
+#: above any real recording (one sample every 1-28 s), far below a clock jump
+GRID_PER_SAMPLE = 16
 
 
 @dataclass(frozen=True)
@@ -54,16 +57,49 @@ class Elevation:
 
 
 def moving_average(t_s: np.ndarray, values: np.ndarray, window_s: float) -> np.ndarray:
-    """Centred moving average over ``window_s`` seconds, on a 1 s grid, back at ``t_s``."""
+    """Centred moving average over ``window_s`` seconds, on a 1 s grid, back at ``t_s``.
+
+    The grid runs from ``t_s[0]`` in whole seconds, values interpolated onto it and the
+    ends padded with the end values. A record holding fewer than one sample per
+    ``GRID_PER_SAMPLE`` grid seconds (a clock that jumps by years, a watch left paused
+    for days) is not put on one grid: gaps longer than the window split it into
+    stretches, each computed on just the part of the same grid that its samples read,
+    so memory grows with the samples, not the span. In a gap the grid is the straight
+    line between the samples either side, and a stretch reads it as far as its window
+    reaches; the values are the full grid's but for the rounding of the running sums.
+    """
     if window_s <= 1 or len(values) < 2:
         return values.astype("float64", copy=True)
-    grid = np.arange(t_s[0], t_s[-1] + 1.0, 1.0)
-    on_grid = np.interp(grid, t_s, values)
-    k = 2 * int(round(window_s) // 2) + 1  # odd, so the window is centred exactly
-    padded = np.pad(on_grid, (k // 2, k // 2), mode="edge")
+    t = np.asarray(t_s, dtype="float64")
+    v = np.asarray(values, dtype="float64")
+    half = int(round(window_s) // 2)  # the window is 2 * half + 1 grid seconds, centred
+    size = int(np.ceil(t[-1] + 1.0 - t[0]))  # the full grid's length, as np.arange's
+    step = (t[0] + 1.0) - t[0]  # np.arange's own step, so the grid points are its own
+    if size <= GRID_PER_SAMPLE * len(t):  # every corpus recording: one grid, as ever
+        cuts = np.zeros(0, dtype=np.int64)
+    else:
+        cuts = np.flatnonzero(np.diff(t) > 2 * half + 4) + 1
+    out = np.empty(len(t))
+    for lo, hi in zip([0, *cuts], [*cuts, len(t)], strict=True):
+        out[lo:hi] = _stretch_average(t, v, lo, hi, half, size, step)
+    return out
+
+
+def _stretch_average(
+    t: np.ndarray, v: np.ndarray, lo: int, hi: int, half: int, size: int, step: float
+) -> np.ndarray:
+    """``moving_average`` at samples ``lo:hi``, from grid seconds within reach of them."""
+    first = max(int(np.floor((t[lo] - t[0]) / step)) - half - 1, 0)
+    last = min(int(np.ceil((t[hi - 1] - t[0]) / step)) + half + 1, size - 1)
+    grid = t[0] + np.arange(first, last + 1) * step
+    on_grid = np.interp(grid, t, v)
+    left = half if first == 0 else 0  # pad only at the ends of the whole grid
+    right = half if last == size - 1 else 0
+    padded = np.pad(on_grid, (left, right), mode="edge")
+    k = 2 * half + 1
     csum = np.concatenate([[0.0], np.cumsum(padded)])
     smooth = (csum[k:] - csum[:-k]) / k
-    return np.interp(t_s, grid, smooth)
+    return np.interp(t[lo:hi], grid[half - left : len(grid) - (half - right)], smooth)
 
 
 def altitude_noise_m(t_s: np.ndarray, alt_m: np.ndarray) -> float:
