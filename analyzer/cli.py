@@ -197,11 +197,35 @@ def on_terminal() -> bool:
     return sys.stderr.isatty()
 
 
+class IsoDate(click.ParamType):
+    """A calendar date written YYYY-MM-DD, as a datetime at midnight (what click.DateTime
+    gives), with a message that says whether the format or the date is wrong."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        try:
+            return datetime.strptime(text, "%Y-%m-%d")
+        except ValueError:
+            pass
+        try:
+            year, month, day = (int(part) for part in text.split("-"))
+            date(year, month, day)
+        except ValueError as exc:
+            if text.count("-") == 2 and all(p.isdigit() for p in text.split("-")):
+                self.fail(f"{text!r} is not a date ({exc})", param, ctx)
+        self.fail(f"{text!r} is not a date written YYYY-MM-DD, e.g. 2026-11-20", param, ctx)
+
+
+ISO_DATE = IsoDate()
+
+
 def date_option(help_text: str) -> Callable[[F], F]:
     def wrap(f: F) -> F:
-        return click.option(
-            "--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None, help=help_text
-        )(f)
+        return click.option("--date", "day", type=ISO_DATE, default=None, help=help_text)(f)
 
     return wrap
 
@@ -209,7 +233,7 @@ def date_option(help_text: str) -> Callable[[F], F]:
 def since_option(f: F) -> F:
     return click.option(
         "--since",
-        type=click.DateTime(["%Y-%m-%d"]),
+        type=ISO_DATE,
         default=None,
         help="Only entries on or after this local date (YYYY-MM-DD).",
     )(f)
@@ -330,9 +354,7 @@ def import_(
             click.echo(f"warning: {warning}", err=True)
     elif not data["files"] and not report.warnings:
         shown = ", ".join(str(p) for p in paths)
-        click.echo(
-            f"Nothing to import: no .fit, .gpx or .tcx files (nor .zip or .gz) in {shown}."
-        )
+        click.echo(f"Nothing to import: no .fit, .gpx or .tcx files (nor .zip or .gz) in {shown}.")
     else:
         click.echo(textout.import_summary(data, units or store.settings().units))
     if report.failed:
@@ -341,9 +363,7 @@ def import_(
 
 @cli.command(context_settings=CONTEXT)
 @since_option
-@click.option(
-    "--until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Only up to this date."
-)
+@click.option("--until", type=ISO_DATE, default=None, help="Only up to this date.")
 @json_option
 @units_option
 @click.pass_context

@@ -235,6 +235,19 @@ def test_a_bad_check_in_is_refused_in_one_line(data: Path, args: list[str], prob
     assert json.loads(run(data, "log", "list", "--json").output) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("2015-02-30", "'2015-02-30' is not a date (day is out of range for month)"),
+        ("30/02/2015", "'30/02/2015' is not a date written YYYY-MM-DD, e.g. 2026-11-20"),
+    ],
+)
+def test_a_bad_date_says_what_is_wrong(data: Path, text: str, problem: str) -> None:
+    result = run(data, "log", "--date", text, "--stiffness", "2")
+    assert result.exit_code == 2
+    assert problem in result.output
+
+
 def test_log_without_values_is_a_usage_error(data: Path) -> None:
     assert run(data, "log").exit_code == 2
 
