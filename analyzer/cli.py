@@ -26,6 +26,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 MI_M = 1609.344
+MAX_LISTED = 12  # report: list the files written up to this many, else one summary line
 
 
 def units_option(f: F) -> F:
@@ -1078,8 +1079,16 @@ def report(
     store = open_store(ctx)
     with library_errors():
         written = build_from_store(store, out, week=week, last=last)
-    for path in written:
-        click.echo(str(path))
+    weeks = [p for p in written if p.name not in ("index.html", "hills.html")]
+    if len(written) <= MAX_LISTED:
+        for path in written:
+            click.echo(str(path))
+    else:  # --all over years of history: one line, not hundreds
+        others = ", ".join(p.name for p in written if p not in weeks)
+        click.echo(
+            f"Wrote {len(weeks)} weekly pages ({weeks[0].stem} to {weeks[-1].stem}) and "
+            f"{others} to {out}; open {out / 'index.html'}"
+        )
 
 
 # --- maintenance: doctor and backup ----------------------------------------------------------

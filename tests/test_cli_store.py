@@ -492,3 +492,24 @@ def test_every_store_command_has_help_an_example_and_option_help() -> None:
             if isinstance(param, click.Option) and param.name != "help":
                 assert param.help, f"{name} {param.name}"
         assert CliRunner().invoke(cli, [*name.split(), "--help"]).exit_code == 0, name
+
+
+def test_report_over_many_weeks_prints_one_line(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analyzer.report import build
+
+    out = tmp_path / "reports"
+    pages = [out / f"2025-W{n:02d}.html" for n in range(1, 41)]
+
+    def fake_build(store: object, folder: Path, **kwargs: object) -> list[Path]:
+        return [*pages, out / "hills.html", out / "index.html"]
+
+    monkeypatch.setattr(build, "build_from_store", fake_build)
+    run(data, "log", "--date", "2025-01-01", "--stiffness", "1")  # creates the store
+    result = run(data, "report", "--all", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == (
+        f"Wrote 40 weekly pages (2025-W01 to 2025-W40) and hills.html, index.html to {out}; "
+        f"open {out / 'index.html'}"
+    )
