@@ -689,6 +689,7 @@ def log_import(ctx: click.Context, file: Path, replace: bool) -> None:
     """Import check-ins from a CSV (the sample_data/symptoms.csv format).
 
     Every row is checked first; if any is bad nothing is written and every bad line is listed.
+    A row without a side gets the profile's, as `analyzer log` does.
 
     \b
     Example:
@@ -699,8 +700,12 @@ def log_import(ctx: click.Context, file: Path, replace: bool) -> None:
     store = open_store(ctx)
     with library_errors():
         data = _read_input(file)
-        today = today_local(store.settings().timezone).date()
-        entries = parse_checkins_csv(data, str(file), today)
+        settings = store.settings()
+        today = today_local(settings.timezone).date()
+        entries = [
+            e if e.side else dataclasses.replace(e, side=settings.affected_side)
+            for e in parse_checkins_csv(data, str(file), today)
+        ]
         result = store.put_checkins(entries, replace=replace)
     click.echo(_put_message("check-ins", result))
 

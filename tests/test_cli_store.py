@@ -273,6 +273,15 @@ def test_log_import_and_export_round_trip(data: Path, tmp_path: Path) -> None:
     assert out.read_bytes() == src.read_bytes()
 
 
+def test_a_csv_row_without_a_side_gets_the_profile_side(data: Path, tmp_path: Path) -> None:
+    run(data, "profile", "set", "--side", "right")
+    src = write_csv(tmp_path / "in.csv", CHECKIN_COLUMNS, "2026-10-12,2,11,,,2,false,,")
+    assert "1 added" in run(data, "log", "import", str(src)).output
+    [entry] = json.loads(run(data, "log", "list", "--json").output)
+    assert entry["side"] == "right"
+    assert "1 already present" in run(data, "log", "import", str(src)).output
+
+
 def test_a_csv_with_one_bad_row_writes_nothing(data: Path, tmp_path: Path) -> None:
     src = write_csv(
         tmp_path / "in.csv",
