@@ -170,6 +170,40 @@ def validate(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+#: the longest step between consecutive records of one recording (s); a longer one is a
+#: clock that jumped (a damaged record dated decades away), unless the session itself
+#: says it lasted longer
+MAX_RECORD_GAP_S = 86400.0
+
+
+def one_recording(times_s: np.ndarray, anchor_s: float, max_gap_s: float) -> np.ndarray:
+    """True for the records (times in s, any order, NaN allowed) of the recording that
+    holds ``anchor_s`` (the session's start; NaN: the recording with most records).
+
+    The records sorted by time break into recordings wherever two consecutive ones are
+    more than ``max_gap_s`` apart; records of the other recordings are False. NaN times
+    stay True: the frame drops them anyway.
+    """
+    times = np.asarray(times_s, dtype="float64")
+    keep = np.ones(times.size, dtype=bool)
+    timed = np.flatnonzero(np.isfinite(times))
+    order = timed[np.argsort(times[timed], kind="stable")]
+    ordered = times[order]
+    edges = np.flatnonzero(np.diff(ordered) > max_gap_s) + 1
+    if edges.size == 0:
+        return keep
+    starts = np.concatenate([[0], edges])
+    ends = np.concatenate([edges, [ordered.size]])
+    if np.isfinite(anchor_s):  # the recording nearest the anchor (holding it: distance 0)
+        distance = np.maximum(ordered[starts] - anchor_s, anchor_s - ordered[ends - 1])
+        chosen = int(np.argmin(np.maximum(distance, 0.0)))
+    else:
+        chosen = int(np.argmax(ends - starts))
+    keep[order] = False
+    keep[order[starts[chosen] : ends[chosen]]] = True
+    return keep
+
+
 def clean_heart_rate(values: Any) -> np.ndarray:
     """0 and 255 (and anything outside 20..254) are device markers, not heart rates."""
     hr = np.asarray(values, dtype="float64")

@@ -23,6 +23,7 @@ from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError, FitParseErr
 from analyzer import geo
 from analyzer.errors import NotAnActivity, UnreadableFile
 from analyzer.schema import (
+    MAX_RECORD_GAP_S,
     Activity,
     Device,
     Lap,
@@ -30,6 +31,7 @@ from analyzer.schema import (
     build_frame,
     clean_heart_rate,
     clean_position,
+    one_recording,
     to_utc,
 )
 
@@ -249,10 +251,13 @@ def build_activities(msgs: FitMessages, name: str) -> list[Activity]:
         session = sessions[index] if sessions else None
         sport = _text((session or {}).get("sport")) or _text(_first(msgs, "sport"))
         keep = (times >= lo) & (times < hi)
-        frame = _frame(msgs.records, keep, sport)
+        stray = _stray_records(times, keep, session)
+        frame = _frame(msgs.records, keep & ~stray, sport)
         if frame.empty:
             continue
         warnings = list(msgs.warnings)
+        if stray.any():
+            warnings.append(_stray_warning(name, index, times[stray]))
         if not sessions:
             warnings.append("no session message: the device summary is missing")
         activities.append(
@@ -275,6 +280,32 @@ def build_activities(msgs: FitMessages, name: str) -> list[Activity]:
     if not activities:
         raise UnreadableFile(name, "no record falls inside any session")
     return activities
+
+
+def _stray_records(
+    times: np.ndarray, keep: np.ndarray, session: dict[str, Any] | None
+) -> np.ndarray:
+    """The records of a session (``keep``) that its clock cannot have written: those
+    more than a day (or the session's own elapsed time, if longer) from the recording
+    that holds the session's start. A damaged record decoded as 2085 is one."""
+    stray = np.zeros(times.size, dtype=bool)
+    rows = np.flatnonzero(keep)
+    if rows.size < 2:
+        return stray
+    elapsed = (session or {}).get("total_elapsed_time")
+    span = float(elapsed) if isinstance(elapsed, int | float) and np.isfinite(elapsed) else 0.0
+    start = _epoch_s((session or {}).get("start_time"))
+    stray[rows[~one_recording(times[rows], start, max(MAX_RECORD_GAP_S, span))]] = True
+    return stray
+
+
+def _stray_warning(name: str, index: int, times: np.ndarray) -> str:
+    days = sorted({str(d.date()) for d in pd.to_datetime(times, unit="s", utc=True)})
+    dated = days[0] if len(days) == 1 else f"{days[0]} to {days[-1]}"
+    return (
+        f"{name}: dropped {times.size} record(s) of session {index} dated {dated}, more "
+        "than a day from the rest of its recording (a damaged or reset clock)"
+    )
 
 
 def _first(msgs: FitMessages, key: str) -> Any:
