@@ -154,7 +154,8 @@ def _climb(r: sqlite3.Row | tuple[Any, ...]) -> ClimbRow:
 
 
 def run_rows(store: Store) -> list[tuple[str, str, float, float | None]]:
-    """(activity id, local date, distance m, ascent m) of every stored activity, oldest first."""
+    """(activity id, local date, distance m, ascent m) of every stored activity, oldest first
+    (whatever its sport: the caller picks the runs)."""
     rows = store.conn.execute(
         "SELECT id, local_date, distance_m, ascent_m FROM activities ORDER BY start_epoch_s"
     )

@@ -1,6 +1,7 @@
 """Recurring hills and routes over the whole store, with next-morning stiffness joined.
 
-Reads the store (climb rows, run tracks, check-ins, stored anchors), hands them to the
+Only runs count (``weekly.sport``): the climbs and tracks of rides, walks and the like are
+left out. Reads the store (climb rows, run tracks, check-ins, stored anchors), hands them to the
 pure ``analyzer.hills.overview``, and with ``persist`` stores the anchors of hills and
 routes seen for the first time, so their ids (H<n>, R<n>) stay the same on every later
 call however many runs are added.
@@ -17,6 +18,7 @@ from analyzer.hills.routes import Track, resample
 from analyzer.settings import Settings
 from analyzer.store import Store
 from analyzer.store import hills_store as hs
+from analyzer.weekly.source import running_ids
 
 RETRIES = 3  # another process adding anchors meanwhile makes us recompute
 
@@ -31,10 +33,12 @@ def stiffness_by_date(checkins: Iterable[Any]) -> dict[str, float]:
     return out
 
 
-def tracks(store: Store) -> list[Track]:
-    """Every stored run with GPS, as points every ~10 m."""
+def tracks(store: Store, runs: set[str] | None = None) -> list[Track]:
+    """Every stored run with GPS (of ``runs``, where given), as points every ~10 m."""
     out = []
     for activity_id, local_date, distance_m, ascent_m in hs.run_rows(store):
+        if runs is not None and activity_id not in runs:
+            continue
         lat, lon, dist = hs.track_points(store, activity_id)
         rlat, rlon = resample(lat, lon, dist)
         if len(rlat) >= 2:
@@ -47,8 +51,9 @@ def load_overview(
 ) -> HillsOverview:
     """Recurring hills and routes of everything stored; see the module docstring."""
     settings = settings or store.settings()
-    climbs = hs.climb_rows(store)
-    paths = tracks(store)
+    runs = running_ids(store)
+    climbs = [c for c in hs.climb_rows(store) if c.activity_id in runs]
+    paths = tracks(store, runs)
     stiffness = stiffness_by_date(store.checkins())
     for _ in range(RETRIES):
         expected = hs.max_ids(store)

@@ -38,6 +38,12 @@ ACTIVITY_COLUMNS: dict[str, str] = {
     "hr_max_used_bpm": "float64",
     "hr_max_source": "object",
     "altitude_source": "object",
+    "sport": "object",  # the file's own sport (FIT running, cycling...); None: not given
+    "sub_sport": "object",
+    "running_s": "float64",  # gait: time running and walking
+    "walking_s": "float64",
+    "speed_median_mps": "float64",  # for activities without a sport (weekly.sport)
+    "speed_sustained_mps": "float64",
 }
 
 #: one row per uphill segment of the week's runs

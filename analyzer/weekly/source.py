@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 
+from analyzer.errors import AnalyzerError
 from analyzer.settings import Settings
 from analyzer.weekly.inputs import (
     ACTIVITY_COLUMNS,
@@ -17,6 +19,7 @@ from analyzer.weekly.inputs import (
     Inputs,
     conform,
 )
+from analyzer.weekly.sport import RUN, kinds, speed_facts
 
 #: hill_exposure keys of the metrics -> flat activity columns
 EXPOSURE = {
@@ -142,6 +145,33 @@ def _store_hills(store: StoreLike) -> Callable[[list[str]], pd.DataFrame]:
     return load
 
 
+def with_speed_facts(acts: pd.DataFrame, streams: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
+    """``acts`` with the speed facts of ``weekly.sport`` for the activities whose file gave
+    no sport (only those streams are read: the file's sport decides for the others)."""
+    out = acts.copy()
+    median = np.full(len(out), np.nan)
+    sustained = np.full(len(out), np.nan)
+    sport = out["sport"] if "sport" in out.columns else pd.Series(None, index=out.index)
+    for pos in np.flatnonzero(sport.isna().to_numpy()):
+        try:
+            frame = streams(str(out["id"].iloc[pos]))
+        except AnalyzerError:
+            continue  # an unreadable stream: the activity counts as a run, as before
+        m, s = speed_facts(frame)
+        median[pos] = np.nan if m is None else m
+        sustained[pos] = np.nan if s is None else s
+    out["speed_median_mps"] = median
+    out["speed_sustained_mps"] = sustained
+    return out
+
+
+def running_ids(store: StoreLike) -> set[str]:
+    """Ids of the stored activities that are runs (``weekly.sport``)."""
+    acts = store.activities_frame().rename(columns={"activity_id": "id"})
+    acts = with_speed_facts(acts, store.stream_frame)
+    return {str(i) for i, k in zip(acts["id"], kinds(acts), strict=True) if k == RUN}
+
+
 def from_store(store: StoreLike) -> Inputs:
     """Inputs over the whole store: summaries and logs from SQLite; per-second streams
     and hills are read later, for the runs of the week shown only."""
@@ -151,6 +181,7 @@ def from_store(store: StoreLike) -> Inputs:
         # kept in the summary JSON only: read it from the stored summaries
         sources = {a.activity_id: a.summary.get("altitude_source") for a in store.activities()}
         acts["altitude_source"] = acts["id"].map(sources)
+    acts = with_speed_facts(acts, store.stream_frame)
     return Inputs(
         settings=settings,
         activities=acts,

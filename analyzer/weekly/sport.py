@@ -1,0 +1,127 @@
+"""Which stored activities are runs: the report, the load and the hills count runs only.
+
+A file's own sport decides where it has one: FIT ``running`` with any sub-sport (trail,
+treadmill, track...) is a run, and every other sport (cycling, transition, generic,
+walking, skiing...) is not. A file without a sport (a GPX without ``<type>``, a TCX of
+unknown sport) counts as a run unless its data say it cannot be one:
+
+- it was moving faster than any runner can: its median moving speed is above the
+  10 000 m world-record pace (6.34 m/s), or over some 2 minutes its median speed is above
+  the 800 m world-record pace (7.93 m/s); or
+- not one second of it was running (the gait says walking throughout).
+
+Checked against the corpus (``/work/shared/corpus``): every file there with the sport
+``running`` stays below 4.5 m/s over any 2 minutes and has a median moving speed under
+4 m/s; the one ride without a sport (a GPX from Urban Biker) has a 2-minute median of 12
+m/s. Nothing is deleted: what is left out is listed with the week it belongs to.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+RUN = "run"
+#: 10 000 m world record (26:11, 2020): no one runs faster than this for half an hour
+RUN_MEDIAN_MAX_MPS = 6.34
+#: 800 m world record (1:40.91, 2012): no one runs faster than this for 2 minutes
+RUN_SUSTAINED_MAX_MPS = 7.93
+SUSTAINED_WINDOW_S = 120.0
+MOVING_MIN_MPS = 0.5  # DOMAIN.md: standing still below this
+
+#: FIT / GPX / TCX sport -> the word the page uses for what was left out (one, many)
+KINDS: dict[str, tuple[str, str]] = {
+    "cycling": ("ride", "rides"),
+    "e_biking": ("ride", "rides"),
+    "transition": ("transition", "transitions"),
+    "walking": ("walk", "walks"),
+    "hiking": ("hike", "hikes"),
+    "swimming": ("swim", "swims"),
+    "cross_country_skiing": ("ski session", "ski sessions"),
+    "alpine_skiing": ("ski session", "ski sessions"),
+    "backcountry_skiing": ("ski session", "ski sessions"),
+    "roller_skiing": ("ski session", "ski sessions"),
+}
+TOO_FAST = ("session too fast for running", "sessions too fast for running")
+NO_RUNNING = ("session with no running", "sessions with no running")
+OTHER = ("other", "other")
+
+
+def _float(value: Any) -> float | None:
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def kind_of(row: Mapping[str, Any]) -> str:
+    """``run``, or the singular word for what the activity is instead (see KINDS).
+
+    ``row`` holds ``sport`` and, for activities without one, the speed facts of
+    :func:`speed_facts` (``speed_median_mps``, ``speed_sustained_mps``) and the gait
+    times ``running_s`` and ``walking_s``; any of them may be missing.
+    """
+    sport = row.get("sport")
+    if isinstance(sport, str) and sport.strip():
+        key = sport.strip().lower()
+        if key == "running":
+            return RUN
+        return KINDS.get(key, OTHER)[0]
+    median = _float(row.get("speed_median_mps"))
+    sustained = _float(row.get("speed_sustained_mps"))
+    if (median is not None and median > RUN_MEDIAN_MAX_MPS) or (
+        sustained is not None and sustained > RUN_SUSTAINED_MAX_MPS
+    ):
+        return TOO_FAST[0]
+    running, walking = _float(row.get("running_s")), _float(row.get("walking_s"))
+    if running == 0 and walking is not None and walking > 0:
+        return NO_RUNNING[0]
+    return RUN
+
+
+def plural(kind: str, count: int) -> str:
+    """``1 ride``, ``3 transitions``, ``2 other``."""
+    for one, many in (*KINDS.values(), TOO_FAST, NO_RUNNING, OTHER):
+        if kind == one:
+            return f"{count} {one if count == 1 else many}"
+    return f"{count} {kind}"
+
+
+def kinds(activities: pd.DataFrame) -> pd.Series:
+    """:func:`kind_of` of every row (index kept)."""
+    return pd.Series(
+        [kind_of({str(k): v for k, v in r.items()}) for r in activities.to_dict("records")],
+        index=activities.index,
+        dtype=object,
+    )
+
+
+def speed_facts(stream: pd.DataFrame) -> tuple[float | None, float | None]:
+    """(median moving speed, highest 2-minute median speed) of a per-second frame, m/s;
+    None where the frame has no speed. The 2-minute median ignores GPS spikes."""
+    if stream.empty or "speed_mps" not in stream.columns:
+        return None, None
+    speed = pd.to_numeric(stream["speed_mps"], errors="coerce")
+    moving = speed[speed >= MOVING_MIN_MPS]
+    median = float(moving.median()) if len(moving) else None
+    if "elapsed_s" in stream.columns:
+        seconds = pd.to_numeric(stream["elapsed_s"], errors="coerce").to_numpy(dtype=float)
+    else:
+        seconds = np.arange(len(stream), dtype=float)
+    ok = np.isfinite(seconds) & speed.notna().to_numpy()
+    if not ok.any():
+        return median, None
+    series = pd.Series(
+        speed.to_numpy(dtype=float)[ok], index=pd.to_timedelta(seconds[ok], unit="s")
+    ).sort_index()
+    series = series[~series.index.duplicated()]
+    rolled = series.rolling(pd.Timedelta(seconds=SUSTAINED_WINDOW_S)).median()
+    # only windows that span the full 2 minutes
+    full = rolled[rolled.index >= series.index[0] + pd.Timedelta(seconds=SUSTAINED_WINDOW_S)]
+    sustained = float(full.max()) if len(full) and full.notna().any() else None
+    return median, sustained

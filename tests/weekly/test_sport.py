@@ -1,0 +1,143 @@
+"""Only runs count: the file's sport decides, and without one, the data (weekly.sport)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analyzer import pipeline
+from analyzer.store import Store
+from analyzer.weekly.hills import load_overview
+from analyzer.weekly.source import from_store
+from analyzer.weekly.sport import RUN, kind_of, speed_facts
+from analyzer.weekly.view import history, left_out
+from tests.conftest import DATA, corpus_or_skip
+from tests.weekly.helpers import make_inputs, run
+
+MULTISPORT = DATA / "python-fitparse" / "activity-large-fenxi2-multisport.fit"
+WALK_TCX = DATA / "sport-activities-features" / "walking_activity_1.tcx"  # TCX Sport="Other"
+#: the fenix2's own session messages (corpus fit_sessions.tsv, total_distance, m)
+MULTISPORT_RUNS_M = [2245.23, 12740.37]
+MULTISPORT_RIDE_M = 28928.27
+
+
+@pytest.mark.parametrize("sub_sport", [None, "trail", "treadmill", "track", "generic"])
+def test_fit_running_with_any_sub_sport_is_a_run(sub_sport: str | None) -> None:
+    assert kind_of({"sport": "running", "sub_sport": sub_sport}) == RUN
+
+
+@pytest.mark.parametrize(
+    ("sport", "kind"),
+    [
+        ("cycling", "ride"),
+        ("transition", "transition"),
+        ("generic", "other"),
+        ("cross_country_skiing", "ski session"),
+        ("walking", "walk"),
+        ("other", "other"),
+    ],
+)
+def test_every_other_sport_is_not_a_run(sport: str, kind: str) -> None:
+    # even when it is as slow as a run: the file said what it was
+    assert kind_of({"sport": sport, "speed_median_mps": 2.5, "speed_sustained_mps": 3.0}) == kind
+
+
+def test_without_a_sport_the_data_decide() -> None:
+    # a 10 km runner at 4:00/km (4.2 m/s) with a 2-minute surge at 6 m/s is still a run
+    assert kind_of({"sport": None, "speed_median_mps": 4.2, "speed_sustained_mps": 6.0}) == RUN
+    # 2 minutes above 800 m world-record pace: no one runs that
+    assert kind_of({"sport": None, "speed_median_mps": 4.2, "speed_sustained_mps": 9.0}) != RUN
+    # a whole session above 10 000 m world-record pace
+    assert kind_of({"sport": None, "speed_median_mps": 7.0}) != RUN
+    # not one second of running
+    assert kind_of({"sport": None, "running_s": 0.0, "walking_s": 3600.0}) != RUN
+    # nothing known: counted as a run, as the brief of the report asks
+    assert kind_of({"sport": None}) == RUN
+
+
+def test_a_gps_spike_does_not_make_a_run_too_fast() -> None:
+    n = 1800
+    speed = np.full(n, 3.0)
+    speed[600:610] = 25.0  # ten seconds of GPS jump
+    frame = pd.DataFrame({"elapsed_s": np.arange(n, dtype=float), "speed_mps": speed})
+    median, sustained = speed_facts(frame)
+    assert median == pytest.approx(3.0)
+    assert sustained == pytest.approx(3.0)
+    ride = frame.assign(speed_mps=np.r_[np.full(900, 5.0), np.full(900, 9.0)])
+    assert speed_facts(ride)[1] == pytest.approx(9.0)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        DATA / "python-fitparse" / "activity-small-fenix2-run.fit",
+        DATA / "runpandas" / "strava_export.gpx",
+        DATA / "runpandas" / "run_garmin.tcx",
+        DATA / "workoutizer" / "garmin_example.gpx",
+        DATA / "workoutizer" / "run_with_coordinates.fit",
+    ],
+)
+def test_real_runs_would_count_as_runs_without_their_sport(path: Path, tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        pipeline.import_paths([path], store)
+        (activity,) = store.activities()
+        facts = speed_facts(store.stream_frame(activity.activity_id))
+    assert activity.sport == "running"
+    row = {"sport": None, "speed_median_mps": facts[0], "speed_sustained_mps": facts[1]}
+    assert kind_of(row) == RUN
+
+
+def test_a_ride_without_a_sport_is_too_fast(tmp_path: Path) -> None:
+    ride = corpus_or_skip() / "GoldenCheetah" / "UrbanBiker2019-04-18_16-12.gpx"  # a bike app
+    with Store.open(tmp_path) as store:
+        pipeline.import_paths([ride], store)
+        inputs = from_store(store)
+    assert inputs.activities["sport"].isna().all()
+    hist = history(inputs)
+    assert hist.runs.empty
+    assert left_out(hist.others)[0][0] == "1 session too fast for running"
+
+
+@pytest.fixture(scope="module")
+def multisport(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("multisport")
+    with Store.open(data) as store:
+        pipeline.import_paths([MULTISPORT, WALK_TCX], store)
+    return data
+
+
+def test_multisport_week_counts_the_two_run_legs_only(multisport: Path) -> None:
+    with Store.open(multisport) as store:
+        hist = history(from_store(store))
+        listed = store.activities()
+    assert len(listed) == 8  # stored as they are: 7 sessions and the walk
+    week = hist.weekly.loc["2015-W35"]
+    assert week["runs"] == 2
+    assert week["distance_m"] == pytest.approx(sum(MULTISPORT_RUNS_M), rel=0.01)
+    words = dict(left_out(hist.others[hist.others["week"] == "2015-W35"]))
+    assert set(words) == {"1 ride", "3 transitions", "1 other"}
+    assert words["1 ride"] == pytest.approx(MULTISPORT_RIDE_M, rel=0.01)
+    # the TCX walk (Sport="Other" in the file, read as no sport) never ran a second
+    walk_week = hist.others[hist.others["week"] != "2015-W35"]
+    assert list(walk_week["kind"]) == ["session with no running"]
+
+
+def test_recurring_hills_come_from_runs_only(multisport: Path) -> None:
+    with Store.open(multisport) as store:
+        runs = set(store.activities_frame().query("sport == 'running'")["activity_id"])
+        overview = load_overview(store, persist=False)
+    on_hills = {a for h in overview.hills for a in h.activity_ids}
+    on_routes = {a for r in overview.routes for a in r.activity_ids}
+    assert on_hills  # the run legs climb
+    assert on_hills <= runs
+    assert on_routes <= runs
+
+
+def test_activities_in_code_without_a_sport_stay_runs() -> None:
+    # Inputs built without sport columns (older callers): everything counts, as before
+    hist = history(make_inputs([run("2026-10-13T06:00:00Z"), run("2026-10-15T06:00:00Z")]))
+    assert len(hist.runs) == 2
+    assert hist.others.empty
