@@ -81,10 +81,26 @@ def calendar(first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex:
     return pd.date_range(start, end, freq="D", name="date")
 
 
-def data_span(runs: pd.DataFrame, checkins: pd.DataFrame, drops: pd.DataFrame) -> pd.DatetimeIndex:
-    dates = pd.concat(
-        [runs["local_date"], checkins["date"], drops["local_date"]], ignore_index=True
-    ).dropna()
+def data_dates(
+    runs: pd.DataFrame,
+    checkins: pd.DataFrame,
+    drops: pd.DataFrame,
+    visa_a: pd.DataFrame | None = None,
+) -> pd.Series:
+    """Every local date with data: a run, a check-in, a heel-drop session or a VISA-A."""
+    parts = [runs["local_date"], checkins["date"], drops["local_date"]]
+    if visa_a is not None:
+        parts.append(visa_a["date"].dt.normalize())
+    return pd.concat(parts, ignore_index=True).dropna()
+
+
+def data_span(
+    runs: pd.DataFrame,
+    checkins: pd.DataFrame,
+    drops: pd.DataFrame,
+    visa_a: pd.DataFrame | None = None,
+) -> pd.DatetimeIndex:
+    dates = data_dates(runs, checkins, drops, visa_a)
     if dates.empty:
         today = pd.Timestamp.now().normalize()
         return calendar(today, today)
@@ -116,11 +132,16 @@ def drops_per_day(drops: pd.DataFrame, runs: pd.DataFrame, settings: Settings) -
 
 
 def daily_frame(
-    runs: pd.DataFrame, checkins: pd.DataFrame, drops: pd.DataFrame, settings: Settings
+    runs: pd.DataFrame,
+    checkins: pd.DataFrame,
+    drops: pd.DataFrame,
+    settings: Settings,
+    visa_a: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per local date over whole ISO weeks: summed load, rest and back-to-back
-    days, that morning's check-in and the NEXT morning's, heel drops, acute:chronic ratios."""
-    index = data_span(runs, checkins, drops)
+    days, that morning's check-in and the NEXT morning's, heel drops, acute:chronic ratios.
+    ``checked_in``: a check-in was logged that day."""
+    index = data_span(runs, checkins, drops, visa_a)
     load = runs.groupby("local_date")[LOAD_SUMS].sum(min_count=1)
     daily = load.reindex(index)
     daily["runs"] = runs.groupby("local_date").size().reindex(index).fillna(0).astype(int)
@@ -129,6 +150,7 @@ def daily_frame(
     daily["rest_day"] = ~daily["ran"]
     daily["back_to_back"] = daily["ran"] & daily["ran"].shift(1, fill_value=False)
     symptoms = checkins.set_index("date")[SYMPTOMS]
+    daily["checked_in"] = index.isin(checkins["date"].dropna())
     daily = daily.join(symptoms.reindex(index))
     daily["swelling"] = daily["swelling"].astype("boolean").fillna(False).astype(bool)
     nxt = symptoms.reindex(index + DAY)
@@ -181,6 +203,7 @@ def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
     weekly["drops_after_run"] = grouped["drops_after_run"].sum()
     weekly["drops_target"] = grouped["drops_target"].sum()
     weekly["swelling_days"] = grouped["swelling"].sum()
+    weekly["checkin_days"] = grouped["checked_in"].sum()
     previous = weekly["distance_m"].shift(1)
     weekly["distance_change"] = ((weekly["distance_m"] - previous) / previous).where(previous > 0)
     weekly["acwr_distance"] = grouped["acwr_distance"].last()
@@ -190,8 +213,19 @@ def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
 
 
 def visa_a_until(visa_a: pd.DataFrame, end: pd.Timestamp) -> tuple[float | None, float | None]:
-    """(previous, latest) VISA-A totals on or before ``end``."""
-    rows = visa_a[visa_a["date"] <= end].sort_values("date")["total"].dropna()
-    latest = float(rows.iloc[-1]) if len(rows) else None
-    previous = float(rows.iloc[-2]) if len(rows) > 1 else None
+    """(previous, latest) VISA-A totals on or before ``end`` (a date: the whole day)."""
+    previous, latest, _ = visa_a_latest(visa_a, end)
     return previous, latest
+
+
+def visa_a_latest(
+    visa_a: pd.DataFrame, end: pd.Timestamp
+) -> tuple[float | None, float | None, pd.Timestamp | None]:
+    """(previous, latest) VISA-A totals on or before the day ``end``, and the latest's date."""
+    rows = visa_a[visa_a["date"] < end.normalize() + DAY].dropna(subset=["total"])
+    rows = rows.sort_values("date", kind="stable")
+    if rows.empty:
+        return None, None, None
+    latest = float(rows["total"].iloc[-1])
+    previous = float(rows["total"].iloc[-2]) if len(rows) > 1 else None
+    return previous, latest, pd.Timestamp(rows["date"].iloc[-1])

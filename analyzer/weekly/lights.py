@@ -1,4 +1,11 @@
-"""Traffic lights of runs, days and weeks: the rules of symptoms.rules over the frames."""
+"""Traffic lights of runs, days and weeks: the rules of symptoms.rules over the frames.
+
+A run, day or week with no symptom check-ins to judge it by gets the neutral light
+``none`` (shown grey, "No check-ins"), never green: green says that pain stayed low and
+the mornings settled, which only a check-in can tell. Where there IS something to judge,
+the lights are those of ``symptoms.rules`` (DOMAIN.md); amber and red from the load alone
+(distance, acute:chronic ratio, back-to-back days) stand without check-ins.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +16,32 @@ import pandas as pd
 
 from analyzer.settings import Settings
 from analyzer.symptoms import rules
-from analyzer.symptoms.rules import Finding, PainRules, RedFlag, Verdict
-from analyzer.weekly.daily import DAY, visa_a_until, week_start
+from analyzer.symptoms.rules import HEADLINES, Finding, PainRules, RedFlag, Verdict
+from analyzer.weekly.daily import DAY, visa_a_latest, week_start
+
+NONE = "none"  # nothing to judge by: no check-ins
+NONE_HEADLINE = "No check-ins: nothing to judge the tendon by"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A light with its reasons: green, amber or red (the rules), or ``none``."""
+
+    light: str
+    reasons: tuple[str, ...]
+
+    @property
+    def words(self) -> str:
+        return NONE_HEADLINE if self.light == NONE else HEADLINES[self.light]
+
+    @classmethod
+    def of(cls, verdict: Verdict) -> Judgement:
+        return cls(verdict.light, verdict.reasons)
+
+    def as_verdict(self) -> Verdict:
+        """For the rules (only for green, amber and red)."""
+        assert self.light != NONE
+        return Verdict(self.light, self.reasons)  # type: ignore[arg-type]
 
 
 def _num(value: Any) -> float | None:
@@ -22,11 +53,38 @@ def run_label(local_start: pd.Timestamp) -> str:
     return local_start.strftime("%a %d %b").replace(" 0", " ")
 
 
+def run_judgement(
+    pain_during: float | None,
+    stiffness: float | None,
+    next_stiffness: float | None,
+    pain: PainRules,
+) -> Judgement:
+    """The rules' verdict of one run where a check-in judges it: pain during the run
+    logged, or the mornings of the run and after it both logged; ``none`` otherwise. A
+    green run names only what was logged."""
+    v = Judgement.of(rules.run_verdict(pain_during, stiffness, next_stiffness, pain))
+    has_pain = pain_during is not None
+    has_mornings = stiffness is not None and next_stiffness is not None
+    if v.light != "green" or (has_pain and has_mornings):
+        return v
+    if not (has_pain or has_mornings):
+        if next_stiffness is None:
+            return Judgement(NONE, ("no check-in for the run or the next morning",))
+        return Judgement(
+            NONE, ("pain not logged and no check-in the morning of the run to compare with",)
+        )
+    if has_pain:
+        return Judgement(
+            "green", ("pain during the run stayed low; no stiffness the next morning to compare",)
+        )
+    return Judgement("green", ("the next morning was no stiffer; pain during the run not logged",))
+
+
 def add_run_lights(runs: pd.DataFrame, pain: PainRules) -> pd.DataFrame:
     """``runs`` with ``settled``, ``light`` and ``reasons`` (a tuple of words) per run."""
     out = runs.copy()
     verdicts = [
-        rules.run_verdict(_num(r.pain_during), _num(r.stiffness), _num(r.next_stiffness), pain)
+        run_judgement(_num(r.pain_during), _num(r.stiffness), _num(r.next_stiffness), pain)
         for r in out.itertuples()
     ]
     out["settled"] = [
@@ -40,12 +98,17 @@ def add_run_lights(runs: pd.DataFrame, pain: PainRules) -> pd.DataFrame:
 def add_day_lights(daily: pd.DataFrame, runs: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """``daily`` with ``light`` and ``reasons`` per date (runs must carry their lights)."""
     out = daily.copy()
-    by_day: dict[pd.Timestamp, list[Verdict]] = {}
+    by_day: dict[pd.Timestamp, list[Judgement]] = {}
     for day, light, why in zip(runs["local_date"], runs["light"], runs["reasons"], strict=True):
-        by_day.setdefault(pd.Timestamp(day), []).append(Verdict(light, why))
+        by_day.setdefault(pd.Timestamp(day), []).append(Judgement(light, why))
+    checked = out["checked_in"] if "checked_in" in out.columns else pd.Series(True, out.index)
     lights, reasons = [], []
-    for day, b2b, swelling in zip(out.index, out["back_to_back"], out["swelling"], strict=True):
-        v = rules.day_verdict(by_day.get(day, []), bool(b2b), bool(swelling), settings)
+    for day, b2b, swelling, checked_in in zip(
+        out.index, out["back_to_back"], out["swelling"], checked, strict=True
+    ):
+        v = day_judgement(
+            by_day.get(day, []), bool(b2b), bool(swelling), bool(checked_in), settings
+        )
         lights.append(v.light)
         reasons.append(v.reasons)
     out["light"] = lights
@@ -53,12 +116,28 @@ def add_day_lights(daily: pd.DataFrame, runs: pd.DataFrame, settings: Settings) 
     return out
 
 
+def day_judgement(
+    runs: list[Judgement], back_to_back: bool, swelling: bool, checked_in: bool, settings: Settings
+) -> Judgement:
+    """The rules' verdict of a day; ``none`` where it would be green with nothing judged:
+    no check-in that day and no run judged."""
+    judged = [r.as_verdict() for r in runs if r.light != NONE]
+    v = Judgement.of(rules.day_verdict(judged, back_to_back, swelling, settings))
+    if v.light != "green" or judged:
+        return v
+    if runs:
+        return Judgement(NONE, (f"run not judged: {runs[0].reasons[0]}",))
+    if not checked_in:
+        return Judgement(NONE, ("rest day, no check-in logged",))
+    return v
+
+
 @dataclass(frozen=True)
 class WeekAssessment:
     """The week's verdict, its red flags, and the VISA-A totals around it."""
 
     week: str
-    verdict: Verdict
+    verdict: Judgement
     red_flags: tuple[RedFlag, ...]
     visa_a_latest: float | None
     visa_a_previous: float | None
@@ -109,19 +188,47 @@ def assess_week(
     row = weekly.loc[week]
     assert isinstance(row, pd.Series)
     flags = _flags(week, weekly, daily, runs, pain)
-    end = week_start(week) + 6 * DAY
-    previous, latest = visa_a_until(visa_a, end)
-    flags += rules.flag_visa_a(previous, latest, pain)
+    start = week_start(week)
+    previous, latest, logged = visa_a_latest(visa_a, start + 6 * DAY)
+    if logged is not None and logged >= start:
+        # a fall is flagged in the week the lower total was logged, not in every later week
+        flags += rules.flag_visa_a(previous, latest, pain)
     this = runs[runs["week"] == week]
     run_verdicts = [
         Verdict(light, tuple(f"{run_label(start)}: {x}" for x in reasons))
         for light, reasons, start in zip(
             this["light"], this["reasons"], this["local_start"], strict=True
         )
+        if light != NONE
     ]
     weeks = list(weekly.index)
     pos = weeks.index(week)
     prev_mean = _num(weekly["stiffness_mean"].iloc[pos - 1]) if pos > 0 else None
     trend = rules.stiffness_trend(_num(row["stiffness_mean"]), prev_mean, pain)
-    v = rules.week_verdict(run_verdicts, _load_findings(row, settings), trend, flags)
+    v = Judgement.of(rules.week_verdict(run_verdicts, _load_findings(row, settings), trend, flags))
+    checkin_days = int(row.get("checkin_days", 1) or 0)
+    v = _week_without_checkins(v, len(this), len(run_verdicts), checkin_days)
     return WeekAssessment(week, v, tuple(flags), latest, previous)
+
+
+def _week_without_checkins(v: Judgement, runs: int, judged: int, checkin_days: int) -> Judgement:
+    """A green week keeps green only if a check-in judged it; a week without runs says so."""
+    if v.light != "green":
+        return v
+    if runs and not judged:
+        why = (
+            "no check-ins logged this week"
+            if not checkin_days
+            else ("no check-in on the day of a run or the morning after")
+        )
+        return Judgement(NONE, (f"{why}: the {_runs(runs)} could not be judged",))
+    if not runs and not checkin_days:
+        return Judgement(NONE, ("no runs and no check-ins logged this week",))
+    if not runs:
+        days = "1 check-in" if checkin_days == 1 else f"{checkin_days} check-ins"
+        return Judgement("green", (f"no runs; the {days} logged showed nothing of concern",))
+    return v
+
+
+def _runs(count: int) -> str:
+    return "run" if count == 1 else f"{count} runs"

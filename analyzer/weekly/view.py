@@ -12,6 +12,7 @@ from analyzer.weekly.associations import Link, links
 from analyzer.weekly.daily import (
     DAY,
     daily_frame,
+    data_dates,
     iso_week,
     runs_frame,
     week_start,
@@ -19,6 +20,7 @@ from analyzer.weekly.daily import (
 )
 from analyzer.weekly.inputs import Inputs
 from analyzer.weekly.lights import WeekAssessment, add_day_lights, add_run_lights, assess_week
+from analyzer.weekly.sport import RUN, kinds, plural
 
 TREND_WEEKS = 12
 
@@ -34,9 +36,14 @@ class History:
     weekly: pd.DataFrame
     visa_a: pd.DataFrame
     assessments: dict[str, WeekAssessment] = field(default_factory=dict)
+    #: activities that are not runs (weekly.sport), with ``kind``, ``local_date``, ``week``
+    others: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: weeks with a run, a check-in, a heel-drop session or a VISA-A, oldest first
+    data_weeks: list[str] = field(default_factory=list)
 
     @property
     def weeks(self) -> list[str]:
+        """Every calendar week of the history (for ratios and trends), empty ones included."""
         return list(self.weekly.index)
 
 
@@ -44,16 +51,36 @@ def history(inputs: Inputs, pain: PainRules | None = None) -> History:
     """Runs, days and weeks over the whole store, each week assessed."""
     settings = inputs.settings
     pain = pain or PainRules.from_settings(settings)
-    runs = runs_frame(inputs.activities, inputs.checkins, settings)
+    acts = inputs.activities.assign(kind=kinds(inputs.activities))
+    is_run = acts["kind"] == RUN
+    runs = runs_frame(acts[is_run], inputs.checkins, settings)
     runs = add_run_lights(runs, pain)
-    daily = daily_frame(runs, inputs.checkins, inputs.drops, settings)
+    others = runs_frame(acts[~is_run], inputs.checkins, settings)
+    daily = daily_frame(runs, inputs.checkins, inputs.drops, settings, inputs.visa_a)
     daily = add_day_lights(daily, runs, settings)
     weekly = weekly_frame(daily)
     assessments = {
         w: assess_week(w, weekly, daily, runs, inputs.visa_a, settings, pain) for w in weekly.index
     }
     weekly["light"] = [assessments[w].verdict.light for w in weekly.index]
-    return History(settings, pain, runs, daily, weekly, inputs.visa_a, assessments)
+    dates = data_dates(runs, inputs.checkins, inputs.drops, inputs.visa_a)
+    have = {iso_week(pd.Timestamp(d)) for d in dates}
+    data_weeks = [w for w in weekly.index if w in have]
+    return History(
+        settings, pain, runs, daily, weekly, inputs.visa_a, assessments, others, data_weeks
+    )
+
+
+def left_out(others: pd.DataFrame) -> list[tuple[str, float]]:
+    """The activities not counted as running, by kind: (``1 ride``, distance m), the
+    longest total distance first."""
+    if others.empty:
+        return []
+    groups = others.groupby("kind")["distance_m"].agg(["size", "sum"])
+    groups = groups.sort_values(["sum", "size"], ascending=False, kind="stable")
+    return [
+        (plural(str(kind), int(count)), float(dist)) for kind, (count, dist) in groups.iterrows()
+    ]
 
 
 @dataclass(frozen=True)
@@ -69,6 +96,7 @@ class WeekView:
     streams: dict[str, pd.DataFrame]
     assessment: WeekAssessment
     links: list[Link]
+    others: pd.DataFrame  # this week's activities that are not runs (weekly.sport)
     history_runs: pd.DataFrame  # every run up to the end of the week (the link plots)
     trends: pd.DataFrame  # the last TREND_WEEKS weeks, this one included
     visa_a: pd.DataFrame  # every VISA-A up to the end of the week
@@ -93,6 +121,7 @@ def week_view(inputs: Inputs, hist: History, week: str) -> WeekView:
         hills=inputs.hills_of(ids),
         streams=streams,
         assessment=hist.assessments[week],
+        others=hist.others[hist.others["week"] == week].reset_index(drop=True),
         links=links(hist.runs, end),
         history_runs=hist.runs[hist.runs["local_date"] <= end],
         trends=hist.weekly.reindex(trend_weeks(week)),
@@ -109,7 +138,8 @@ def trend_weeks(week: str, count: int = TREND_WEEKS) -> list[str]:
 
 
 def current_week(hist: History, today: pd.Timestamp | None = None) -> str:
-    """The ISO week of ``today`` (local), or the last week with data if that is later."""
+    """The ISO week of ``today`` (local) if it has data, else the last week with data."""
     today = (today or pd.Timestamp.now(tz=hist.settings.timezone)).tz_localize(None).normalize()
     label = iso_week(today)
-    return label if label in hist.weeks else hist.weeks[-1]
+    weeks = hist.data_weeks or hist.weeks
+    return label if label in weeks else weeks[-1]
