@@ -26,11 +26,18 @@ from analyzer.report.units import Units, fmt_clock, fmt_minutes
 from analyzer.weekly.inputs import Inputs
 from analyzer.weekly.lights import run_label
 from analyzer.weekly.source import StoreLike, from_store
-from analyzer.weekly.view import History, WeekView, current_week, history, week_view
+from analyzer.weekly.view import (
+    History,
+    WeekView,
+    current_week,
+    history,
+    left_out,
+    week_view,
+)
 
 ASSETS = "assets"
 STATIC = ("report.css", "report.js")
-LIGHT_WORDS = {"green": "Green", "amber": "Amber", "red": "Red"}
+LIGHT_WORDS = {"green": "Green", "amber": "Amber", "red": "Red", "none": "No check-ins"}
 
 
 def _env() -> jinja2.Environment:
@@ -115,6 +122,14 @@ def _pct(value: Any) -> str:
 # --- the glance ---------------------------------------------------------------------------
 
 
+def left_out_words(others: pd.DataFrame, units: Units) -> str:
+    """``1 ride (18.0 mi), 3 transitions (0.5 mi)``: what is not counted as running."""
+    return ", ".join(
+        f"{what} ({units.fmt_dist(dist, 1)})" if dist > 0 else what
+        for what, dist in left_out(others)
+    )
+
+
 def hill_mornings(runs: pd.DataFrame) -> list[str]:
     """Plain sentences: next-morning stiffness after runs with a hill run vs the others."""
     known = runs[runs["stiffness_change"].notna()]
@@ -159,6 +174,7 @@ def glance(view: WeekView, units: Units) -> dict[str, Any]:
         if _num(t["stiffness_mean"]) is not None
         else "–",
         "hill_mornings": hill_mornings(view.runs),
+        "left_out": left_out_words(view.others, units),
     }
 
 
@@ -335,7 +351,7 @@ def render_index(
     units = Units(hist.settings.units)
     have = set(built)
     rows = []
-    for week in reversed(hist.weeks):
+    for week in reversed(hist.data_weeks):
         t = hist.weekly.iloc[hist.weeks.index(week)]
         a = hist.assessments[week]
         rows.append(
@@ -357,20 +373,39 @@ def render_index(
     return env.get_template("index.html").render(
         title="Weekly reports",
         rows=rows,
+        skipped=skipped_weeks(hist),
         light_words=LIGHT_WORDS,
         figures=[],
         hills_link=hills_link,
     )
 
 
+def skipped_weeks(hist: History) -> str:
+    """What the index leaves out, in words: the weeks between the first and the last week
+    with data that have none, and the activities of the history that are not runs."""
+    parts = []
+    empty = len(hist.weeks) - len(hist.data_weeks)
+    if empty > 0:
+        plural = "week" if empty == 1 else "weeks"
+        parts.append(f"{empty} {plural} with no runs, check-ins, heel drops or VISA-A get no page.")
+    if not hist.others.empty:
+        words = left_out_words(hist.others, Units(hist.settings.units))
+        parts.append(f"Not counted as running, over the whole history: {words}.")
+    return " ".join(parts)
+
+
 def select_weeks(weeks: list[str], week: str | None = None, last: int | None = None) -> list[str]:
-    """The weeks asked for: one week, the last N, or all (None, None)."""
+    """The weeks asked for, among ``weeks`` (the weeks with data): one week, the last N of
+    them, or all (None, None)."""
     if week is not None:
         if week not in weeks:
             from analyzer.errors import AnalyzerError
 
-            known = f"{weeks[0]} to {weeks[-1]}" if weeks else "none"
-            raise AnalyzerError(f"no data for week {week}; the store holds {known}")
+            known = f"{len(weeks)} weeks from {weeks[0]} to {weeks[-1]}" if weeks else "none"
+            raise AnalyzerError(
+                f"no data for week {week} (no runs, check-ins, heel drops or VISA-A); "
+                f"weeks with data: {known}"
+            )
         return [week]
     if last is not None:
         return weeks[-last:] if last > 0 else []
@@ -387,11 +422,16 @@ def build_reports(
     """Write ``out/YYYY-Www.html`` for the weeks asked for, and ``out/index.html``; with
     ``hills``, also ``out/hills.html`` (every recurring hill and route)."""
     hist = history(inputs)
-    if not hist.weeks or inputs.activities.empty and inputs.checkins.empty:
+    if not hist.data_weeks:
         from analyzer.errors import AnalyzerError
 
-        raise AnalyzerError("the store holds no runs or check-ins yet; import some first")
-    weeks = select_weeks(hist.weeks, week, last)
+        words = left_out_words(hist.others, Units(hist.settings.units))
+        others = f" ({words}: not running)" if words else ""
+        raise AnalyzerError(
+            f"the store holds no runs, check-ins, heel drops or VISA-A yet{others}; "
+            "import some first"
+        )
+    weeks = select_weeks(hist.data_weeks, week, last)
     try:
         return _write_reports(inputs, hist, weeks, out, hills)
     except OSError as exc:
@@ -410,11 +450,14 @@ def _write_reports(
     write_assets(out)
     env = _env()
     written = []
+    # pages link to the neighbouring weeks with data that have a page (now or from before)
+    pages = set(weeks) | {p.stem for p in out.glob("*-W*.html")}
+    linked = [w for w in hist.data_weeks if w in pages]
     for w in weeks:
-        pos = hist.weeks.index(w)
+        pos = linked.index(w)
         nav = {
-            "prev": f"{hist.weeks[pos - 1]}.html" if pos > 0 else None,
-            "next": f"{hist.weeks[pos + 1]}.html" if pos + 1 < len(hist.weeks) else None,
+            "prev": f"{linked[pos - 1]}.html" if pos > 0 else None,
+            "next": f"{linked[pos + 1]}.html" if pos + 1 < len(linked) else None,
         }
         page = render_week(week_view(inputs, hist, w), nav, env, hills)
         path = out / f"{w}.html"
