@@ -16,6 +16,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -74,14 +75,28 @@ def inspect_file(
     ``decoder``: the FIT decoder, "fast" (default) or "fitparse".
     """
     settings = settings or Settings()
-    activities = read(path, decoder)
-    for activity in activities:
-        if activity.utc_offset_s is None and activity.start_time is not None:
-            # GPX and TCX carry no offset: the profile's time zone gives local time
-            activity.utc_offset_s = offset_s_in(activity.start_time, settings.timezone)
-    summaries = [analyse(a, settings).to_json() for a in activities]
+    try:
+        activities = with_local_offsets(read(path, decoder), settings.timezone)
+        summaries = [analyse(a, settings).to_json() for a in activities]
+    except MemoryError as exc:
+        raise AnalyzerError(f"{path}: {OUT_OF_MEMORY}") from exc
     warnings = sorted({w for s in summaries for w in s["warnings"]})
     return {"file": str(path), "activities": summaries, "warnings": warnings}
+
+
+#: why a file failed that needed more memory than there was
+OUT_OF_MEMORY = "ran out of memory reading it; the file may be damaged or far too large"
+
+
+def with_local_offsets(activities: list[Activity], tz: str) -> list[Activity]:
+    """``activities``, each without a UTC offset of its own (GPX and TCX carry none)
+    given the offset of the zone ``tz`` at its start. Stored with the run, the offset
+    keeps its local time and date where a later change of the profile's zone would
+    otherwise move them."""
+    for activity in activities:
+        if activity.utc_offset_s is None and activity.start_time is not None:
+            activity.utc_offset_s = offset_s_in(activity.start_time, tz)
+    return activities
 
 
 # --- the per-file function -----------------------------------------------------------------
@@ -208,7 +223,7 @@ def analyse_file(
     digest: str | None = None
     try:
         digest, data = _open_job(job)
-        activities = _sessions(job, digest, data)
+        activities = with_local_offsets(_sessions(job, digest, data), settings.timezone)
         if not activities:
             return FileResult(job.name, digest, error=f"{job.name}: no records in the file")
         analysed = tuple(
@@ -219,6 +234,8 @@ def analyse_file(
         return FileResult(job.name, digest, error=str(exc))
     except OSError as exc:
         return FileResult(job.name, digest, error=f"{job.name}: cannot read ({exc.strerror})")
+    except MemoryError:
+        return FileResult(job.name, digest, error=f"{job.name}: {OUT_OF_MEMORY}")
     except Exception as exc:  # one bad file never stops the rest
         return FileResult(
             job.name, digest, error=f"{job.name}: unexpected {type(exc).__name__}: {exc}"
@@ -296,11 +313,8 @@ def _done(value: T) -> Future[T]:
     return future
 
 
-def _outcome(name: str, future: Future[T], on_error: OnError[T]) -> T:
-    try:
-        return future.result()
-    except Exception as exc:  # a worker that died (out of memory, killed)
-        return on_error(name, None, exc)
+#: why a file failed whose worker process died under it (the OOM killer, a segfault)
+WORKER_DIED = "the process reading it stopped abruptly (out of memory?)"
 
 
 def _in_order(
@@ -310,40 +324,132 @@ def _in_order(
     pool: Executor | None,
     window: int,
 ) -> Iterator[T]:
-    """``work`` over ``jobs`` in their order, at most ``window`` ahead in ``pool``."""
-    pending: deque[tuple[str, Future[T]]] = deque()
+    """``work`` over ``jobs`` in their order, at most ``window`` ahead in ``pool``.
+
+    A worker that dies breaks the whole pool: see :func:`_recover`.
+    """
+    pending: deque[tuple[FileJob | FileResult, Future[T]]] = deque()
     for job in jobs:
         if isinstance(job, FileResult):
             future = _done(on_error(job.name, job, None))
         elif pool is None:
             future = _done(work(job))
         else:
-            future = pool.submit(work, job)
-        pending.append((job.name, future))
+            future = _submit(pool, work, job)
+        pending.append((job, future))
         while len(pending) > window:
-            yield _outcome(*pending.popleft(), on_error)
+            yield _next(pending, work, on_error, pool)
     while pending:
-        yield _outcome(*pending.popleft(), on_error)
+        yield _next(pending, work, on_error, pool)
+
+
+def _submit(pool: Executor, work: Callable[[FileJob], T], job: FileJob) -> Future[T]:
+    try:
+        return pool.submit(work, job)
+    except BrokenProcessPool as exc:  # broken by an earlier job: recovered when reached
+        future: Future[T] = Future()
+        future.set_exception(exc)
+        return future
+
+
+def _next(
+    pending: deque[tuple[FileJob | FileResult, Future[T]]],
+    work: Callable[[FileJob], T],
+    on_error: OnError[T],
+    pool: Executor | None,
+) -> T:
+    job, future = pending[0]
+    try:
+        value = future.result()
+    except BrokenProcessPool:
+        _recover(pending, work, on_error, pool)
+        value = pending[0][1].result()
+    except Exception as exc:  # the job failed in a way its work did not catch
+        value = on_error(job.name, None, exc)
+    pending.popleft()
+    return value
+
+
+def _recover(
+    pending: deque[tuple[FileJob | FileResult, Future[T]]],
+    work: Callable[[FileJob], T],
+    on_error: OnError[T],
+    pool: Executor | None,
+) -> None:
+    """A worker died, and the pool with it: every job in flight lost its result, though
+    only one (or a few) killed it. Each is run again alone in a fresh process, so the
+    ones that die again are the ones reported (:data:`WORKER_DIED`); the pool is replaced
+    for the jobs still to come."""
+    lost = [n for n, (job, future) in enumerate(pending) if _broken(job, future)]
+    if isinstance(pool, WorkerPool):
+        pool.restart()
+    for n in lost:
+        job = pending[n][0]
+        if isinstance(job, FileJob):
+            pending[n] = (job, _done(_alone(work, job, on_error)))
+
+
+def _broken(job: FileJob | FileResult, future: Future[T]) -> bool:
+    """Whether ``future`` failed with its pool (it waits for a job still running)."""
+    return isinstance(job, FileJob) and isinstance(future.exception(), BrokenProcessPool)
+
+
+def _alone(work: Callable[[FileJob], T], job: FileJob, on_error: OnError[T]) -> T:
+    """``work`` on one job in a process of its own."""
+    with process_pool(1) as solo:
+        try:
+            return solo.submit(work, job).result()
+        except Exception as exc:  # its worker died again (BrokenProcessPool), or as in _next
+            return on_error(job.name, None, exc)
 
 
 def _failed_result(name: str, loaded: FileResult | None, exc: BaseException | None) -> FileResult:
-    return loaded or FileResult(name, None, error=f"{name}: the worker failed ({exc})")
+    if loaded is not None:
+        return loaded
+    if isinstance(exc, BrokenProcessPool):
+        return FileResult(name, None, error=f"{name}: {WORKER_DIED}")
+    return FileResult(name, None, error=f"{name}: the worker failed ({exc})")
 
 
 def _no_max(_name: str, _loaded: FileResult | None, _exc: BaseException | None) -> float | None:
     return None
 
 
-def process_pool(jobs: int) -> ProcessPoolExecutor:
-    """``jobs`` worker processes; forked where the platform can, so they start at once
-    with the modules already imported. They end with this process, even a killed one."""
-    fork = "fork" in multiprocessing.get_all_start_methods()
-    return ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=multiprocessing.get_context("fork") if fork else None,
-        initializer=_end_with_parent,
-        initargs=(os.getpid(),),
-    )
+class WorkerPool(Executor):
+    """A process pool that a dead worker does not end: :meth:`restart` replaces it.
+
+    ``jobs`` worker processes; forked where the platform can, so they start at once
+    with the modules already imported. They end with this process, even a killed one.
+    """
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self._pool = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        fork = "fork" in multiprocessing.get_all_start_methods()
+        return ProcessPoolExecutor(
+            max_workers=self.jobs,
+            mp_context=multiprocessing.get_context("fork") if fork else None,
+            initializer=_end_with_parent,
+            initargs=(os.getpid(),),
+        )
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        return self._pool.submit(fn, *args, **kwargs)
+
+    def restart(self) -> None:
+        """A new pool in place of a broken one (its workers are gone already)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = self._new()
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def process_pool(jobs: int) -> WorkerPool:
+    """``jobs`` worker processes, replaced if one dies (see :class:`WorkerPool`)."""
+    return WorkerPool(jobs)
 
 
 def _end_with_parent(parent: int, every_s: float = 0.25) -> None:
