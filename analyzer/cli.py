@@ -1055,9 +1055,18 @@ def watch(ctx: click.Context, inbox: Path, once: bool, interval: float, out: Pat
     help="One ISO week, e.g. 2026-W47.",
 )
 @click.option(
-    "--last", type=click.IntRange(min=1), default=None, metavar="N", help="The last N weeks."
+    "--last",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="The last N weeks with data.",
 )
-@click.option("--all", "all_weeks", is_flag=True, help="Every week with data (the default).")
+@click.option(
+    "--all",
+    "all_weeks",
+    is_flag=True,
+    help="Every week with data: a run, a check-in, heel drops or a VISA-A (the default).",
+)
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
@@ -1070,6 +1079,9 @@ def report(
     ctx: click.Context, week: str | None, last: int | None, all_weeks: bool, out: Path
 ) -> None:
     """Write weekly HTML reports and an index with each week's traffic light.
+
+    Only running counts (the file's sport, or for files without one, speeds a runner can
+    reach); each page lists the rides and other activities it left out.
 
     \b
     Example:
