@@ -29,7 +29,8 @@ from analyzer.schema import (
     clean_position,
 )
 
-SPORTS = {"running": "running", "biking": "cycling", "other": None}
+# the TCX schema allows Running, Biking and Other: "Other" says the session is neither
+SPORTS = {"running": "running", "biking": "cycling", "other": "other"}
 
 POINT_FIELDS = {
     "Time": 0,

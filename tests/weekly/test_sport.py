@@ -120,9 +120,9 @@ def test_multisport_week_counts_the_two_run_legs_only(multisport: Path) -> None:
     words = dict(left_out(hist.others[hist.others["week"] == "2015-W35"]))
     assert set(words) == {"1 ride", "3 transitions", "1 other"}
     assert words["1 ride"] == pytest.approx(MULTISPORT_RIDE_M, rel=0.01)
-    # the TCX walk (Sport="Other" in the file, read as no sport) never ran a second
+    # the TCX walk says Sport="Other" in the file: neither running nor biking
     walk_week = hist.others[hist.others["week"] != "2015-W35"]
-    assert list(walk_week["kind"]) == ["session with no running"]
+    assert list(walk_week["kind"]) == ["other"]
 
 
 def test_recurring_hills_come_from_runs_only(multisport: Path) -> None:
