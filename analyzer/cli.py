@@ -351,7 +351,7 @@ def import_(
         click.echo(f"import: {counts or 'nothing found'}")
         for o in report.failed:
             click.echo(f"failed: {o.message}", err=True)
-        for warning in report.warnings:
+        for warning in [*report.warnings, *textout.file_warnings(data)]:
             click.echo(f"warning: {warning}", err=True)
     elif not data["files"] and not report.warnings:
         shown = ", ".join(str(p) for p in paths)

@@ -256,6 +256,7 @@ class FileOutcome:
     message: str = ""
     local_date: str | None = None
     distance_m: float | None = None
+    warnings: tuple[str, ...] = ()  # what reading the file recovered from (damage...)
 
 
 @dataclass
@@ -553,6 +554,7 @@ def store_result(
                     o.message,
                     _local(records, o.activity_id),
                     by_id[o.activity_id].distance_m,
+                    tuple(by_id[o.activity_id].warnings) if o.outcome != "duplicate" else (),
                 )
                 for o in done
             ]

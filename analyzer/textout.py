@@ -208,6 +208,17 @@ def outcome_label(outcome: str) -> str:
     return OUTCOME_LABELS.get(outcome, outcome.replace("_", " "))
 
 
+def file_warnings(report: dict[str, Any]) -> list[str]:
+    """What reading each stored file recovered from, led by the file's name, once each."""
+    out: list[str] = []
+    for o in report["files"]:
+        for w in o.get("warnings") or ():
+            line = w if w.startswith(o["file"]) else f"{o['file']}: {w}"
+            if line not in out:
+                out.append(line)
+    return out
+
+
 def import_summary(report: dict[str, Any], units: str, show_max: int = 40) -> str:
     """Counts per outcome, then one line per file that was not simply already present."""
     counts = report["counts"]
@@ -232,6 +243,7 @@ def import_summary(report: dict[str, Any], units: str, show_max: int = 40) -> st
         if len(rows) > show_max:
             parts.append(f"... and {len(rows) - show_max} more (--json lists every file)")
     parts += [f"warning: {w}" for w in report.get("warnings") or []]
+    parts += [f"warning: {w}" for w in file_warnings(report)]
     if report.get("recomputed"):
         parts.append(
             f"\n{report['recomputed']} earlier summaries recomputed for the new "

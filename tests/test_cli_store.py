@@ -70,6 +70,17 @@ def test_import_of_a_folder_without_activity_files_says_so(data: Path, tmp_path:
     )
 
 
+def test_import_names_what_a_damaged_file_lost(data: Path) -> None:
+    damaged = DATA / "invalid" / "activity-unexpected-eof.fit"  # cut short on purpose
+    result = run(data, "import", str(damaged))
+    assert result.exit_code == 0, result.output
+    assert f"warning: {damaged}: the file is truncated (unexpected end of file)" in result.output
+    quiet = run(data, "import", "--quiet", "--reread", str(damaged))
+    assert "the file is truncated" in quiet.output  # stderr, mixed in by the runner
+    as_json = json.loads(run(data, "import", "--json", "--reread", str(damaged)).output)
+    assert any("truncated" in w for w in as_json["files"][0]["warnings"])
+
+
 def test_import_quiet_prints_one_line(data: Path) -> None:
     result = run(data, "import", "--quiet", str(SMALL[0]))
     assert result.exit_code == 0
