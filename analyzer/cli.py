@@ -1012,7 +1012,9 @@ def watch(ctx: click.Context, inbox: Path, once: bool, interval: float, out: Pat
     """Import files dropped into INBOX once they stop growing.
 
     Imported files move to INBOX/imported/, failed ones to INBOX/failed/ with <name>.txt
-    saying why. Exit code 1 with --once if any file failed.
+    saying why. Only .fit, .gpx, .tcx, .zip and .gz files at the top of INBOX are read;
+    sub-folders and other files are left where they are. Exit code 1 with --once if any
+    file failed.
 
     \b
     Example:
@@ -1025,7 +1027,7 @@ def watch(ctx: click.Context, inbox: Path, once: bool, interval: float, out: Pat
 
     def show(batch: pipeline.WatchBatch) -> None:
         for path in batch.imported:
-            click.echo(f"imported: {path.name}")
+            click.echo(f"{batch.said.get(path, 'imported')}: {path.name}")
         for path in batch.failed:
             click.echo(f"failed: {path.name} (see {path.name}.txt)", err=True)
         if batch.refresh:

@@ -735,6 +735,27 @@ class WatchBatch:
     failed: list[Path] = field(default_factory=list)
     report: ImportReport = field(default_factory=ImportReport)
     refresh: str | None = None
+    said: dict[Path, str] = field(default_factory=dict)  # moved file -> what became of it
+
+    def stored_new(self) -> bool:
+        """Whether any file added or changed a stored activity (the report needs a refresh)."""
+        return any(o.outcome in ("imported", "replaced", "reread") for o in self.report.outcomes)
+
+
+def outcome_words(outcomes: Sequence[FileOutcome]) -> str:
+    """What became of one file, in a few words: ``imported``, ``already present``..."""
+    kinds = {o.outcome for o in outcomes}
+    for kind, words in (
+        ("imported", "imported"),
+        ("replaced", "imported (replaced a poorer copy)"),
+        ("reread", "read again"),
+    ):
+        if kind in kinds:
+            return words
+    duplicate = next((o for o in outcomes if o.outcome == "duplicate"), None)
+    if duplicate is not None:
+        return f"not imported, {duplicate.message}"
+    return "already present" if kinds == {"present"} else "nothing to import"
 
 
 def inbox_files(inbox: Path) -> dict[Path, tuple[int, int]]:
@@ -795,7 +816,9 @@ def import_inbox_files(
             moved.with_name(moved.name + ".txt").write_text(reasons + "\n", encoding="utf-8")
             batch.failed.append(moved)
         else:
-            batch.imported.append(_move(path, path.parent / IMPORTED))
+            moved = _move(path, path.parent / IMPORTED)
+            batch.imported.append(moved)
+            batch.said[moved] = outcome_words(one.outcomes)
     return batch
 
 
@@ -830,7 +853,7 @@ def watch_inbox(
             ready = settled(now, before, interval_s, time.time_ns())
         if ready:
             batch = import_inbox_files(store, ready)
-            if batch.imported:
+            if batch.stored_new():
                 batch.refresh = refresh_report(store, out)
             batches.append(batch)
             if on_batch:

@@ -430,9 +430,16 @@ def test_watch_once_moves_files_and_explains_failures(data: Path, tmp_path: Path
     assert "not an activity" in (inbox / "failed" / "settings.fit.txt").read_text()
     assert sorted(p.name for p in inbox.iterdir()) == ["failed", "imported", "notes.txt"]
     assert len(json.loads(run(data, "activities", "--json").output)) == 2
+    assert "imported: run.fit" in result.output
     nothing = run(data, "watch", str(inbox), "--once", "--interval", "0.05")
     assert nothing.exit_code == 0
     assert "Nothing to import" in nothing.output
+    # the same run dropped again is not imported again, and says so
+    shutil.copy2(SMALL[0], inbox / "again.fit")
+    again = run(data, "watch", str(inbox), "--once", "--interval", "0.05", "--out", str(tmp_path))
+    assert again.exit_code == 0, again.output
+    assert "already present: again.fit" in again.output
+    assert len(json.loads(run(data, "activities", "--json").output)) == 2
 
 
 def test_watch_a_missing_inbox(data: Path, tmp_path: Path) -> None:
