@@ -42,8 +42,11 @@ def read_bytes(data: bytes, name: str, decoder: str | None = None) -> list[Activ
     """
     reader = READERS.get(suffix_of(name))
     if reader is None:
-        known = ", ".join(sorted(READERS))
-        raise UnreadableFile(name, f"unknown file type; expected one of {known}")
+        *first, last = sorted(READERS)
+        raise UnreadableFile(
+            name,
+            f"unknown file type; expected {', '.join(first)} or {last} (also zipped or gzipped)",
+        )
     if not data:
         raise UnreadableFile(name, "the file is empty")
     if reader is fit.read_bytes:

@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from analyzer.importers import read, read_bytes
 from analyzer.importers.containers import Limits, expand
@@ -83,3 +84,15 @@ def test_a_folder_named_like_a_file_gives_a_message(tmp_path: Path) -> None:
     entries = list(expand(tmp_path / "missing.fit"))
     assert entries[0].error is not None
     assert "no such file" in str(entries[0].error)
+
+
+def test_a_file_of_unknown_type_names_what_is_read(tmp_path: Path) -> None:
+    from analyzer.errors import AnalyzerError
+
+    notes = tmp_path / "readme.txt"
+    notes.write_text("not an activity")
+    with pytest.raises(AnalyzerError) as info:
+        read(notes)
+    assert str(info.value) == (
+        f"{notes}: unknown file type; expected .fit, .gpx or .tcx (also zipped or gzipped)"
+    )
