@@ -662,13 +662,25 @@ def log_list(ctx: click.Context, since: datetime | None, as_json: bool) -> None:
 
     store = open_store(ctx)
     with library_errors():
-        rows = store.checkins(_day(since))
+        rows = [_plain(e) for e in store.checkins(_day(since))]
+    _show_rows(
+        rows, as_json, textout.checkins_table, "No check-ins yet: analyzer log --stiffness 3 ..."
+    )
+
+
+def _show_rows(
+    rows: list[dict[str, Any]],
+    as_json: bool,
+    as_table: Callable[[list[dict[str, Any]]], str],
+    empty: str,
+) -> None:
+    """A list command's output: JSON, a table, or what to do when there is nothing yet."""
     if as_json:
-        click.echo(json.dumps([_plain(e) for e in rows], indent=2, default=str))
+        click.echo(json.dumps(rows, indent=2, default=str))
     elif rows:
-        click.echo(textout.checkins_table([_plain(e) for e in rows]))
+        click.echo(as_table(rows))
     else:
-        click.echo("No check-ins yet: analyzer log --stiffness 3 ...")
+        click.echo(empty)
 
 
 def _plain(entry: Any) -> dict[str, Any]:
@@ -830,12 +842,7 @@ def drops_list(ctx: click.Context, since: datetime | None, as_json: bool) -> Non
     store = open_store(ctx)
     with library_errors():
         rows = [_plain(e) for e in store.heel_drops(_day(since))]
-    if as_json:
-        click.echo(json.dumps(rows, indent=2))
-    elif rows:
-        click.echo(textout.heel_drops_table(rows))
-    else:
-        click.echo("No heel-drop sessions yet: analyzer drops")
+    _show_rows(rows, as_json, textout.heel_drops_table, "No heel-drop sessions yet: analyzer drops")
 
 
 @drops.command("import", context_settings=CONTEXT)
@@ -951,12 +958,7 @@ def visa_a_list(ctx: click.Context, since: datetime | None, as_json: bool) -> No
         }
         for r in rows
     ]
-    if as_json:
-        click.echo(json.dumps(plain, indent=2))
-    elif rows:
-        click.echo(textout.visa_a_table(plain))
-    else:
-        click.echo("No VISA-A results yet: analyzer visa-a")
+    _show_rows(plain, as_json, textout.visa_a_table, "No VISA-A results yet: analyzer visa-a")
 
 
 def _ask_visa_a() -> tuple[tuple[int, ...], str | None]:
