@@ -36,6 +36,7 @@ from analyzer.schema import (
 )
 
 SEMICIRCLE_DEG = 180.0 / 2**31
+COUNTER_SLACK_M = 1.0  # a continued distance counter may restart this far before its end
 
 #: record fields kept, in the order the fast decoder must also produce them
 RECORD_FIELDS = (
@@ -247,6 +248,7 @@ def build_activities(msgs: FitMessages, name: str) -> list[Activity]:
     offset = _utc_offset(msgs.activity)
     pauses = _pauses(msgs.events)
     activities = []
+    counter_end: float | None = None  # the distance counter where the last session ended
     for index, (lo, hi) in enumerate(bounds):
         session = sessions[index] if sessions else None
         sport = _text((session or {}).get("sport")) or _text(_first(msgs, "sport"))
@@ -255,6 +257,7 @@ def build_activities(msgs: FitMessages, name: str) -> list[Activity]:
         frame = _frame(msgs.records, keep & ~stray, sport)
         if frame.empty:
             continue
+        frame, counter_end = _own_distance(frame, counter_end)
         warnings = list(msgs.warnings)
         if stray.any():
             warnings.append(_stray_warning(name, index, times[stray]))
@@ -280,6 +283,26 @@ def build_activities(msgs: FitMessages, name: str) -> list[Activity]:
     if not activities:
         raise UnreadableFile(name, "no record falls inside any session")
     return activities
+
+
+def _own_distance(
+    frame: pd.DataFrame, counter_end: float | None
+) -> tuple[pd.DataFrame, float | None]:
+    """The session's distance from its own start, and where the device's counter ended.
+
+    Some multisport files run one distance counter on across their sessions (a Garmin
+    triathlon: the run's records start at 42.7 km, where the ride ended); others restart
+    it at each session (the fenix 2). A session whose counter starts where the previous
+    one ended, or later, is measured from that end, so it counts only its own metres.
+    """
+    d = frame["distance_m"].to_numpy()
+    known = d[np.isfinite(d)]
+    if known.size == 0:
+        return frame, counter_end
+    end = float(known[-1])
+    if counter_end is not None and counter_end > 0 and known[0] >= counter_end - COUNTER_SLACK_M:
+        frame = frame.assign(distance_m=np.clip(d - counter_end, 0.0, None))
+    return frame, end
 
 
 def _stray_records(

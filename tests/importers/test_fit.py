@@ -112,3 +112,23 @@ def test_heart_rate_never_zero_or_255() -> None:
         for activity in read(Path(path)):
             hr = activity.frame["heart_rate_bpm"].dropna()
             assert ((hr > 0) & (hr < 255)).all()
+
+
+def test_a_distance_counter_that_runs_on_across_sessions_is_measured_per_session() -> None:
+    # A Garmin triathlon whose distance counter runs on from swim to run: the run's
+    # records start at 42.7 km. Each session's distance must be its own, as the device's
+    # session messages (read by fitparse, the reference) total it.
+    import fitparse
+
+    from analyzer.activity import analyse
+    from analyzer.settings import Settings
+
+    path = DATA / "invalid" / "sample_mulitple_header.fit"
+    device = [
+        m.get_value("total_distance") for m in fitparse.FitFile(str(path)).get_messages("session")
+    ]
+    ours = [analyse(a, Settings()).distance_m for a in read(path)]
+    assert len(ours) == len(device) == 5
+    for mine, theirs in zip(ours, device, strict=True):
+        # the transition's device total counts 5 m before its first record
+        assert mine == pytest.approx(theirs, rel=0.005, abs=6.0)
