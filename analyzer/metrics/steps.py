@@ -1,8 +1,9 @@
 """Time steps: the weight of every row in time-weighted sums.
 
-A row's weight is the time to the next row, in seconds. Steps longer than
-``Settings.gap_limit_s`` and steps while the timer was stopped weigh 0: they are pauses,
-not time spent at the row's speed or heart rate. The last row weighs 0.
+A row's weight is the time to the next row, in seconds, less any time the timer was
+stopped in between. What is left weighs 0 when it is longer than
+``Settings.gap_limit_s``: a gap, not time spent at the row's speed or heart rate. The last
+row weighs 0.
 """
 
 from __future__ import annotations
@@ -23,15 +24,6 @@ def index_ns(index: pd.Index) -> np.ndarray:
     return np.asarray(pd.DatetimeIndex(index).asi8)
 
 
-def timer_running(index: pd.Index, pauses: Sequence[Pause] = ()) -> np.ndarray:
-    """True for rows whose step to the next row starts while the timer runs."""
-    running = np.ones(len(index), dtype=bool)
-    ns = index_ns(index)
-    for pause in pauses:
-        running &= ~((ns >= pause.start.value) & (ns < pause.end.value))
-    return running
-
-
 def raw_steps_s(frame: pd.DataFrame) -> np.ndarray:
     """Seconds from each row to the next; 0 for the last row."""
     ns = index_ns(frame.index)
@@ -43,10 +35,20 @@ def raw_steps_s(frame: pd.DataFrame) -> np.ndarray:
 def step_seconds(
     frame: pd.DataFrame, settings: Settings, pauses: Sequence[Pause] = ()
 ) -> np.ndarray:
-    """Weight of each row in seconds: its step to the next row, 0 when paused or a gap."""
+    """Weight of each row in seconds: its step to the next row less the time the timer
+    was stopped inside it; 0 where what is left is longer than the gap limit.
+
+    A step that spans a pause (a bike computer that writes nothing while auto-paused at a
+    crossing) keeps only its running part, so moving time never exceeds timer time.
+    """
     steps = raw_steps_s(frame)
-    keep = (steps <= settings.gap_limit_s) & timer_running(frame.index, pauses)
-    return np.where(keep, steps, 0.0)
+    ns = index_ns(frame.index)
+    if len(ns) > 1:
+        starts, ends = ns, np.append(ns[1:], ns[-1])
+        for pause in pauses:
+            inside = np.minimum(ends, pause.end.value) - np.maximum(starts, pause.start.value)
+            steps = steps - np.clip(inside, 0, None) / 1e9
+    return np.where(steps <= settings.gap_limit_s, np.clip(steps, 0.0, None), 0.0)
 
 
 def weighted_mean(values: np.ndarray, weights: np.ndarray) -> float | None:

@@ -131,6 +131,14 @@ def test_a_device_ascent_below_one_climb_of_its_own_record_is_contradicted(
     assert bench.contradicted(_climb(15.0), 3.0, s) is None
 
 
+def test_moving_time_never_exceeds_timer_time(rows: list[Any]) -> None:
+    # moving time is timer time less the stops: on every corpus session (the Edge 500's
+    # steps across its auto-pauses once made it 226 s longer than the timer)
+    for row in rows:
+        _, summary = sessions(row.file)[row.session]
+        assert summary.metrics["moving_s"] <= summary.timer_s + 1e-6, row.file
+
+
 def test_hike_is_walking() -> None:
     m = summaries("workoutizer/hike_with_coordinates_muggenbrunn.fit")[0].metrics
     assert m["walking_s"] / (m["walking_s"] + m["running_s"]) >= 0.90

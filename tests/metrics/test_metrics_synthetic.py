@@ -69,6 +69,20 @@ def test_paused_run_timer_time() -> None:
     assert t.moving_s == pytest.approx(1079.0)
 
 
+def test_a_step_across_a_pause_keeps_only_its_running_part() -> None:
+    # records every 10 s, as a bike computer writes them, and one step 100 s -> 125 s
+    # that spans an auto-pause from 102 s to 120 s: 7 s of it ran, 18 s were paused
+    t = [*range(0, 101, 10), 125, 135, 145]
+    f = build_frame(
+        [T0 + pd.Timedelta(seconds=s) for s in t],
+        {"distance_m": [3.0 * s for s in t], "speed_mps": [3.0] * len(t)},
+    )
+    pause = Pause(start=T0 + pd.Timedelta(seconds=102), end=T0 + pd.Timedelta(seconds=120))
+    got = times(f, Settings(), [pause])
+    assert got.timer_s == pytest.approx(145 - 18)
+    assert got.moving_s == pytest.approx(145 - 18)  # was 145: the whole step counted
+
+
 def test_time_is_weighted_not_counted() -> None:
     # the same 20 minutes at 1 s and at 5 s sampling give the same moving time
     one = times(frame(1201, 1.0), Settings()).moving_s
