@@ -33,7 +33,7 @@ from analyzer.settings import Settings
 #: The version of the analysis. Bump it when a metric's method changes: stored summaries
 #: carry it (through the store's settings fingerprint) and are recomputed from their
 #: streams on the next import or profile change.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3  # 3: steps across a timer pause keep only their running part
 
 ALTITUDE_SOURCES = get_args(AltitudeSource)
 
