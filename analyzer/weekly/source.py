@@ -19,7 +19,7 @@ from analyzer.weekly.inputs import (
     Inputs,
     conform,
 )
-from analyzer.weekly.sport import RUN, kinds, speed_facts
+from analyzer.weekly.sport import RUN, kinds, needs_data, speed_facts
 
 #: hill_exposure keys of the metrics -> flat activity columns
 EXPOSURE = {
@@ -147,12 +147,13 @@ def _store_hills(store: StoreLike) -> Callable[[list[str]], pd.DataFrame]:
 
 def with_speed_facts(acts: pd.DataFrame, streams: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
     """``acts`` with the speed facts of ``weekly.sport`` for the activities whose file gave
-    no sport (only those streams are read: the file's sport decides for the others)."""
+    no sport, or ``generic`` (only those streams are read: the file's sport decides for
+    the others)."""
     out = acts.copy()
     median = np.full(len(out), np.nan)
     sustained = np.full(len(out), np.nan)
     sport = out["sport"] if "sport" in out.columns else pd.Series(None, index=out.index)
-    for pos in np.flatnonzero(sport.isna().to_numpy()):
+    for pos in np.flatnonzero(sport.map(needs_data).to_numpy(dtype=bool)):
         try:
             frame = streams(str(out["id"].iloc[pos]))
         except AnalyzerError:

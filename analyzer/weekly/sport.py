@@ -1,9 +1,11 @@
 """Which stored activities are runs: the report, the load and the hills count runs only.
 
-A file's own sport decides where it has one: FIT ``running`` with any sub-sport (trail,
-treadmill, track...) is a run, and every other sport (cycling, transition, generic,
-walking, skiing...) is not. A file without a sport (a GPX without ``<type>``, a TCX of
-unknown sport) counts as a run unless its data say it cannot be one:
+A file's own sport decides where it names one: FIT ``running`` with any sub-sport (trail,
+treadmill, track...) and every running word of GPX types (``TrailRun``, ``VirtualRun``,
+``treadmill_running``...) is a run, and every other sport (cycling, transition, walking,
+skiing, a TCX's ``Other``...) is not. A file without a sport (a GPX without ``<type>``),
+or with FIT's ``generic`` (what a watch writes when it was not told: the fenix 2 records
+runs so), counts as a run unless its data say it cannot be one:
 
 - it was moving faster than any runner can: its median moving speed is above the
   10 000 m world-record pace (6.34 m/s), or over some 2 minutes its median speed is above
@@ -49,6 +51,21 @@ KINDS: dict[str, tuple[str, str]] = {
 TOO_FAST = ("session too fast for running", "sessions too fast for running")
 NO_RUNNING = ("session with no running", "sessions with no running")
 OTHER = ("other", "other")
+#: sports that say nothing about what was done: the data decide, as without a sport
+UNSAID = frozenset({"generic", "all", "unknown", "none"})
+
+
+def sport_key(value: Any) -> str | None:
+    """The sport as a lower-case word, None where the file did not say what was done."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    key = value.strip().lower()
+    return None if key in UNSAID else key
+
+
+def needs_data(value: Any) -> bool:
+    """Whether the data (speeds, gait) must decide, the file's sport being silent."""
+    return sport_key(value) is None
 
 
 def _float(value: Any) -> float | None:
@@ -66,10 +83,9 @@ def kind_of(row: Mapping[str, Any]) -> str:
     :func:`speed_facts` (``speed_median_mps``, ``speed_sustained_mps``) and the gait
     times ``running_s`` and ``walking_s``; any of them may be missing.
     """
-    sport = row.get("sport")
-    if isinstance(sport, str) and sport.strip():
-        key = sport.strip().lower()
-        if key == "running":
+    key = sport_key(row.get("sport"))
+    if key is not None:
+        if "run" in key.replace("_", ""):  # running, trail_run, VirtualRun, treadmill_running
             return RUN
         return KINDS.get(key, OTHER)[0]
     median = _float(row.get("speed_median_mps"))

@@ -20,7 +20,9 @@ from tests.weekly.helpers import make_inputs, run
 MULTISPORT = DATA / "python-fitparse" / "activity-large-fenxi2-multisport.fit"
 WALK_TCX = DATA / "sport-activities-features" / "walking_activity_1.tcx"  # TCX Sport="Other"
 #: the fenix2's own session messages (corpus fit_sessions.tsv, total_distance, m)
-MULTISPORT_RUNS_M = [2245.23, 12740.37]
+#: the two running legs, and the first leg, "generic" in the file: 25 km at 2.1 m/s with
+#: 8,692 s of it running by cadence, so the data make it a run
+MULTISPORT_RUNS_M = [2245.23, 12740.37, 25072.07]
 MULTISPORT_RIDE_M = 28928.27
 
 
@@ -34,7 +36,6 @@ def test_fit_running_with_any_sub_sport_is_a_run(sub_sport: str | None) -> None:
     [
         ("cycling", "ride"),
         ("transition", "transition"),
-        ("generic", "other"),
         ("cross_country_skiing", "ski session"),
         ("walking", "walk"),
         ("other", "other"),
@@ -43,6 +44,21 @@ def test_fit_running_with_any_sub_sport_is_a_run(sub_sport: str | None) -> None:
 def test_every_other_sport_is_not_a_run(sport: str, kind: str) -> None:
     # even when it is as slow as a run: the file said what it was
     assert kind_of({"sport": sport, "speed_median_mps": 2.5, "speed_sustained_mps": 3.0}) == kind
+
+
+@pytest.mark.parametrize(
+    "sport", ["TrailRun", "VirtualRun", "treadmill_running", "track_running", "indoor_running"]
+)
+def test_every_running_word_of_gpx_types_is_a_run(sport: str) -> None:
+    assert kind_of({"sport": sport, "speed_median_mps": 2.5, "speed_sustained_mps": 3.0}) == RUN
+
+
+@pytest.mark.parametrize("sport", [None, "", "generic", "GENERIC"])
+def test_a_silent_sport_lets_the_data_decide(sport: str | None) -> None:
+    # FIT's "generic" is what a watch writes when it was not told the sport
+    slow = {"sport": sport, "speed_median_mps": 2.6, "speed_sustained_mps": 3.2}
+    assert kind_of(slow) == RUN
+    assert kind_of({**slow, "speed_sustained_mps": 12.0}) != RUN
 
 
 def test_without_a_sport_the_data_decide() -> None:
@@ -109,16 +125,16 @@ def multisport(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data
 
 
-def test_multisport_week_counts_the_two_run_legs_only(multisport: Path) -> None:
+def test_multisport_week_counts_the_run_legs_only(multisport: Path) -> None:
     with Store.open(multisport) as store:
         hist = history(from_store(store))
         listed = store.activities()
     assert len(listed) == 8  # stored as they are: 7 sessions and the walk
     week = hist.weekly.loc["2015-W35"]
-    assert week["runs"] == 2
+    assert week["runs"] == 3
     assert week["distance_m"] == pytest.approx(sum(MULTISPORT_RUNS_M), rel=0.01)
     words = dict(left_out(hist.others[hist.others["week"] == "2015-W35"]))
-    assert set(words) == {"1 ride", "3 transitions", "1 other"}
+    assert set(words) == {"1 ride", "3 transitions"}
     assert words["1 ride"] == pytest.approx(MULTISPORT_RIDE_M, rel=0.01)
     # the TCX walk says Sport="Other" in the file: neither running nor biking
     walk_week = hist.others[hist.others["week"] != "2015-W35"]
@@ -127,7 +143,8 @@ def test_multisport_week_counts_the_two_run_legs_only(multisport: Path) -> None:
 
 def test_recurring_hills_come_from_runs_only(multisport: Path) -> None:
     with Store.open(multisport) as store:
-        runs = set(store.activities_frame().query("sport == 'running'")["activity_id"])
+        frame = store.activities_frame()
+        runs = set(frame.query("sport in ('running', 'generic')")["activity_id"])
         overview = load_overview(store, persist=False)
     on_hills = {a for h in overview.hills for a in h.activity_ids}
     on_routes = {a for r in overview.routes for a in r.activity_ids}
