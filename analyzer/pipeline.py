@@ -88,11 +88,15 @@ def inspect_file(
 OUT_OF_MEMORY = "ran out of memory reading it; the file may be damaged or far too large"
 
 
-def with_local_offsets(activities: list[Activity], tz: str) -> list[Activity]:
+def with_local_offsets(activities: list[Activity], tz: str | None) -> list[Activity]:
     """``activities``, each without a UTC offset of its own (GPX and TCX carry none)
     given the offset of the zone ``tz`` at its start. Stored with the run, the offset
     keeps its local time and date where a later change of the profile's zone would
-    otherwise move them."""
+    otherwise move them. ``tz`` None leaves them without one: they follow the profile's
+    zone (the import passes None until the runner has chosen a zone, so runs imported
+    under the default UTC move to the first zone they set)."""
+    if tz is None:
+        return activities
     for activity in activities:
         if activity.utc_offset_s is None and activity.start_time is not None:
             activity.utc_offset_s = offset_s_in(activity.start_time, tz)
@@ -213,17 +217,22 @@ def _encoded(a: Analysed, compact: bool) -> Analysed:
 
 
 def analyse_file(
-    job: FileJob, settings: Settings, history_max_bpm: float | None = None, compact: bool = False
+    job: FileJob,
+    settings: Settings,
+    history_max_bpm: float | None = None,
+    compact: bool = False,
+    pin_zone: str | None = None,
 ) -> FileResult:
     """Read and analyse every session of one file. Never raises: errors come back as text.
 
     Each session's stream file comes back encoded, so the writer only writes bytes; with
-    ``compact`` the frames are left out (:meth:`Analysed.compact`).
+    ``compact`` the frames are left out (:meth:`Analysed.compact`). ``pin_zone``: the zone
+    whose offset sessions without one of their own keep (see :func:`with_local_offsets`).
     """
     digest: str | None = None
     try:
         digest, data = _open_job(job)
-        activities = with_local_offsets(_sessions(job, digest, data), settings.timezone)
+        activities = with_local_offsets(_sessions(job, digest, data), pin_zone)
         if not activities:
             return FileResult(job.name, digest, error=f"{job.name}: no records in the file")
         analysed = tuple(
@@ -476,14 +485,23 @@ def analysed_files(
     jobs: int = 1,
     decoder: str | None = None,
     pool: Executor | None = None,
+    pin_zone: str | None = None,
 ) -> Iterator[FileResult]:
     """:func:`analyse_file` over ``entries``, in order; ``jobs`` > 1 uses a process pool
     (``pool``, or one made here)."""
     if pool is None and jobs > 1:
         with process_pool(jobs) as own:
-            yield from analysed_files(entries, settings, history_max_bpm, jobs, decoder, own)
+            yield from analysed_files(
+                entries, settings, history_max_bpm, jobs, decoder, own, pin_zone
+            )
         return
-    work = partial(analyse_file, settings=settings, history_max_bpm=history_max_bpm, compact=True)
+    work = partial(
+        analyse_file,
+        settings=settings,
+        history_max_bpm=history_max_bpm,
+        compact=True,
+        pin_zone=pin_zone,
+    )
     todo = (_job_of(e, decoder) for e in entries)
     yield from _in_order(work, todo, _failed_result, pool, _window(pool, jobs))
 
@@ -607,7 +625,8 @@ def import_paths(
     work = [entries[n] for n in todo]
     with process_pool(jobs) if jobs > 1 and len(work) > 1 else nullcontext() as pool:
         history = history_max_bpm(work, settings, store.observed_max_bpm(), jobs, decoder, pool)
-        results = analysed_files(work, settings, history, jobs, decoder, pool)
+        pin_zone = settings.timezone if "timezone" in store.profile() else None
+        results = analysed_files(work, settings, history, jobs, decoder, pool, pin_zone)
         for n, result in zip(todo, results, strict=True):
             outcomes[n] = store_result(store, result, settings, reread)
             tick(result.name)

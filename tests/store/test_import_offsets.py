@@ -51,3 +51,22 @@ def test_the_offset_follows_summer_time_at_the_run_start(store: Store) -> None:
     (run,) = store.activities()
     assert run.columns["utc_offset_s"] == 3600
     assert run.local_date == "2021-01-10"
+
+
+def test_runs_imported_before_any_zone_was_chosen_follow_the_first_one(store: Store) -> None:
+    # the runner imports first and sets their zone afterwards: the default UTC was never
+    # their choice, so those runs take the zone they set (not stuck on UTC dates)
+    import_paths([TCX], store)
+    (run,) = store.activities()
+    assert run.columns["utc_offset_s"] is None
+    assert run.local_date == "2018-11-25"
+    update_profile(store, {"timezone": "America/Los_Angeles"})
+    (run,) = store.activities()
+    # 07:20 UTC on 25 Nov is 23:20 on the 24th in Los Angeles (PST, -8 h)
+    start = local_start(run.start_time, run.columns["utc_offset_s"], "America/Los_Angeles")
+    assert start.replace(tzinfo=None) == datetime(2018, 11, 24, 23, 20, 49)
+    assert run.local_date == "2018-11-24"
+    # and from then on new imports keep the chosen zone's offset
+    import_paths([GPX], store)
+    gpx = next(a for a in store.activities() if a.source_format == "gpx")
+    assert gpx.columns["utc_offset_s"] == -8 * 3600
