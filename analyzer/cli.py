@@ -584,8 +584,8 @@ def log(
     """
     if ctx.invoked_subcommand is not None:
         return
-    values = (stiffness, stiffness_minutes, pain_during, pain_after, tenderness, swelling, note)
-    if all(v is None for v in values):
+    scores = (stiffness, stiffness_minutes, pain_during, pain_after, tenderness, swelling)
+    if all(v is None for v in (*scores, note, side)):
         raise click.UsageError("give at least one value, e.g. --stiffness 3; see --help")
     from analyzer.symptoms.entries import CheckIn, check_checkin
 
@@ -605,6 +605,10 @@ def log(
         today = today_local(settings.timezone).date()
         date_ = _day(day) or today
         exists = store.checkin(date_)
+        if exists is None and all(v is None for v in scores) and not note:
+            raise click.UsageError(
+                f"no check-in for {date_} yet: give a score or a note, e.g. --stiffness 3"
+            )
         base = exists or CheckIn(date=date_, side=settings.affected_side)
         changes: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
         if changes.get("note") == "":

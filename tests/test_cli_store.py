@@ -259,6 +259,19 @@ def test_a_bad_date_says_what_is_wrong(data: Path, text: str, problem: str) -> N
     assert problem in result.output
 
 
+def test_a_new_check_in_needs_a_score_or_a_note_a_logged_one_may_change_its_side(
+    data: Path,
+) -> None:
+    for empty in (["--note", ""], ["--side", "left"]):
+        refused = run(data, "log", "--date", "2026-11-10", *empty)
+        assert refused.exit_code == 2, refused.output
+        assert "no check-in for 2026-11-10 yet: give a score or a note" in refused.output
+    assert json.loads(run(data, "log", "list", "--json").output) == []
+    run(data, "log", "--date", "2026-11-10", "--stiffness", "2")
+    moved = run(data, "log", "--date", "2026-11-10", "--side", "left", "--replace")
+    assert moved.output.strip() == "Check-in for 2026-11-10 updated: side - -> left."
+
+
 def test_log_without_values_is_a_usage_error(data: Path) -> None:
     assert run(data, "log").exit_code == 2
 

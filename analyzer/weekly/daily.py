@@ -40,6 +40,19 @@ SYMPTOMS = [
 ]
 
 
+#: what a check-in must hold for the tendon to be judged by it (a side or a note alone
+#: says nothing about how it felt)
+SCORED = [c for c in SYMPTOMS if c not in ("note", "swelling")]
+
+
+def judgeable(checkins: pd.DataFrame) -> pd.DataFrame:
+    """The check-ins that hold at least one score, or swelling seen (the frame reads an
+    unanswered swelling question as False, so "no swelling" alone cannot count)."""
+    if checkins.empty:
+        return checkins
+    return checkins[checkins[SCORED].notna().any(axis=1) | checkins["swelling"].fillna(False)]
+
+
 def iso_week(day: pd.Timestamp) -> str:
     """``2026-W43`` for a date."""
     year, week, _ = day.isocalendar()
@@ -140,7 +153,7 @@ def daily_frame(
 ) -> pd.DataFrame:
     """One row per local date over whole ISO weeks: summed load, rest and back-to-back
     days, that morning's check-in and the NEXT morning's, heel drops, acute:chronic ratios.
-    ``checked_in``: a check-in was logged that day."""
+    ``checked_in``: a check-in with a score (or swelling seen) was logged that day."""
     index = data_span(runs, checkins, drops, visa_a)
     load = runs.groupby("local_date")[LOAD_SUMS].sum(min_count=1)
     daily = load.reindex(index)
@@ -150,7 +163,7 @@ def daily_frame(
     daily["rest_day"] = ~daily["ran"]
     daily["back_to_back"] = daily["ran"] & daily["ran"].shift(1, fill_value=False)
     symptoms = checkins.set_index("date")[SYMPTOMS]
-    daily["checked_in"] = index.isin(checkins["date"].dropna())
+    daily["checked_in"] = index.isin(judgeable(checkins)["date"].dropna())
     daily = daily.join(symptoms.reindex(index))
     daily["swelling"] = daily["swelling"].astype("boolean").fillna(False).astype(bool)
     nxt = symptoms.reindex(index + DAY)

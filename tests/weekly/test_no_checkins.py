@@ -31,6 +31,16 @@ def test_a_rest_day_with_a_check_in_is_green_without_one_neutral() -> None:
     assert "no check-in" in hist.daily.loc["2026-10-17", "reasons"][0]
 
 
+def test_a_check_in_with_only_a_note_judges_nothing() -> None:
+    # a note (or an emptied check-in) says nothing about how the tendon felt
+    empty = checkin("2026-10-14", None, note="new shoes")
+    hist = history(make_inputs([], [empty]))
+    assert hist.daily.loc["2026-10-14", "light"] == NONE
+    week = hist.assessments["2026-W42"].verdict
+    assert week.light == NONE
+    assert all(GREEN_CLAIM not in r and "nothing of concern" not in r for r in week.reasons)
+
+
 def test_load_findings_stand_without_check_ins() -> None:
     # two running days in a row break the rest-day rule whatever the check-ins say
     hist = history(make_inputs([run("2026-10-13T06:00:00Z"), run("2026-10-14T06:00:00Z")]))
