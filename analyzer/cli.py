@@ -333,9 +333,10 @@ def import_(
             )
     except KeyboardInterrupt:
         progress.close()
+        skipped = "" if reread else " (stored files are skipped)"
         click.echo(
             "Stopped. Every file stored before the stop is kept whole; run the same import "
-            "again to finish (stored files are skipped).",
+            f"again to finish{skipped}.",
             err=True,
         )
         ctx.exit(130)

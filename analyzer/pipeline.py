@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections import deque
@@ -456,6 +457,10 @@ class WorkerPool(Executor):
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
 
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        # stopped by an error or Ctrl-C: the files not started yet are dropped, not read
+        self.shutdown(wait=True, cancel_futures=exc_type is not None)
+
 
 def process_pool(jobs: int) -> WorkerPool:
     """``jobs`` worker processes, replaced if one dies (see :class:`WorkerPool`)."""
@@ -464,7 +469,13 @@ def process_pool(jobs: int) -> WorkerPool:
 
 def _end_with_parent(parent: int, every_s: float = 0.25) -> None:
     """In a worker: exit once ``parent`` is gone. A worker of a killed import would
-    otherwise wait for work forever (and hold its caller's output pipes open)."""
+    otherwise wait for work forever (and hold its caller's output pipes open).
+
+    Ctrl-C reaches every process of the terminal's group: it is the importing process's
+    to handle (it says what was kept), so a worker ignores it, finishes the file in hand
+    and ends with the pool, instead of printing a traceback of its own.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while os.getppid() == parent:

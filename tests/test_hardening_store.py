@@ -127,23 +127,25 @@ def test_sigkill_at_random_moments_loses_nothing_reported(tmp_path: Path) -> Non
     assert report.activities == len(SMALL) + 1
 
 
-def test_ctrl_c_mid_import_says_what_is_kept_and_exits_130(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_mid_import_says_what_is_kept_and_exits_130(tmp_path: Path, jobs: str) -> None:
     data = tmp_path / "data"
     # each file's transaction waits 3 s before it commits: Ctrl-C lands inside the first
     env = {**os.environ, catalog.PAUSE_ENV: "3"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "analyzer", "--data-dir", str(data), "import", "--jobs", "1"]
+        [sys.executable, "-m", "analyzer", "--data-dir", str(data), "import", "--jobs", jobs]
         + [str(p) for p in SMALL],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        start_new_session=True,  # its own process group, as a terminal's job is
     )
     deadline = time.monotonic() + 60
     while not list((data / "streams").glob("*.parquet")) and time.monotonic() < deadline:
         time.sleep(0.05)  # the first stream is written: its transaction now waits
-    proc.send_signal(signal.SIGINT)
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole group, workers too
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "Stopped. Every file stored before the stop is kept whole" in err
