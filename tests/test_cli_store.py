@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import errno
 import json
+import shlex
 import shutil
 import sqlite3
+import zipfile
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -87,19 +89,39 @@ def test_import_quiet_prints_one_line(data: Path) -> None:
     assert result.output.strip() == "import: 1 imported"
 
 
-def test_doctor_names_the_command_that_brings_a_lost_stream_back(data: Path) -> None:
-    assert run(data, "import", "--quiet", str(SMALL[0])).exit_code == 0
+def _lose_the_stream(data: Path) -> list[str]:
+    """Delete the one stored stream; the command doctor says brings it back."""
     with Store.open(data) as store:
         (activity_id,) = [a.activity_id for a in store.activities()]
         store.stream_path(activity_id).unlink()
     found = run(data, "doctor")
     assert found.exit_code == 1
-    advice = f"'analyzer import --reread {SMALL[0]}'"
-    assert advice in found.output
+    advice = found.output.split("get it back with: ")[1].splitlines()[0]
+    assert advice.startswith("analyzer import --reread ")
+    return shlex.split(advice)[1:]
+
+
+def test_doctor_names_the_command_that_brings_a_lost_stream_back(data: Path) -> None:
+    assert run(data, "import", "--quiet", str(SMALL[0])).exit_code == 0
+    command = _lose_the_stream(data)
+    assert command == ["import", "--reread", str(SMALL[0])]
     assert "1 already present" in run(data, "import", "--quiet", str(SMALL[0])).output
     assert run(data, "doctor").exit_code == 1, "a plain import skips the stored file"
-    again = run(data, "import", "--quiet", "--reread", str(SMALL[0]))
+    again = run(data, *command[:1], "--quiet", *command[1:])
     assert again.output.strip() == "import: 1 read again"
+    assert run(data, "doctor").exit_code == 0
+
+
+def test_doctor_advice_for_a_run_from_an_archive_names_the_archive(
+    data: Path, tmp_path: Path
+) -> None:
+    archive = tmp_path / "my export.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(SMALL[0], f"activities/{SMALL[0].name}")
+    assert run(data, "import", "--quiet", str(archive)).exit_code == 0
+    command = _lose_the_stream(data)
+    assert command == ["import", "--reread", str(archive)]
+    assert run(data, *command).exit_code == 0
     assert run(data, "doctor").exit_code == 0
 
 

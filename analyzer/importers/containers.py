@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -151,6 +152,13 @@ def _expand_file(path: Path, limits: Limits) -> Iterator[Entry]:
         return
     plain = None if lower.endswith(".gz") else str(path)
     yield Entry(name, loader=lambda: _load_plain(path, limits, name), path=plain)
+
+
+def outer_file(name: str) -> str:
+    """The file on disk an entry's name comes from: ``export.zip`` for
+    ``export.zip!activities/run.fit`` (an archive member, nested or not), else ``name``."""
+    match = re.match(r"(.+?\.zip)!", name, flags=re.IGNORECASE)
+    return match.group(1) if match else name
 
 
 def display_name(name: str) -> str:

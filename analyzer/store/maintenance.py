@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analyzer.errors import DiskFull, StoreError, is_disk_full
+from analyzer.importers.containers import outer_file
 from analyzer.store import streams
 from analyzer.store.catalog import BUSY_TIMEOUT_S, Store
 from analyzer.store.migrations import SCHEMA_VERSION
@@ -142,8 +143,8 @@ def _check_streams(store: Store, conn: sqlite3.Connection, report: DoctorReport)
             Finding(
                 kind,
                 activity_id,
-                f"activity {activity_id}: its stream is {problem}; get it back with "
-                f"'analyzer import --reread {shlex.quote(source)}'",
+                f"activity {activity_id}: its stream is {problem}; get it back with: "
+                f"analyzer import --reread {shlex.quote(outer_file(source))}",
                 repairable=True,
             )
         )
