@@ -953,16 +953,21 @@ def visa_a_list(ctx: click.Context, since: datetime | None, as_json: bool) -> No
 
     store = open_store(ctx)
     with library_errors():
-        rows = store.visa_a(_day(since))
-    plain = [
-        {
-            "date": r.date.isoformat(),
-            "total": r.total,
-            "items": list(r.items),
-            "q8_branch": r.q8_branch,
-        }
-        for r in rows
-    ]
+        every = store.visa_a()  # the change of the first one shown is from the one before
+    plain = []
+    previous: int | None = None
+    for r in every:
+        if since is None or r.date >= since.date():
+            plain.append(
+                {
+                    "date": r.date.isoformat(),
+                    "total": r.total,
+                    "change": None if previous is None else r.total - previous,
+                    "items": list(r.items),
+                    "q8_branch": r.q8_branch,
+                }
+            )
+        previous = r.total
     _show_rows(plain, as_json, textout.visa_a_table, "No VISA-A results yet: analyzer visa-a")
 
 

@@ -390,10 +390,8 @@ def hills_report(data: dict[str, Any], units: str) -> str:
 def visa_a_table(rows: Sequence[dict[str, Any]]) -> str:
     """One line per VISA-A result: total, change from the one before, the item scores."""
     lines = []
-    previous: int | None = None
     for r in rows:
-        change = "" if previous is None else f"{r['total'] - previous:+d}"
+        change = "" if r["change"] is None else f"{r['change']:+d}"
         items = " ".join(str(v) for v in r["items"])
         lines.append((r["date"], f"{r['total']}/100", change, items, r["q8_branch"] or "-"))
-        previous = r["total"]
     return table(["date", "total", "change", "items 1-8", "item 8"], lines)

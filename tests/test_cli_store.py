@@ -433,9 +433,18 @@ def test_visa_a_list_shows_each_total_and_its_change(data: Path) -> None:
     assert lines[2].split()[:2] == ["2026-11-01", "66/100"]
     assert lines[3].split()[:3] == ["2026-11-15", "18/100", "-48"]
     listed = json.loads(run(data, "visa-a", "list", "--json", "--since", "2026-11-10").output)
+    # the change of the first result shown is from the one before it, shown or not
     assert listed == [
-        {"date": "2026-11-15", "total": 18, "items": [3, 3, 3, 3, 3, 3, 0, 0], "q8_branch": "C"}
+        {
+            "date": "2026-11-15",
+            "total": 18,
+            "change": -48,
+            "items": [3, 3, 3, 3, 3, 3, 0, 0],
+            "q8_branch": "C",
+        }
     ]
+    since = run(data, "visa-a", "list", "--since", "2026-11-10").output.splitlines()
+    assert since[2].split()[:3] == ["2026-11-15", "18/100", "-48"]
 
 
 def test_visa_a_at_the_prompt(data: Path) -> None:
