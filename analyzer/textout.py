@@ -246,8 +246,8 @@ def import_summary(report: dict[str, Any], units: str, show_max: int = 40) -> st
     parts += [f"warning: {w}" for w in file_warnings(report)]
     if report.get("recomputed"):
         parts.append(
-            f"\n{report['recomputed']} earlier summaries recomputed for the new "
-            "maximum heart rate seen in this import."
+            f"\n{report['recomputed']} earlier summaries recomputed from their streams (a new "
+            "maximum heart rate seen, a newer version of the analysis, or an interrupted reread)."
         )
     return "\n".join(parts)
 
