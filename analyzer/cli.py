@@ -1107,8 +1107,17 @@ def report(
 
     if sum(x is not None and x is not False for x in (week, last, all_weeks or None)) > 1:
         raise click.UsageError("give one of --week, --last and --all")
+    from analyzer.pipeline import refresh_summaries
+
     store = open_store(ctx)
     with library_errors():
+        # summaries left stale (an upgrade's newer analysis, an interrupted reread) are
+        # brought up to date from their streams first, so no page shows an old figure
+        progress = RecomputeLine()
+        try:
+            refresh_summaries(store, store.settings(), progress=progress)
+        finally:
+            progress.close()
         written = build_from_store(store, out, week=week, last=last)
     weeks = [p for p in written if p.name not in ("index.html", "hills.html")]
     if len(written) <= MAX_LISTED:

@@ -584,3 +584,22 @@ def test_report_over_many_weeks_prints_one_line(
         f"Wrote 40 weekly pages (2025-W01 to 2025-W40) and hills.html, index.html to {out}; "
         f"open {out / 'index.html'}"
     )
+
+
+def test_report_first_brings_stale_summaries_up_to_date(data: Path, tmp_path: Path) -> None:
+    # a stale row (an upgrade's newer analysis, an interrupted reread) is recomputed from
+    # its stream before any page is written
+    from analyzer.store.catalog import STALE_KEY
+
+    run(data, "import", "--quiet", str(SMALL[0]))
+    run(data, "log", "--date", "2020-09-01", "--stiffness", "2")
+    with Store.open(data) as store:
+        store.conn.execute("UPDATE activities SET settings_key = ?", (STALE_KEY,))
+        store.conn.commit()
+    result = run(data, "report", "--all", "--out", str(tmp_path / "reports"))
+    assert result.exit_code == 0, result.output
+    assert "Recomputing summaries 1/1" in result.output
+    with Store.open(data) as store:
+        assert store.stale_activity_ids(STALE_KEY) == [a.activity_id for a in store.activities()]
+        (row,) = store.activities()
+        assert row.columns["settings_key"] != STALE_KEY
