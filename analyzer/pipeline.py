@@ -852,11 +852,12 @@ def import_inbox_files(
     return batch
 
 
-def refresh_report(store: Store, out: Path) -> str:
-    """Refresh the current week's report; the path of the week's page."""
+def refresh_report(store: Store, out: Path, dates: Iterable[str] = ()) -> str:
+    """Refresh the current week's report, and the weeks of ``dates`` (the local dates of
+    runs just imported); the path of the current week's page."""
     from analyzer.report.build import refresh_current_week
 
-    return str(refresh_current_week(store, out))
+    return str(refresh_current_week(store, out, dates))
 
 
 def watch_inbox(
@@ -884,7 +885,8 @@ def watch_inbox(
         if ready:
             batch = import_inbox_files(store, ready)
             if batch.stored_new():
-                batch.refresh = refresh_report(store, out)
+                dates = {o.local_date for o in batch.report.outcomes if o.local_date}
+                batch.refresh = refresh_report(store, out, sorted(dates))
             batches.append(batch)
             if on_batch:
                 on_batch(batch)

@@ -603,3 +603,19 @@ def test_report_first_brings_stale_summaries_up_to_date(data: Path, tmp_path: Pa
         assert store.stale_activity_ids(STALE_KEY) == [a.activity_id for a in store.activities()]
         (row,) = store.activities()
         assert row.columns["settings_key"] != STALE_KEY
+
+
+def test_watch_writes_the_page_of_an_old_run_it_imports(data: Path, tmp_path: Path) -> None:
+    inbox, out = tmp_path / "inbox", tmp_path / "reports"
+    inbox.mkdir()
+    shutil.copy2(SMALL[0], inbox / "new.fit")  # 2020-08-31: the latest week with data
+    shutil.copy2(SMALL[2], inbox / "old.tcx")  # 2018-11-25, two years before
+    result = run(data, "watch", str(inbox), "--once", "--interval", "0.05", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.glob("*.html")) == [
+        "2018-W47.html",
+        "2020-W36.html",
+        "hills.html",
+        "index.html",
+    ]
+    assert 'href="2018-W47.html"' in (out / "index.html").read_text()

@@ -23,6 +23,7 @@ from analyzer.hills.overview import HillsOverview
 from analyzer.report import figures, hills_page
 from analyzer.report.figures import records
 from analyzer.report.units import Units, fmt_clock, fmt_minutes
+from analyzer.weekly.daily import iso_week
 from analyzer.weekly.inputs import Inputs
 from analyzer.weekly.lights import run_label
 from analyzer.weekly.source import StoreLike, from_store
@@ -481,13 +482,17 @@ def build_from_store(
     return build_reports(from_store(store), out, week, last, _hills_of(store))
 
 
-def refresh_current_week(store: StoreLike, out: Path) -> Path:
-    """Rebuild this week's page (or the latest week with data) and the index; for the
-    inbox watcher. Returns the week's page."""
+def refresh_current_week(store: StoreLike, out: Path, dates: Iterable[str] = ()) -> Path:
+    """Rebuild this week's page (or the latest week with data), the pages of the weeks
+    holding ``dates`` (YYYY-MM-DD: the runs the inbox watcher just imported, however old),
+    and the index; for the inbox watcher. Returns this week's page."""
     inputs = from_store(store)
     hist = history(inputs)
     week = current_week(hist)
-    return build_reports(inputs, out, week=week, hills=_hills_of(store))[0]
+    wanted = {iso_week(pd.Timestamp(d)) for d in dates} | {week}
+    weeks = [w for w in hist.data_weeks if w in wanted]
+    written = _write_reports(inputs, hist, weeks, out, _hills_of(store))
+    return next(p for p in written if p.stem == week)
 
 
 def _device(name: object) -> str | None:
