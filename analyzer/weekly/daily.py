@@ -186,15 +186,20 @@ def _first_load_day(runs: pd.DataFrame, index: pd.DatetimeIndex) -> pd.Timestamp
 def add_acwr(daily: pd.DataFrame, first_data: pd.Timestamp) -> pd.DataFrame:
     """Acute (7-day sum) over chronic (28-day sum / 4) load by distance and by TRIMP.
 
-    NaN until 28 days of history exist: a ratio over a short history means nothing.
+    NaN until 28 days of history exist: a ratio over a short history means nothing. NaN
+    too where the three weeks before the acute week hold no load: the ratio compares
+    this week with the usual, and after a break there is no usual (it would read 4.0,
+    the most it can, for any first run back however short).
     """
     out = daily.copy()
     enough = out.index >= first_data + pd.Timedelta(days=CHRONIC_DAYS - 1)
     for col, name in (("distance_m", "distance"), ("trimp", "trimp")):
         values = out[col].fillna(0.0)
         acute = values.rolling(ACUTE_DAYS, min_periods=1).sum()
-        chronic = values.rolling(CHRONIC_DAYS, min_periods=1).sum() / (CHRONIC_DAYS / ACUTE_DAYS)
-        ratio = (acute / chronic).where(chronic > 0)
+        total = values.rolling(CHRONIC_DAYS, min_periods=1).sum()
+        chronic = total / (CHRONIC_DAYS / ACUTE_DAYS)
+        before = total - acute  # the 21 days before the acute week
+        ratio = (acute / chronic).where((chronic > 0) & (before > 1e-6))  # not float dust
         out[f"acwr_{name}"] = ratio.where(enough)
     return out
 

@@ -21,6 +21,12 @@ from analyzer.weekly.daily import DAY, visa_a_latest, week_start
 
 NONE = "none"  # nothing to judge by: no check-ins
 NONE_HEADLINE = "No check-ins: nothing to judge the tendon by"
+#: amber or red from the load rules alone, in a week without a check-in: the words say it
+#: is the load that moved, since nothing was logged about the tendon itself
+LOAD_ONLY_HEADLINES = {
+    "amber": "Amber: the load changed a lot this week (no check-ins to judge the tendon by)",
+    "red": "Red: the load rose too fast this week (no check-ins to judge the tendon by)",
+}
 
 
 @dataclass(frozen=True)
@@ -29,10 +35,15 @@ class Judgement:
 
     light: str
     reasons: tuple[str, ...]
+    load_only: bool = False  # amber or red from the load rules, no check-in to judge by
 
     @property
     def words(self) -> str:
-        return NONE_HEADLINE if self.light == NONE else HEADLINES[self.light]
+        if self.light == NONE:
+            return NONE_HEADLINE
+        if self.load_only and self.light in LOAD_ONLY_HEADLINES:
+            return LOAD_ONLY_HEADLINES[self.light]
+        return HEADLINES[self.light]
 
     @classmethod
     def of(cls, verdict: Verdict) -> Judgement:
@@ -208,6 +219,8 @@ def assess_week(
     v = Judgement.of(rules.week_verdict(run_verdicts, _load_findings(row, settings), trend, flags))
     checkin_days = int(row.get("checkin_days", 1) or 0)
     v = _week_without_checkins(v, len(this), len(run_verdicts), checkin_days)
+    if v.light in LOAD_ONLY_HEADLINES and not checkin_days and not run_verdicts and not flags:
+        v = Judgement(v.light, v.reasons, load_only=True)
     return WeekAssessment(week, v, tuple(flags), latest, previous)
 
 

@@ -119,6 +119,21 @@ def test_acute_chronic_ratio_needs_28_days_then_is_one_for_steady_load() -> None
     assert late.between(0.85, 1.2).all()
 
 
+def test_no_ratio_for_the_first_run_after_a_break() -> None:
+    # steady running for 6 weeks, then 4 weeks off, then one short run: with nothing in
+    # the three weeks before it the ratio would read 4.0 (7-day sum over 28-day sum / 4)
+    # for any run however short; there is no usual load to compare with, so no ratio
+    steady = pd.date_range("2026-09-07", "2026-10-18", freq="2D")
+    back = pd.Timestamp("2026-11-20")
+    runs = [run(f"{d.date()}T07:00Z", 5000.0) for d in steady] + [
+        run(f"{back.date()}T07:00Z", 3000.0)
+    ]
+    daily = history(make_inputs(runs)).daily
+    assert daily.loc[pd.Timestamp("2026-10-10"), "acwr_distance"] > 0  # while running
+    assert math.isnan(float(daily.loc[back, "acwr_distance"]))
+    assert math.isnan(float(daily.loc[back, "acwr_trimp"]))
+
+
 def test_trend_weeks_count_back_twelve() -> None:
     weeks = trend_weeks("2026-W02")
     assert len(weeks) == 12

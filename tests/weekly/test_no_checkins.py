@@ -41,6 +41,17 @@ def test_a_check_in_with_only_a_note_judges_nothing() -> None:
     assert all(GREEN_CLAIM not in r and "nothing of concern" not in r for r in week.reasons)
 
 
+def test_a_light_from_the_load_alone_says_so() -> None:
+    # no check-ins at all; the second week doubles the distance (more than +10%: amber)
+    runs = [run("2026-10-13T06:00:00Z", 5000.0), run("2026-10-20T06:00:00Z", 10000.0)]
+    verdict = history(make_inputs(runs)).assessments["2026-W43"].verdict
+    assert verdict.light == "amber"
+    assert verdict.words.startswith("Amber: the load changed a lot this week")
+    assert "no check-ins to judge the tendon by" in verdict.words
+    assert "tendon is" not in verdict.words
+    assert "with care" not in verdict.words
+
+
 def test_load_findings_stand_without_check_ins() -> None:
     # two running days in a row break the rest-day rule whatever the check-ins say
     hist = history(make_inputs([run("2026-10-13T06:00:00Z"), run("2026-10-14T06:00:00Z")]))
