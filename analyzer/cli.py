@@ -240,6 +240,20 @@ def since_option(f: F) -> F:
     )(f)
 
 
+def until_option(f: F) -> F:
+    return click.option(
+        "--until",
+        type=ISO_DATE,
+        default=None,
+        help="Only entries on or before this local date (YYYY-MM-DD).",
+    )(f)
+
+
+def _check_range(since: datetime | None, until: datetime | None) -> None:
+    if since is not None and until is not None and since > until:
+        raise click.UsageError(f"--since {since:%Y-%m-%d} is after --until {until:%Y-%m-%d}")
+
+
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON, for scripts.")
 replace_option = click.option(
     "--replace", is_flag=True, help="Overwrite entries that already exist for the same date/time."
@@ -365,7 +379,7 @@ def import_(
 
 @cli.command(context_settings=CONTEXT)
 @since_option
-@click.option("--until", type=ISO_DATE, default=None, help="Only up to this date.")
+@until_option
 @json_option
 @units_option
 @click.pass_context
@@ -385,8 +399,7 @@ def activities(
     """
     from analyzer import textout
 
-    if since is not None and until is not None and since > until:
-        raise click.UsageError(f"--since {since:%Y-%m-%d} is after --until {until:%Y-%m-%d}")
+    _check_range(since, until)
     store = open_store(ctx)
     with library_errors():
         rows = store.activities(_day(since), _day(until))
@@ -654,9 +667,12 @@ def today_local(tz: str) -> datetime:
 
 @log.command("list", context_settings=CONTEXT)
 @since_option
+@until_option
 @json_option
 @click.pass_context
-def log_list(ctx: click.Context, since: datetime | None, as_json: bool) -> None:
+def log_list(
+    ctx: click.Context, since: datetime | None, until: datetime | None, as_json: bool
+) -> None:
     """List the check-ins, oldest first.
 
     \b
@@ -665,9 +681,10 @@ def log_list(ctx: click.Context, since: datetime | None, as_json: bool) -> None:
     """
     from analyzer import textout
 
+    _check_range(since, until)
     store = open_store(ctx)
     with library_errors():
-        rows = [_plain(e) for e in store.checkins(_day(since))]
+        rows = [_plain(e) for e in store.checkins(_day(since), _day(until))]
     _show_rows(
         rows, as_json, textout.checkins_table, "No check-ins yet: analyzer log --stiffness 3 ..."
     )
@@ -833,9 +850,12 @@ def drops(
 
 @drops.command("list", context_settings=CONTEXT)
 @since_option
+@until_option
 @json_option
 @click.pass_context
-def drops_list(ctx: click.Context, since: datetime | None, as_json: bool) -> None:
+def drops_list(
+    ctx: click.Context, since: datetime | None, until: datetime | None, as_json: bool
+) -> None:
     """List the heel-drop sessions, oldest first.
 
     \b
@@ -844,9 +864,10 @@ def drops_list(ctx: click.Context, since: datetime | None, as_json: bool) -> Non
     """
     from analyzer import textout
 
+    _check_range(since, until)
     store = open_store(ctx)
     with library_errors():
-        rows = [_plain(e) for e in store.heel_drops(_day(since))]
+        rows = [_plain(e) for e in store.heel_drops(_day(since), _day(until))]
     _show_rows(rows, as_json, textout.heel_drops_table, "No heel-drop sessions yet: analyzer drops")
 
 
@@ -937,9 +958,12 @@ def visa_a(ctx: click.Context, answers: str | None, day: datetime | None, replac
 
 @visa_a.command("list", context_settings=CONTEXT)
 @since_option
+@until_option
 @json_option
 @click.pass_context
-def visa_a_list(ctx: click.Context, since: datetime | None, as_json: bool) -> None:
+def visa_a_list(
+    ctx: click.Context, since: datetime | None, until: datetime | None, as_json: bool
+) -> None:
     """List the VISA-A results, oldest first, with the change from the one before.
 
     A fall of 10 or more is a red flag in the weekly report. To correct a result, answer
@@ -951,13 +975,14 @@ def visa_a_list(ctx: click.Context, since: datetime | None, as_json: bool) -> No
     """
     from analyzer import textout
 
+    _check_range(since, until)
     store = open_store(ctx)
     with library_errors():
         every = store.visa_a()  # the change of the first one shown is from the one before
     plain = []
     previous: int | None = None
     for r in every:
-        if since is None or r.date >= since.date():
+        if (since is None or r.date >= since.date()) and (until is None or r.date <= until.date()):
             plain.append(
                 {
                     "date": r.date.isoformat(),

@@ -619,3 +619,20 @@ def test_watch_writes_the_page_of_an_old_run_it_imports(data: Path, tmp_path: Pa
         "index.html",
     ]
     assert 'href="2018-W47.html"' in (out / "index.html").read_text()
+
+
+@pytest.mark.parametrize("what", ["log", "drops", "visa-a"])
+def test_every_list_takes_since_and_until(data: Path, what: str) -> None:
+    for day in ("2026-10-01", "2026-10-08", "2026-10-15"):
+        entry = {
+            "log": ["log", "--date", day, "--stiffness", "2"],
+            "drops": ["drops", "--at", f"{day}T07:30"],
+            "visa-a": ["visa-a", "--answers", "7,8,6,5,9,10,7,B14", "--date", day],
+        }[what]
+        assert run(data, *entry).exit_code == 0
+    listed = run(data, what, "list", "--json", "--since", "2026-10-05", "--until", "2026-10-10")
+    rows = json.loads(listed.output)
+    assert len(rows) == 1
+    assert "2026-10-08" in json.dumps(rows[0])
+    inverted = run(data, what, "list", "--since", "2026-10-10", "--until", "2026-10-05")
+    assert inverted.exit_code == 2
