@@ -914,7 +914,12 @@ def drops_export(ctx: click.Context, file: Path) -> None:
 # --- VISA-A ----------------------------------------------------------------------------------
 
 
-@cli.group("visa-a", invoke_without_command=True, context_settings=CONTEXT)
+@cli.group(
+    "visa-a",
+    invoke_without_command=True,
+    context_settings=CONTEXT,
+    short_help="The VISA-A questionnaire: 8 questions, a total from 0 to 100.",
+)
 @click.option(
     "--answers",
     type=str,
@@ -1295,6 +1300,10 @@ def hills(
             kind, ident = parse_key(rename[0])
             hills_store.rename(store, kind, ident, rename[1])
             overview = load_overview(store, settings.with_changes(units=shown))
+            key = f"{'H' if kind == 'hill' else 'R'}{ident}"
+            name = rename[1].strip()
+            said = f"{key} is now named {name!r}" if name else f"{key} has its own name back"
+            click.echo(f"{said}.", err=True)
         chosen = overview.find_route(route) if route else None
     if gpx_file is not None:
         picked = overview.for_route(chosen) if chosen else overview.hills

@@ -111,11 +111,13 @@ def test_rename_keeps_the_id(data: Path) -> None:
     before = as_json(data, "--route", rid)["hills"][0]
     result = run(data, "hills", "--rename", before["id"], "Church hill")
     assert result.exit_code == 0, result.output
+    assert f"{before['id']} is now named 'Church hill'." in result.output
     after = as_json(data, "--route", rid)["hills"][0]
     assert (after["id"], after["name"]) == (before["id"], "Church hill")
     assert run(data, "hills", "--rename", rid, "Church hill loop").exit_code == 0
     assert as_json(data, "--route", "church hill loop")["routes"][0]["id"] == rid
-    run(data, "hills", "--rename", before["id"], "")
+    cleared = run(data, "hills", "--rename", before["id"], "")
+    assert f"{before['id']} has its own name back." in cleared.output
     back = as_json(data, "--route", rid)["hills"][0]["name"]
     assert back == f"Hill {before['id'][1:]} — 0.6 mi into Church hill loop"
 
