@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer.report.units import Units
+from analyzer.settings import Settings
 from analyzer.weekly.associations import Link
 
 Figure = dict[str, Any]
@@ -76,10 +77,63 @@ def day_labels(days: pd.DataFrame) -> list[str]:
     return [d.strftime("%a %d").replace(" 0", " ") for d in days.index]
 
 
+def short_day_labels(days: pd.DataFrame) -> list[str]:
+    """Two short lines (``Mon<br>2``): upright and unclipped on a phone."""
+    return [f"{d:%a}<br>{d.day}" for d in days.index]
+
+
+NARROW_PX = 560  # report.js draws a figure's ``layout.meta.narrow`` below this width
+
+
+def with_narrow(
+    fig: Figure, layout: dict[str, Any], traces: dict[int, dict[str, Any]] | None = None
+) -> Figure:
+    """Attach the overrides report.js merges in (dicts merged, lists replaced) when the
+    figure is narrower than ``NARROW_PX``. They ride in ``layout.meta``, which plotly
+    leaves alone, so the figure stays valid plotly JSON."""
+    narrow = {"layout": layout, "traces": {str(k): v for k, v in (traces or {}).items()}}
+    fig["layout"]["meta"] = {"narrow": narrow}
+    return fig
+
+
+def _merge(base: Any, over: Any) -> Any:
+    if not (isinstance(base, dict) and isinstance(over, dict)):
+        return over
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(base[k], v) if k in base else v
+    return out
+
+
+def narrow_variant(fig: Figure) -> Figure:
+    """The figure as report.js draws it on a narrow screen (the same merge rules)."""
+    narrow = fig["layout"].get("meta", {}).get("narrow")
+    if not narrow:
+        return fig
+    traces = narrow.get("traces", {})
+    data = [_merge(t, traces[str(i)]) if str(i) in traces else t for i, t in enumerate(fig["data"])]
+    return {"data": data, "layout": _merge(fig["layout"], narrow.get("layout", {}))}
+
+
+def scale_colour(value: float, scale: list[list[Any]]) -> str:
+    """The colour of ``value`` (0-1, clipped) on a plotly colorscale, as ``#rrggbb``:
+    linear in RGB between the stops, as plotly draws it."""
+    v = min(max(value, 0.0), 1.0) if math.isfinite(value) else 0.0
+    for (p0, c0), (p1, c1) in zip(scale, scale[1:], strict=False):
+        if v <= p1:
+            t = 0.0 if p1 == p0 else (v - p0) / (p1 - p0)
+            a = [int(c0[i : i + 2], 16) for i in (1, 3, 5)]
+            b = [int(c1[i : i + 2], 16) for i in (1, 3, 5)]
+            return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(a, b, strict=True))
+    return str(scale[-1][1])
+
+
 # --- day by day --------------------------------------------------------------------------
 
 
 def _distance_bars(days: pd.DataFrame, x: list[float], units: Units) -> dict[str, Any]:
+    """Bars coloured here, not by a plotly colorscale: plotly.js 4 warns "Invalid color
+    specifier" for numeric bar colours (the key is drawn by :func:`_easy_key`)."""
     easy = days["easy_share"].to_numpy(dtype="float64")
     text = ["" if not math.isfinite(e) else f"{e:.0%} easy" for e in easy]
     return {
@@ -88,11 +142,34 @@ def _distance_bars(days: pd.DataFrame, x: list[float], units: Units) -> dict[str
         "y": _clean(days["distance_m"].to_numpy(dtype="float64") / units.distance_m),
         "name": f"distance ({units.distance}), colour = easy share",
         "marker": {
-            "color": _clean(np.nan_to_num(easy, nan=0.0)),
+            "color": [scale_colour(e, EASY_SCALE) for e in easy],
+            "line": {"color": "#444", "width": 1},
+        },
+        "text": text,
+        "textposition": "outside",
+        "cliponaxis": False,
+        "customdata": day_labels(days),
+        "hovertemplate": "%{customdata}: %{y:.2f} " + units.distance + ", %{text}<extra></extra>",
+        "xaxis": "x",
+        "yaxis": "y",
+    }
+
+
+def _easy_key() -> dict[str, Any]:
+    """The easy-share colour key: a colorbar on a trace with no points."""
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "x": [None],
+        "y": [None],
+        "showlegend": False,
+        "hoverinfo": "skip",
+        "marker": {
+            "color": [0, 1],
             "colorscale": EASY_SCALE,
             "cmin": 0,
             "cmax": 1,
-            "line": {"color": "#444", "width": 1},
+            "showscale": True,
             "colorbar": {
                 "title": {"text": "easy<br>share"},
                 "tickformat": ".0%",
@@ -101,11 +178,6 @@ def _distance_bars(days: pd.DataFrame, x: list[float], units: Units) -> dict[str
                 "thickness": 12,
             },
         },
-        "text": text,
-        "textposition": "outside",
-        "cliponaxis": False,
-        "customdata": day_labels(days),
-        "hovertemplate": "%{customdata}: %{y:.2f} " + units.distance + ", %{text}<extra></extra>",
         "xaxis": "x",
         "yaxis": "y",
     }
@@ -157,7 +229,7 @@ def _symptom_lines(days: pd.DataFrame, x: list[float]) -> list[dict[str, Any]]:
             "mode": "lines+markers+text",
             "text": ["" if not math.isfinite(v) else f"{v:g}" for v in stiff],
             "textposition": "top center",
-            "connectgaps": True,
+            "connectgaps": False,  # a day with no check-in is a gap, not a value
             "line": {"color": STIFF, "width": 3},
             "marker": {"size": 9},
         },
@@ -174,7 +246,9 @@ def _symptom_lines(days: pd.DataFrame, x: list[float]) -> list[dict[str, Any]]:
     ]
 
 
-def _after_hill_notes(days: pd.DataFrame, x: list[float]) -> list[dict[str, Any]]:
+def _after_hill_notes(
+    days: pd.DataFrame, x: list[float], text: str = "after a hill run", size: int = 12
+) -> list[dict[str, Any]]:
     """Point at each morning that followed a run with a hill run."""
     notes = []
     hills = days["hills_run"].to_numpy(dtype="float64")
@@ -187,14 +261,14 @@ def _after_hill_notes(days: pd.DataFrame, x: list[float]) -> list[dict[str, Any]
                     "y": stiff[i],
                     "xref": "x",
                     "yref": "y3",
-                    "text": "after a hill run",
+                    "text": text,
                     "showarrow": True,
                     "arrowhead": 2,
                     "arrowcolor": RUN_HILL,
                     "ax": 0,
                     "ay": -40,
                     "standoff": 22,
-                    "font": {"color": RUN_HILL, "size": 12},
+                    "font": {"color": RUN_HILL, "size": size},
                     "bgcolor": "rgba(255,255,255,0.85)",
                 }
             )
@@ -237,6 +311,7 @@ def day_chart(days: pd.DataFrame, units: Units) -> Figure:
         *_hill_bars(days, x),
         *_symptom_lines(days, x),
         _drops_marks(days, x),
+        _easy_key(),
     ]
     top = float(np.nanmax(days["distance_m"].to_numpy(dtype="float64"), initial=0.0))
     top = max(top / units.distance_m * 1.3, 1.0)
@@ -250,6 +325,7 @@ def day_chart(days: pd.DataFrame, units: Units) -> Figure:
             tickvals=x,
             ticktext=day_labels(days),
             range=[-0.6, len(x) - 0.4],
+            tickangle=0,
             zeroline=False,  # x = 0 is Monday, not a zero
         ),
         annotations=_after_hill_notes(days, x),
@@ -259,7 +335,32 @@ def day_chart(days: pd.DataFrame, units: Units) -> Figure:
         legend={"orientation": "h", "y": -0.1, "x": 0},
         margin={"l": 60, "r": 20, "t": 20, "b": 40},
     )
-    return {"data": data, "layout": layout}
+    return with_narrow({"data": data, "layout": layout}, *_day_chart_narrow(days, x))
+
+
+def _day_chart_narrow(
+    days: pd.DataFrame, x: list[float]
+) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+    """On a phone a day is ~40 px wide: weekdays on two upright lines, heel-drop counts
+    above their triangles in a small font, percentages without "easy" (the key says it),
+    no colorbar (it would take a fifth of the width)."""
+    easy = days["easy_share"].to_numpy(dtype="float64")
+    layout: dict[str, Any] = {
+        "xaxis": {"ticktext": short_day_labels(days), "tickfont": {"size": 11}},
+        "annotations": _after_hill_notes(days, x, "after hill run", 10),
+        "margin": {"l": 44, "r": 8},
+        "legend": {"font": {"size": 11}},
+    }
+    traces: dict[int, dict[str, Any]] = {
+        0: {
+            "text": ["" if not math.isfinite(e) else f"{e:.0%}" for e in easy],
+            "textfont": {"size": 10},
+        },
+        3: {"textfont": {"size": 10}},
+        6: {"textposition": "top center", "textfont": {"size": 9}, "cliponaxis": False},
+        7: {"marker": {"showscale": False}},
+    }
+    return layout, traces
 
 
 # --- the link ----------------------------------------------------------------------------
@@ -269,24 +370,29 @@ LINK_AXES = {
     "easy_share": ("easy share (%)", 100.0),
     "distance_m": ("distance", 1.0),
 }
+# the least span of each link axis, in its display unit: all-zero data (no hill run yet)
+# still gets a readable axis, 0 to 5 min, not plotly's ±1e-9 ("−50p … 50p")
+LINK_MIN_SPAN = {"uphill_run_s": 5.0, "easy_share": 10.0, "distance_m": 1.0}
 
 
 def link_title(link: Link) -> str:
     a = link.association
     if not a.enough or a.rho is None:
-        return f"not enough data yet ({a.n} pairs, 8 needed)"
+        return f"not enough data yet ({a.n} pair{'' if a.n == 1 else 's'}, 8 needed)"
     ci = (
         "" if a.low is None or not math.isfinite(a.low) else f", 95% CI {a.low:.2f} to {a.high:.2f}"
     )
     return f"rho = {a.rho:.2f}{ci}, n = {a.n}"
 
 
-def _padded(values: np.ndarray) -> list[float]:
-    """An axis range from 0 (or the minimum) with a margin, so edge points are whole."""
+def _padded(values: np.ndarray, min_span: float = 1.0) -> list[float]:
+    """An axis range from 0 (or the minimum) with a margin, so edge points are whole;
+    at least ``min_span`` wide (display units), so equal values get a readable axis."""
     finite = values[np.isfinite(values)]
     low = min(0.0, float(finite.min())) if finite.size else 0.0
-    high = float(finite.max()) if finite.size else 1.0
-    pad = max(high - low, 1e-9) * 0.06
+    high = float(finite.max()) if finite.size else 0.0
+    high = max(high, low + min_span)
+    pad = (high - low) * 0.06
     return [low - pad, high + pad]
 
 
@@ -323,7 +429,13 @@ def link_scatter(link: Link, history: pd.DataFrame, week: str, units: Units) -> 
         )
     layout = _layout(
         320,
-        xaxis=_axis(label, range=_padded(pairs[link.column].to_numpy(dtype="float64") * scale)),
+        xaxis=_axis(
+            label,
+            range=_padded(
+                pairs[link.column].to_numpy(dtype="float64") * scale,
+                LINK_MIN_SPAN[link.column],
+            ),
+        ),
         yaxis=_axis("next-morning stiffness", range=[-0.5, 10.5], dtick=2),
         margin={"l": 55, "r": 15, "t": 30, "b": 45},
         legend={"orientation": "h", "y": 1.02, "x": 1, "xanchor": "right", "yanchor": "bottom"},
@@ -595,8 +707,14 @@ def trends(
     units: Units,
     settings_low: float,
     settings_high: float,
+    settings_red: float | None = None,
 ) -> Figure:
-    """12 weeks: distance with its change, acute:chronic ratios, stiffness and VISA-A."""
+    """12 weeks: distance with its change, acute:chronic ratios, stiffness and VISA-A.
+
+    The ratio axis reaches the highest ratio, and is shaded by the load rule's zones:
+    green ``settings_low``-``settings_high``, amber outside it, red above
+    ``settings_red`` (default: the ``Settings`` default)."""
+    red = Settings().acwr_red if settings_red is None else settings_red
     x = [w.replace("-", " ") for w in weekly.index]
     dist = weekly["distance_m"].to_numpy(dtype="float64") / units.distance_m
     change = weekly["distance_change"].to_numpy(dtype="float64")
@@ -619,33 +737,76 @@ def trends(
         _line(x, weekly["stiffness_mean"], "mean morning stiffness (0–10)", STIFF, "y3"),
         _visa_points(visa_a, weekly),
     ]
-    band = {
-        "type": "rect",
-        "xref": "paper",
-        "x0": 0,
-        "x1": 1,
-        "yref": "y2",
-        "y0": settings_low,
-        "y1": settings_high,
-        "fillcolor": "rgba(27,158,119,0.10)",
-        "line": {"width": 0},
-        "layer": "below",
-    }
+    ratios = weekly[["acwr_distance", "acwr_trimp"]].to_numpy(dtype="float64")
+    ratio_top = _ratio_top(ratios, red)
+    shapes = _ratio_zones(settings_low, settings_high, red, ratio_top)
     top = max(float(np.nanmax(np.nan_to_num(dist), initial=0.0)) * 1.3, 1.0)
-    notes = _trend_notes(weekly, visa_a)
+    notes = _trend_notes(weekly, visa_a) + [_zone_note(red, ratio_top)]
     layout = _layout(
         620,
         annotations=notes,
         xaxis=_axis("", anchor="y4", type="category"),
         yaxis=_axis(units.distance, domain=[0.78, 1.0], range=[0, top]),
-        yaxis2=_axis("ratio", domain=[0.53, 0.72], range=[0, 2]),
+        yaxis2=_axis("ratio", domain=[0.53, 0.72], range=[0, ratio_top]),
         yaxis3=_axis("stiffness", domain=[0.27, 0.47], range=[0, 10]),
         yaxis4=_axis("VISA-A", domain=[0.0, 0.21], range=[0, 100]),
-        shapes=[band],
+        shapes=shapes,
         legend={"orientation": "h", "y": -0.08, "x": 0},
         margin={"l": 60, "r": 20, "t": 20, "b": 40},
     )
-    return {"data": data, "layout": layout}
+    # a phone: "W42" rather than "2026 W42", so twelve weeks fit upright
+    narrow = {
+        "xaxis": {"tickvals": x, "ticktext": [w.split(" ")[-1] for w in x], "tickangle": 0},
+        "margin": {"l": 44, "r": 8},
+        "legend": {"font": {"size": 11}},
+    }
+    return with_narrow({"data": data, "layout": layout}, narrow, {0: {"textfont": {"size": 9}}})
+
+
+def _ratio_top(ratios: np.ndarray, red: float) -> float:
+    """Top of the ratio axis: 2, or past the highest ratio so it is on the chart."""
+    finite = ratios[np.isfinite(ratios)]
+    high = float(finite.max()) if finite.size else 0.0
+    return max(2.0, red * 1.2, math.ceil(high * 1.1 * 2) / 2)
+
+
+def _zone(y0: float, y1: float, colour: str) -> dict[str, Any]:
+    return {
+        "type": "rect",
+        "xref": "paper",
+        "x0": 0,
+        "x1": 1,
+        "yref": "y2",
+        "y0": y0,
+        "y1": y1,
+        "fillcolor": colour,
+        "line": {"width": 0},
+        "layer": "below",
+    }
+
+
+def _ratio_zones(low: float, high: float, red: float, top: float) -> list[dict[str, Any]]:
+    """Amber below ``low`` and between ``high`` and ``red``, green between, red above."""
+    return [
+        _zone(0, low, "rgba(184,110,0,0.10)"),
+        _zone(low, high, "rgba(27,158,119,0.12)"),
+        _zone(high, red, "rgba(184,110,0,0.14)"),
+        _zone(red, top, "rgba(192,38,45,0.12)"),
+    ]
+
+
+def _zone_note(red: float, top: float) -> dict[str, Any]:
+    return {
+        "text": f"red above {red:g}",
+        "xref": "paper",
+        "x": 1,
+        "xanchor": "right",
+        "yref": "y2",
+        "y": top,
+        "yanchor": "top",
+        "showarrow": False,
+        "font": {"color": "#c0262d", "size": 11},
+    }
 
 
 def _line(x: list[str], values: pd.Series, name: str, colour: str, axis: str) -> dict[str, Any]:
