@@ -23,8 +23,10 @@ CREATOR = "analyzer"
 
 
 def waypoint_name(hill: RecurringHill, units: str) -> str:
-    """``Walk: Hill 2 (8%, 650 ft)``: the hill, its average grade and its length."""
-    return f"Walk: {hill.label} ({hill.grade_avg_pct:.0f}%, {fmt_length(hill.length_m, units)})"
+    """``Walk: Hill 2 (8%, next 650 ft)``: the hill, its average grade and its length.
+    "next" because on a watch a bare ``650 ft`` beside a waypoint reads as an altitude."""
+    length = fmt_length(hill.length_m, units)
+    return f"Walk: {hill.label} ({hill.grade_avg_pct:.0f}%, next {length})"
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:

@@ -73,8 +73,13 @@ def fmt_distance(metres: float, units: str) -> str:
     return f"{metres / per:.1f} {'mi' if units == 'mi' else 'km'}"
 
 
-def fmt_length(metres: float, units: str) -> str:
-    """A hill's length or height: feet with miles, metres with km."""
+def fmt_length(metres: float | None, units: str) -> str:
+    """A hill's length or height: feet with miles, metres with km; ``–`` if unknown.
+
+    The one formatter of hill lengths and climbs, for unrounded metres: rounding metres
+    first and converting after turned 384.4 ft into 385 in one place, 384 in another."""
+    if metres is None or not math.isfinite(metres):
+        return "–"
     return f"{metres / FT_M:.0f} ft" if units == "mi" else f"{metres:.0f} m"
 
 

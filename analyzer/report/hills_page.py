@@ -11,8 +11,9 @@ from typing import Any
 
 import jinja2
 
+from analyzer.hills.export import waypoint_name
 from analyzer.hills.overview import HillsOverview, fmt_length, hill_key, route_key
-from analyzer.hills.recurring import RecurringHill
+from analyzer.hills.recurring import GRADE, SCORE, STIFFNESS, RecurringHill, StiffnessComparison
 from analyzer.report.units import Units
 
 PAGE = "hills.html"
@@ -67,25 +68,70 @@ def flagged_marks(overview: HillsOverview, activity_ids: Iterable[str]) -> list[
 
 
 def _mark_text(h: RecurringHill, units: str) -> str:
-    return f"Walk: {h.label} ({h.grade_avg_pct:.0f}%, {fmt_length(h.length_m, units)})"
+    return waypoint_name(h, units)
 
 
-def _hill_row(h: RecurringHill, units: Units, names: Mapping[int, str]) -> dict[str, Any]:
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def flag_words(h: RecurringHill) -> list[str]:
+    """Each walk rule of the hill in a few words (the page's method section has the
+    rules in full, and the stiffness column the numbers behind the stiffness rule)."""
     s = h.stiffness
+    words = {
+        GRADE: f"grade {h.grade_avg_pct:.1f}%",
+        SCORE: f"score {h.score:.0f}",
+        STIFFNESS: f"stiffer after running it ({s.difference or 0:+.1f})",
+    }
+    return [words.get(f.rule, f.text) for f in h.flags]
+
+
+def stiffness_words(s: StiffnessComparison, need: int) -> str:
+    """The stiffness comparison, counting mornings with a check-in: a run or walk of the
+    hill with no check-in the next morning is in the times run/walked but not here."""
+    if s.enough:
+        return s.text()
+    return (
+        f"not enough check-ins: {_plural(s.n_run, 'morning')} after running it, "
+        f"{s.n_walked} after walking it ({need} of each needed)"
+    )
+
+
+def seen_words(h: RecurringHill) -> str:
+    """``2026-10-13 to 2026-11-21, 11 runs`` or ``2026-11-19, 1 run``."""
+    runs = _plural(len(h.activity_ids), "run")
+    if h.first_date == h.last_date:
+        return f"{h.first_date}, {runs}"
+    return f"{h.first_date} to {h.last_date}, {runs}"
+
+
+def hills_intro(hills: list[RecurringHill]) -> str:
+    """How many hills, and how many of them were found on more than one run."""
+    again = sum(len(h.activity_ids) > 1 for h in hills)
+    return (
+        f"{_plural(len(hills), 'hill')} found on your runs with GPS, "
+        f"{again} of them on more than one run. Flagged “walk” first, then by score."
+    )
+
+
+def _hill_row(
+    h: RecurringHill, units: Units, names: Mapping[int, str], need: int
+) -> dict[str, Any]:
     return {
         "id": hill_key(h.hill_id),
         "name": h.name,
         "route": names.get(h.route_id, "–") if h.route_id is not None else "–",
-        "flags": [f.text for f in h.flags],
-        "length": units.fmt_high(h.length_m),
-        "gain": units.fmt_high(h.gain_m),
+        "flags": flag_words(h),
+        "length": fmt_length(h.length_m, units.system),
+        "gain": fmt_length(h.gain_m, units.system),
         "grade": f"{h.grade_avg_pct:.1f}% / {h.grade_max_pct:.1f}%",
         "score": f"{h.score:.0f}",
         "run": h.times_run,
         "walked": h.times_walked,
         "hr": "–" if h.heart_rate_run_bpm is None else f"{h.heart_rate_run_bpm:.0f} bpm",
-        "stiffness": s.text(),
-        "seen": f"{h.first_date} to {h.last_date}",
+        "stiffness": stiffness_words(h.stiffness, need),
+        "seen": seen_words(h),
     }
 
 
@@ -99,7 +145,7 @@ def hills_context(overview: HillsOverview) -> dict[str, Any]:
             "name": r.name,
             "runs": r.runs,
             "distance": units.fmt_dist(r.distance_m),
-            "ascent": units.fmt_high(r.ascent_m),
+            "ascent": fmt_length(r.ascent_m, units.system),
             "hills": [f"{hill_key(k)}" for k in r.hill_ids],
             "flagged": r.flagged,
             "flatter": [names[k] for k in r.flatter],
@@ -107,7 +153,11 @@ def hills_context(overview: HillsOverview) -> dict[str, Any]:
         for r in overview.routes
     ]
     return {
-        "hills": [_hill_row(h, units, names) for h in overview.hills],
+        "hills": [
+            _hill_row(h, units, names, overview.settings.walk_stiffness_min_n)
+            for h in overview.hills
+        ],
+        "hills_intro": hills_intro(overview.hills),
         "routes": routes,
         "settings": overview.settings,
     }
