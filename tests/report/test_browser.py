@@ -47,6 +47,7 @@ class PageWatch:
 
     def __init__(self, page: Any) -> None:
         self.errors: list[str] = []
+        self.warnings: list[str] = []
         self.failed: list[str] = []
         self.dialogs: list[str] = []
         page.on("console", self._console)
@@ -57,6 +58,8 @@ class PageWatch:
     def _console(self, msg: Any) -> None:
         if msg.type == "error":
             self.errors.append(msg.text)
+        elif msg.type == "warning" or "WARN" in msg.text:  # plotly logs warnings as traces
+            self.warnings.append(msg.text)
 
     def _dialog(self, dialog: Any) -> None:
         self.dialogs.append(dialog.message)
@@ -78,6 +81,7 @@ def test_week_renders_in_chromium(browser: Any, sample_reports: Path, week: str)
     assert placeholders >= 6
     page.wait_for_function(f"() => ({DRAWN})() === {placeholders}", timeout=10_000)
     assert watch.errors == []
+    assert watch.warnings == []  # e.g. plotly's "Invalid color specifier: Array(7)"
     assert watch.failed == []
     verdict = page.locator("#glance .verdict-text").inner_text()
     assert verdict.split(":")[0] in ("Green", "Amber", "Red")
@@ -127,4 +131,40 @@ def test_print_layout_fits_a4(browser: Any, sample_reports: Path) -> None:
     )
     assert widths
     assert max(widths) <= 703
+    page.close()
+
+
+WIDER_THAN_SCREEN = """() => Array.from(document.querySelectorAll('main *'))
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+        && !e.closest('.table-wrap'))
+    .map(e => e.tagName + '.' + e.className)"""
+
+
+@pytest.mark.parametrize("page_name", ["index.html", "hills.html", WEEKS[3] + ".html"])
+def test_phone_width_never_scrolls_the_page_sideways(
+    browser: Any, sample_reports: Path, page_name: str
+) -> None:
+    """At 400 px nothing sticks out of the screen: tables reflow into cards (or scroll
+    inside their card) and charts fit."""
+    page = browser.new_page(viewport={"width": 400, "height": 800})
+    watch = PageWatch(page)
+    page.goto((sample_reports / page_name).as_uri())
+    page.wait_for_load_state("load")
+    placeholders = page.locator("div.figure[data-figure]").count()
+    page.wait_for_function(f"() => ({DRAWN})() === {placeholders}", timeout=10_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    assert page.evaluate(WIDER_THAN_SCREEN) == []
+    for table in page.locator("table.reflow").all():
+        assert "reflowed" in (table.get_attribute("class") or "")
+        first = table.locator("tbody td").first
+        assert first.get_attribute("data-label")  # each value under its column heading
+    if placeholders:  # the day chart draws its narrow variant: short upright weekdays
+        ticks = page.evaluate(
+            "() => Array.from(document.querySelectorAll('#days .xtick text'))"
+            ".map(t => t.textContent)"
+        )
+        assert ticks
+        assert all(len(t) <= 5 for t in ticks)
+    assert watch.errors == []
+    assert watch.warnings == []
     page.close()
