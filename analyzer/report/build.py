@@ -137,11 +137,16 @@ def hill_mornings(runs: pd.DataFrame) -> list[str]:
     ran_hill = known["hills_run"].fillna(0) > 0
     lines = []
     for group, what in ((known[ran_hill], "a hill was run"), (known[~ran_hill], "no hill was run")):
-        if len(group):
-            mean = float(group["stiffness_change"].mean())
-            runs_word = "run" if len(group) == 1 else f"{len(group)} runs"
+        if len(group) == 1:
+            change = float(group["stiffness_change"].iloc[0])
             lines.append(
-                f"After the {runs_word} where {what}, morning stiffness the next day "
+                f"After the one run where {what}, morning stiffness the next day "
+                f"changed by {change:+.1f} points."
+            )
+        elif len(group):
+            mean = float(group["stiffness_change"].mean())
+            lines.append(
+                f"After the {len(group)} runs where {what}, morning stiffness the next day "
                 f"changed by {mean:+.1f} points on average."
             )
     return lines
@@ -171,12 +176,22 @@ def glance(view: WeekView, units: Units) -> dict[str, Any]:
         "drops_after_run": int(t["drops_after_run"]),
         "visa_a": _score(a.visa_a_latest),
         "visa_a_previous": _score(a.visa_a_previous),
+        **_visa_a_dates(view.visa_a),
         "stiffness_mean": _score(round(t["stiffness_mean"], 1))
         if _num(t["stiffness_mean"]) is not None
         else "–",
         "hill_mornings": hill_mornings(view.runs),
         "left_out": left_out_words(view.others, units),
     }
+
+
+def _visa_a_dates(visa_a: pd.DataFrame) -> dict[str, str | None]:
+    """``12 Nov`` dates of the latest VISA-A up to the week's end and of the one before."""
+    dates = sorted(pd.to_datetime(visa_a["date"]).dropna()) if len(visa_a) else []
+    shown = [f"{d.day} {d:%b %Y}" for d in dates[-2:]]
+    latest = shown[-1] if shown else None
+    previous = shown[-2] if len(shown) > 1 else None
+    return {"visa_a_date": latest, "visa_a_previous_date": previous}
 
 
 def route_names(hills: HillsOverview | None) -> dict[str, str]:
@@ -302,7 +317,8 @@ def _week_figures(
     )
     s = view.settings
     trend = figs.add(
-        figures.trends(view.trends, view.visa_a, units, s.acwr_low, s.acwr_high), "trends"
+        figures.trends(view.trends, view.visa_a, units, s.acwr_low, s.acwr_high, s.acwr_red),
+        "trends",
     )
     return {"days": days, "links": links, "profiles": profiles, "map": track_map, "trends": trend}
 

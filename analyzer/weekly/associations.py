@@ -101,7 +101,8 @@ def describe(assoc: Association, load: str, more: str, symptom: str) -> str:
     """One sentence on what goes with what, and how sure that is. Never a cause."""
     if not assoc.enough or assoc.rho is None:
         return (
-            f"Not enough data yet: {assoc.n} pairs, at least {MIN_PAIRS} are needed "
+            f"Not enough data yet: {assoc.n} pair{'' if assoc.n == 1 else 's'}, "
+            f"at least {MIN_PAIRS} are needed "
             "before saying anything."
         )
     direction = "higher" if assoc.rho > 0 else "lower"

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from click.testing import CliRunner
@@ -120,3 +121,30 @@ def test_each_run_names_the_device_that_recorded_it(sample_reports: Path) -> Non
     profiles = page.count('<div class="profile">')
     assert profiles >= 3
     assert page.count('<span class="device">· garmin fr945</span>') == profiles
+
+
+def test_hill_mornings_says_average_only_over_several_runs() -> None:
+    from analyzer.report.build import hill_mornings
+
+    runs = pd.DataFrame(
+        {"stiffness_change": [3.0, 1.0, 2.0, float("nan")], "hills_run": [0, 2, 1, 1]}
+    )
+    assert hill_mornings(runs) == [
+        "After the 2 runs where a hill was run, morning stiffness the next day changed by "
+        "+1.5 points on average.",
+        "After the one run where no hill was run, morning stiffness the next day changed by "
+        "+3.0 points.",
+    ]
+
+
+def test_the_visa_a_tile_dates_the_latest_and_the_one_before() -> None:
+    from analyzer.report.build import _visa_a_dates
+
+    visa = pd.DataFrame(
+        {"date": pd.to_datetime(["2026-09-01", "2026-10-05", "2026-11-12"]), "total": [60, 55, 70]}
+    )
+    assert _visa_a_dates(visa) == {
+        "visa_a_date": "12 Nov 2026",
+        "visa_a_previous_date": "5 Oct 2026",
+    }
+    assert _visa_a_dates(visa.iloc[:0]) == {"visa_a_date": None, "visa_a_previous_date": None}
