@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from analyzer.hills.overview import fmt_length
 from analyzer.localtime import local_start
 
 M_PER_MI = 1609.344
@@ -336,8 +337,8 @@ def _hill_row(h: dict[str, Any], units: str) -> tuple[str, ...]:
         h["name"],
         "WALK (" + ", ".join(f["rule"] for f in h["flags"]) + ")" if h["flagged"] else "-",
         f"{h['grade_avg_pct']:.1f}%/{h['grade_max_pct']:.1f}%",
-        elevation(h["length_m"], units),
-        "+" + elevation(h["gain_m"], units),
+        fmt_length(h["length_m"], units),
+        "+" + fmt_length(h["gain_m"], units),
         f"{h['score']:.0f}",
         f"{h['times_run']}/{h['times_walked']}",
         "-" if h["heart_rate_run_bpm"] is None else f"{h['heart_rate_run_bpm']:.0f}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 import gpxpy
@@ -199,3 +200,26 @@ def test_rename_works_on_a_store_whose_ids_were_never_shown(tmp_path: Path) -> N
     result = run(fresh, "hills", "--rename", "R1", "First route")
     assert result.exit_code == 0, result.output
     assert "First route" in result.output
+
+
+def test_the_terminal_and_the_page_give_each_hill_the_same_length_and_climb(
+    data: Path, tmp_path: Path
+) -> None:
+    # both format the same metres with one formatter (a length rounded to 0.1 m in the
+    # JSON, then converted, read 385 ft in the terminal and 384 ft on the page for one
+    # corpus hill; the sample hills guard the two against drifting apart)
+    assert run(data, "report", "--all", "--out", str(tmp_path)).exit_code == 0
+    page = (tmp_path / "hills.html").read_text()
+    cells = re.findall(
+        r'<td>(H\d+)</td>\s*<td>.*?</td>\s*<td class="walk">.*?</td>\s*'
+        r'<td class="num">([^<]*)</td>\s*<td class="num">([^<]*)</td>',
+        page,
+        flags=re.S,
+    )
+    on_page = {hid: (length, gain.lstrip("+")) for hid, length, gain in cells}
+    assert on_page
+    table = run(data, "hills").output.splitlines()
+    for hid, (length, gain) in on_page.items():
+        row = next(line for line in table if line.startswith(f"{hid} "))
+        columns = re.split(r"\s{2,}", row)
+        assert columns[columns.index(length) + 1] == f"+{gain}", (hid, row)

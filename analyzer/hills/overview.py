@@ -219,8 +219,9 @@ def hill_json(h: RecurringHill) -> dict[str, Any]:
         "flagged": h.flagged,
         "flags": [{"rule": f.rule, "text": f.text} for f in h.flags],
         "route_id": None if h.route_id is None else route_key(h.route_id),
-        "length_m": _num(h.length_m),
-        "gain_m": _num(h.gain_m),
+        # to the millimetre: the terminal and the page format these the same way
+        "length_m": _num(h.length_m, 3),
+        "gain_m": _num(h.gain_m, 3),
         "grade_avg_pct": _num(h.grade_avg_pct),
         "grade_max_pct": _num(h.grade_max_pct),
         "score": _num(h.score, 0),
