@@ -231,22 +231,13 @@ def date_option(help_text: str) -> Callable[[F], F]:
     return wrap
 
 
-def since_option(f: F) -> F:
-    return click.option(
-        "--since",
-        type=ISO_DATE,
-        default=None,
-        help="Only entries on or after this local date (YYYY-MM-DD).",
-    )(f)
+def _bound_option(name: str, side: str) -> Callable[[F], F]:
+    help_text = f"Only entries on or {side} this local date (YYYY-MM-DD)."
+    return click.option(name, type=ISO_DATE, default=None, help=help_text)
 
 
-def until_option(f: F) -> F:
-    return click.option(
-        "--until",
-        type=ISO_DATE,
-        default=None,
-        help="Only entries on or before this local date (YYYY-MM-DD).",
-    )(f)
+since_option = _bound_option("--since", "after")
+until_option = _bound_option("--until", "before")
 
 
 def _check_range(since: datetime | None, until: datetime | None) -> None:
