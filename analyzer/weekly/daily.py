@@ -186,10 +186,13 @@ def _first_load_day(runs: pd.DataFrame, index: pd.DatetimeIndex) -> pd.Timestamp
 def add_acwr(daily: pd.DataFrame, first_data: pd.Timestamp) -> pd.DataFrame:
     """Acute (7-day sum) over chronic (28-day sum / 4) load by distance and by TRIMP.
 
-    NaN until 28 days of history exist: a ratio over a short history means nothing. NaN
-    too where the three weeks before the acute week hold no load: the ratio compares
-    this week with the usual, and after a break there is no usual (it would read 4.0,
-    the most it can, for any first run back however short).
+    NaN until 28 days of history exist: a ratio over a short history means nothing.
+
+    After a break (the three weeks before the acute week hold no load) the plain ratio is
+    4.0 for any return, however short or long: the chronic sum then holds nothing but the
+    acute week. There the acute week is compared with the usual load before the break
+    (the 28 days that ended with the last run before it), so a return far above it is
+    still flagged; a return below the usual load is not a drop and gives no ratio.
     """
     out = daily.copy()
     enough = out.index >= first_data + pd.Timedelta(days=CHRONIC_DAYS - 1)
@@ -199,7 +202,11 @@ def add_acwr(daily: pd.DataFrame, first_data: pd.Timestamp) -> pd.DataFrame:
         total = values.rolling(CHRONIC_DAYS, min_periods=1).sum()
         chronic = total / (CHRONIC_DAYS / ACUTE_DAYS)
         before = total - acute  # the 21 days before the acute week
-        ratio = (acute / chronic).where((chronic > 0) & (before > 1e-6))  # not float dust
+        steady = (chronic > 0) & (before > 1e-6)  # 1e-6: rolling sums leave float dust
+        # the 28-day load ending with the last run at least a week before each day
+        usual = total.where(values > 0).ffill().shift(ACUTE_DAYS) / (CHRONIC_DAYS / ACUTE_DAYS)
+        after_break = (acute / usual).where(~steady & (usual > 0) & (acute >= usual))
+        ratio = (acute / chronic).where(steady).fillna(after_break)
         out[f"acwr_{name}"] = ratio.where(enough)
     return out
 

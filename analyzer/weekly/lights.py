@@ -24,8 +24,8 @@ NONE_HEADLINE = "No check-ins: nothing to judge the tendon by"
 #: amber or red from the load rules alone, in a week without a check-in: the words say it
 #: is the load that moved, since nothing was logged about the tendon itself
 LOAD_ONLY_HEADLINES = {
-    "amber": "Amber: the load changed a lot this week (no check-ins to judge the tendon by)",
-    "red": "Red: the load rose too fast this week (no check-ins to judge the tendon by)",
+    "amber": "Amber: from the load rules alone (no check-ins to judge the tendon by)",
+    "red": "Red: from the load rules alone (no check-ins to judge the tendon by)",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import pytest
 
 from analyzer.localtime import local_starts
 from analyzer.weekly.daily import daily_frame, iso_week, runs_frame, week_start
@@ -119,19 +120,35 @@ def test_acute_chronic_ratio_needs_28_days_then_is_one_for_steady_load() -> None
     assert late.between(0.85, 1.2).all()
 
 
-def test_no_ratio_for_the_first_run_after_a_break() -> None:
-    # steady running for 6 weeks, then 4 weeks off, then one short run: with nothing in
-    # the three weeks before it the ratio would read 4.0 (7-day sum over 28-day sum / 4)
-    # for any run however short; there is no usual load to compare with, so no ratio
-    steady = pd.date_range("2026-09-07", "2026-10-18", freq="2D")
+#: 6 weeks of a 5 km run every other day (about 17.5 km a week), then 4 weeks off
+STEADY = [
+    run(f"{d.date()}T07:00Z", 5000.0) for d in pd.date_range("2026-09-07", "2026-10-18", freq="2D")
+]
+
+
+def test_a_short_first_run_after_a_break_gives_no_ratio() -> None:
+    # the plain ratio would read 4.0 (7-day sum over 28-day sum / 4) for any first run
+    # back; against the usual 17.5 km a week, 3 km is no spike, and not a "drop" either
     back = pd.Timestamp("2026-11-20")
-    runs = [run(f"{d.date()}T07:00Z", 5000.0) for d in steady] + [
-        run(f"{back.date()}T07:00Z", 3000.0)
-    ]
-    daily = history(make_inputs(runs)).daily
+    daily = history(make_inputs([*STEADY, run(f"{back.date()}T07:00Z", 3000.0)])).daily
     assert daily.loc[pd.Timestamp("2026-10-10"), "acwr_distance"] > 0  # while running
     assert math.isnan(float(daily.loc[back, "acwr_distance"]))
     assert math.isnan(float(daily.loc[back, "acwr_trimp"]))
+
+
+def test_a_big_return_after_a_break_is_flagged_against_the_usual_load() -> None:
+    # 7 x 15 km in the first week back: 105 km against the usual (the 28 days up to the
+    # last run before the break: 14 runs, 70 km, 17.5 km a week), a ratio of 6
+    back = pd.date_range("2026-11-16", "2026-11-22")
+    runs = [*STEADY, *(run(f"{d.date()}T07:00Z", 15000.0) for d in back)]
+    hist = history(make_inputs(runs))
+    assert hist.daily.loc[back[-1], "acwr_distance"] == pytest.approx(105 / 17.5)
+    week = hist.assessments["2026-W47"].verdict
+    assert week.light == "red"
+    assert any("distance ratio 6.00, above 1.5" in r for r in week.reasons)
+    # a week later the plain ratio is back: the 21 days before now hold load
+    after = history(make_inputs([*runs, run("2026-11-25T07:00Z", 5000.0)])).daily
+    assert after.loc[pd.Timestamp("2026-11-25"), "acwr_distance"] > 0
 
 
 def test_trend_weeks_count_back_twelve() -> None:

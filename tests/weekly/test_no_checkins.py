@@ -46,7 +46,8 @@ def test_a_light_from_the_load_alone_says_so() -> None:
     runs = [run("2026-10-13T06:00:00Z", 5000.0), run("2026-10-20T06:00:00Z", 10000.0)]
     verdict = history(make_inputs(runs)).assessments["2026-W43"].verdict
     assert verdict.light == "amber"
-    assert verdict.words.startswith("Amber: the load changed a lot this week")
+    assert verdict.words.startswith("Amber: from the load rules alone")
+    assert any("distance" in r for r in verdict.reasons)  # the rule that fired, by name
     assert "no check-ins to judge the tendon by" in verdict.words
     assert "tendon is" not in verdict.words
     assert "with care" not in verdict.words
