@@ -1136,9 +1136,11 @@ def report(
         # brought up to date from their streams first, so no page shows an old figure
         progress = RecomputeLine()
         try:
-            refresh_summaries(store, store.settings(), progress=progress)
+            stale = refresh_summaries(store, store.settings(), progress=progress)
         finally:
             progress.close()
+        for problem in stale.failed:  # the page keeps its old figures: say so
+            click.echo(f"could not recompute {problem}", err=True)
         written = build_from_store(store, out, week=week, last=last)
     weeks = [p for p in written if p.name not in ("index.html", "hills.html")]
     if len(written) <= MAX_LISTED:
@@ -1275,7 +1277,7 @@ def hills(
     """
     from analyzer import textout
     from analyzer.hills.export import gpx_document
-    from analyzer.hills.overview import overview_json, parse_key
+    from analyzer.hills.overview import hill_key, overview_json, parse_key, route_key
     from analyzer.store import hills_store
     from analyzer.weekly.hills import load_overview
 
@@ -1291,7 +1293,7 @@ def hills(
             kind, ident = parse_key(rename[0])
             hills_store.rename(store, kind, ident, rename[1])
             overview = load_overview(store, settings.with_changes(units=shown))
-            key = f"{'H' if kind == 'hill' else 'R'}{ident}"
+            key = hill_key(ident) if kind == "hill" else route_key(ident)
             name = rename[1].strip()
             said = f"{key} is now named {name!r}" if name else f"{key} has its own name back"
             click.echo(f"{said}.", err=True)

@@ -687,6 +687,7 @@ def known_file(store: Store, entry: containers.Entry) -> list[FileOutcome] | Non
 class RecomputeReport:
     recomputed: int = 0
     failed: list[str] = field(default_factory=list)  # "activity id: reason"
+    failed_ids: set[str] = field(default_factory=set)
 
 
 def refresh_summaries(
@@ -704,6 +705,7 @@ def refresh_summaries(
     for _ in range(3):  # a new held maximum can change the history maximum once more
         history = store.observed_max_bpm()
         stale = store.stale_activity_ids(settings_key(settings, history))
+        stale = [i for i in stale if i not in report.failed_ids]  # a bad stream: tried once
         if not stale:
             break
         _recompute(store, settings, stale, history, report, progress, batch)
@@ -727,6 +729,7 @@ def _recompute(
             pending.append(_record(analysed, settings))
         except AnalyzerError as exc:
             report.failed.append(f"{activity_id}: {exc}")
+            report.failed_ids.add(activity_id)
         if len(pending) >= batch or n == len(ids):
             report.recomputed += store.update_analysis(pending)
             pending = []
@@ -885,8 +888,15 @@ def watch_inbox(
         if ready:
             batch = import_inbox_files(store, ready)
             if batch.stored_new():
-                dates = {o.local_date for o in batch.report.outcomes if o.local_date}
-                batch.refresh = refresh_report(store, out, sorted(dates))
+                dates = {
+                    o.local_date
+                    for o in batch.report.outcomes
+                    if o.local_date and o.outcome in ("imported", "replaced", "reread")
+                }
+                try:
+                    batch.refresh = refresh_report(store, out, sorted(dates))
+                except AnalyzerError as exc:  # nothing to report yet, or --out unwritable
+                    batch.refresh = f"report not written: {exc}"
             batches.append(batch)
             if on_batch:
                 on_batch(batch)

@@ -636,3 +636,32 @@ def test_every_list_takes_since_and_until(data: Path, what: str) -> None:
     assert "2026-10-08" in json.dumps(rows[0])
     inverted = run(data, what, "list", "--since", "2026-10-10", "--until", "2026-10-05")
     assert inverted.exit_code == 2
+
+
+def test_a_damaged_stream_is_named_once_never_a_traceback(data: Path, tmp_path: Path) -> None:
+    run(data, "import", "--quiet", *map(str, SMALL[:2]))
+    with Store.open(data) as store:
+        store.stream_path(store.activity_ids()[0]).write_bytes(b"not a parquet file")
+    changed = run(data, "profile", "set", "--hr-max", "185")  # every summary goes stale
+    assert changed.output.count("could not recompute") == 1, changed.output
+    result = run(data, "report", "--out", str(tmp_path / "reports"))
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert result.output.count("could not recompute") == 1, result.output
+    assert "is damaged" in result.output
+    assert "analyzer import --reread" in result.output
+
+
+def test_watch_of_a_walk_alone_imports_it_and_says_why_no_report(
+    data: Path, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    walk = DATA / "sport-activities-features" / "walking_activity_1.tcx"  # TCX Sport="Other"
+    shutil.copy2(walk, inbox / walk.name)
+    out = tmp_path / "reports"
+    result = run(data, "watch", str(inbox), "--once", "--interval", "0.05", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"imported: {walk.name}" in result.output
+    assert "report not written: the store holds no runs" in result.output

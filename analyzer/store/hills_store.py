@@ -169,7 +169,8 @@ def track_points(store: Store, activity_id: str) -> tuple[np.ndarray, np.ndarray
         table = pq.read_table(path, columns=_TRACK_COLUMNS)
     except (OSError, ValueError) as exc:
         raise AnalyzerError(
-            f"{path}: cannot read the stream ({exc}); import the file again"
+            f"{path}: cannot read the stream ({exc}); read its source file again with "
+            "analyzer import --reread (analyzer doctor names it)"
         ) from exc
     lat, lon, dist = (
         np.asarray(table.column(c).to_numpy(zero_copy_only=False), dtype=float)

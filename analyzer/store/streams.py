@@ -25,6 +25,10 @@ from analyzer.jsonable import dumps
 from analyzer.schema import COLUMNS, INDEX, Activity, Device, Lap, Pause, validate
 
 META_KEY = b"analyzer.activity"
+_MISSING = "stream {path} is missing; read its source file again with analyzer import --reread"
+_DAMAGED = (
+    "stream {path} is damaged ({exc}); read its source file again with analyzer import --reread"
+)
 FORMAT_VERSION = 1
 TMP_SUFFIX = ".tmp"
 
@@ -128,7 +132,12 @@ def read_frame(path: Path) -> pd.DataFrame:
 
 
 def read_metadata(path: Path) -> dict[str, Any]:
-    meta = pq.read_schema(path).metadata or {}
+    try:
+        meta = pq.read_schema(path).metadata or {}
+    except FileNotFoundError as exc:
+        raise StoreError(_MISSING.format(path=path)) from exc
+    except (OSError, pa.ArrowException) as exc:
+        raise StoreError(_DAMAGED.format(path=path, exc=exc)) from exc
     raw = meta.get(META_KEY)
     if raw is None:
         raise StoreError(f"{path}: stream without activity metadata; re-import its file")
@@ -172,14 +181,9 @@ def _read_table(path: Path) -> pa.Table:
     try:
         return pq.read_table(path)
     except FileNotFoundError as exc:
-        raise StoreError(
-            f"stream {path} is missing; read its source file again with analyzer import --reread"
-        ) from exc
+        raise StoreError(_MISSING.format(path=path)) from exc
     except (OSError, pa.ArrowException) as exc:
-        raise StoreError(
-            f"stream {path} is damaged ({exc}); read its source file again with "
-            "analyzer import --reread"
-        ) from exc
+        raise StoreError(_DAMAGED.format(path=path, exc=exc)) from exc
 
 
 def leftover_temp_files(directory: Path) -> list[Path]:
