@@ -353,7 +353,7 @@ def _route_row(r: dict[str, Any], names: dict[str, str], units: str) -> tuple[st
         r["name"],
         str(r["runs"]),
         distance(r["distance_m"], units),
-        elevation(r["ascent_m"], units),
+        fmt_length(r["ascent_m"], units),
         ", ".join(r["hills"]) or "-",
         str(r["flagged_hills"]),
         flatter or "-",

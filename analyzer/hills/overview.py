@@ -253,7 +253,7 @@ def route_json(r: Route) -> dict[str, Any]:
         "user_name": r.user_name,
         "runs": r.runs,
         "distance_m": _num(r.distance_m, 0),
-        "ascent_m": _num(r.ascent_m),
+        "ascent_m": _num(r.ascent_m, 3),  # formatted as the page does (see hill_json)
         "hills": [hill_key(k) for k in r.hill_ids],
         "flagged_hills": r.flagged,
         "flatter_routes": [route_key(k) for k in r.flatter],

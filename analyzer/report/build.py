@@ -186,8 +186,10 @@ def glance(view: WeekView, units: Units) -> dict[str, Any]:
 
 
 def _visa_a_dates(visa_a: pd.DataFrame) -> dict[str, str | None]:
-    """``12 Nov`` dates of the latest VISA-A up to the week's end and of the one before."""
-    dates = sorted(pd.to_datetime(visa_a["date"]).dropna()) if len(visa_a) else []
+    """``12 Nov 2026``: the dates of the latest VISA-A up to the week's end and of the one
+    before, among the results with a total (the rows ``daily.visa_a_latest`` reads)."""
+    scored = visa_a.dropna(subset=["total"]) if len(visa_a) else visa_a
+    dates = sorted(pd.to_datetime(scored["date"]).dropna()) if len(scored) else []
     shown = [f"{d.day} {d:%b %Y}" for d in dates[-2:]]
     latest = shown[-1] if shown else None
     previous = shown[-2] if len(shown) > 1 else None
@@ -438,6 +440,12 @@ def build_reports(
 ) -> list[Path]:
     """Write ``out/YYYY-Www.html`` for the weeks asked for, and ``out/index.html``; with
     ``hills``, also ``out/hills.html`` (every recurring hill and route)."""
+    hist = _history_with_data(inputs)
+    return _written(inputs, hist, select_weeks(hist.data_weeks, week, last), out, hills)
+
+
+def _history_with_data(inputs: Inputs) -> History:
+    """The history, or AnalyzerError where no week has data to report."""
     hist = history(inputs)
     if not hist.data_weeks:
         from analyzer.errors import AnalyzerError
@@ -448,7 +456,13 @@ def build_reports(
             f"the store holds no runs, check-ins, heel drops or VISA-A yet{others}; "
             "import some first"
         )
-    weeks = select_weeks(hist.data_weeks, week, last)
+    return hist
+
+
+def _written(
+    inputs: Inputs, hist: History, weeks: list[str], out: Path, hills: HillsOverview | None
+) -> list[Path]:
+    """:func:`_write_reports`, with a folder that cannot be written named in one line."""
     try:
         return _write_reports(inputs, hist, weeks, out, hills)
     except OSError as exc:
@@ -503,11 +517,13 @@ def refresh_current_week(store: StoreLike, out: Path, dates: Iterable[str] = ())
     holding ``dates`` (YYYY-MM-DD: the runs the inbox watcher just imported, however old),
     and the index; for the inbox watcher. Returns this week's page."""
     inputs = from_store(store)
-    hist = history(inputs)
+    hist = _history_with_data(inputs)
     week = current_week(hist)
+    if week not in hist.data_weeks:
+        week = hist.data_weeks[-1]
     wanted = {iso_week(pd.Timestamp(d)) for d in dates} | {week}
     weeks = [w for w in hist.data_weeks if w in wanted]
-    written = _write_reports(inputs, hist, weeks, out, _hills_of(store))
+    written = _written(inputs, hist, weeks, out, _hills_of(store))
     return next(p for p in written if p.stem == week)
 
 
