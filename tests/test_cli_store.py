@@ -650,6 +650,11 @@ def test_a_damaged_stream_is_named_once_never_a_traceback(data: Path, tmp_path: 
     assert result.output.count("could not recompute") == 1, result.output
     assert "is damaged" in result.output
     assert "analyzer import --reread" in result.output
+    # the pages are written; the damaged run's profile is left out, with the reason
+    assert result.exit_code == 0, result.output
+    pages = [p.read_text() for p in (tmp_path / "reports").glob("*-W*.html")]
+    assert len(pages) == 2
+    assert sum("Not shown: stream" in page for page in pages) == 1
 
 
 def test_watch_of_a_walk_alone_imports_it_and_says_why_no_report(

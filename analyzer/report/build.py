@@ -356,6 +356,7 @@ def render_week(
         nav=nav,
         light_words=LIGHT_WORDS,
         recurring=recurring,
+        unreadable=view.unreadable,
         **parts,
     )
 

@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+from analyzer.errors import AnalyzerError
 from analyzer.hills.overview import HillsOverview, build_overview
 from analyzer.hills.routes import Track, resample
 from analyzer.settings import Settings
@@ -39,7 +40,10 @@ def tracks(store: Store, runs: set[str] | None = None) -> list[Track]:
     for activity_id, local_date, distance_m, ascent_m in hs.run_rows(store):
         if runs is not None and activity_id not in runs:
             continue
-        lat, lon, dist = hs.track_points(store, activity_id)
+        try:
+            lat, lon, dist = hs.track_points(store, activity_id)
+        except AnalyzerError:
+            continue  # a damaged stream: `analyzer doctor` names it; the other runs count
         rlat, rlon = resample(lat, lon, dist)
         if len(rlat) >= 2:
             out.append(Track(activity_id, local_date, rlat, rlon, distance_m, ascent_m))

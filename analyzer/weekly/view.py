@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analyzer.errors import AnalyzerError
 from analyzer.settings import Settings
 from analyzer.symptoms.rules import PainRules
 from analyzer.weekly.associations import Link, links
@@ -93,7 +94,7 @@ class WeekView:
     days: pd.DataFrame
     runs: pd.DataFrame
     hills: pd.DataFrame
-    streams: dict[str, pd.DataFrame]
+    streams: dict[str, pd.DataFrame]  # the runs whose stream could be read
     assessment: WeekAssessment
     links: list[Link]
     others: pd.DataFrame  # this week's activities that are not runs (weekly.sport)
@@ -102,6 +103,7 @@ class WeekView:
     visa_a: pd.DataFrame  # every VISA-A up to the end of the week
     settings: Settings
     pain: PainRules
+    unreadable: tuple[str, ...] = ()  # why a run's stream could not be read
 
 
 def week_view(inputs: Inputs, hist: History, week: str) -> WeekView:
@@ -110,7 +112,13 @@ def week_view(inputs: Inputs, hist: History, week: str) -> WeekView:
     end = start + 6 * DAY
     runs = hist.runs[hist.runs["week"] == week].reset_index(drop=True)
     ids = [str(i) for i in runs["id"]]
-    streams = {i: inputs.streams(i) for i in ids}
+    streams: dict[str, pd.DataFrame] = {}
+    unreadable = []
+    for i in ids:  # a damaged stream costs its run's profile, not the week's page
+        try:
+            streams[i] = inputs.streams(i)
+        except AnalyzerError as exc:
+            unreadable.append(str(exc))
     pos = hist.weeks.index(week)
     return WeekView(
         week=week,
@@ -128,6 +136,7 @@ def week_view(inputs: Inputs, hist: History, week: str) -> WeekView:
         visa_a=hist.visa_a[hist.visa_a["date"] <= end],
         settings=hist.settings,
         pain=hist.pain,
+        unreadable=tuple(unreadable),
     )
 
 
