@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 
 from analyzer.importers import read
-from analyzer.pipeline import analyse_activity, local_date_of
+from analyzer.localtime import local_date
+from analyzer.pipeline import analyse_activity
 from analyzer.report.build import build_from_store
 from analyzer.schema import Activity
 from analyzer.store import ActivityRecord, Store
@@ -66,7 +67,7 @@ def fill_store(store: Store, runs: int) -> list[str]:
         record = ActivityRecord(
             activity=analysed.activity,
             summary=s,
-            local_date=local_date_of(s.start_time, s.utc_offset_s, settings.timezone),
+            local_date=local_date(s.start_time, s.utc_offset_s, settings.timezone),
             track_m=analysed.track_m,
             settings_key=analysed.settings_key,
             held_max_bpm=analysed.held_max_bpm,
