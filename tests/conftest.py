@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data"
 CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def load_script(path: Path, name: str) -> ModuleType:
+    """A script of the repository (bench/, tools/) imported as the module ``name``; it
+    stays in ``sys.modules``, where its dataclasses look their module up."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def corpus_or_skip() -> Path:

@@ -7,8 +7,6 @@ readers (fitparse, gpxpy) and check that the generator reproduces them byte for 
 from __future__ import annotations
 
 import csv
-import importlib.util
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 from types import ModuleType
@@ -18,6 +16,8 @@ import gpxpy
 import numpy as np
 import pytest
 
+from tests.conftest import load_script
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
 GENERATOR = ROOT / "tools" / "make_sample_data.py"
@@ -25,20 +25,10 @@ FIT_FILES = sorted(SAMPLE.glob("*.fit"))
 GPX_FILES = sorted(SAMPLE.glob("*.gpx"))
 
 
-def _load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_sample_data", GENERATOR)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def gen() -> ModuleType:
     """The generator script, imported as a module."""
-    return _load_generator()
+    return load_script(GENERATOR, "make_sample_data")
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:

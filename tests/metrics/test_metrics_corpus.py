@@ -6,9 +6,7 @@ Skipped with a reason where the corpus is absent. The corpus is read once per mo
 from __future__ import annotations
 
 import functools
-import importlib.util
 import statistics
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -21,6 +19,7 @@ from analyzer.activity import ActivitySummary, analyse
 from analyzer.importers import read
 from analyzer.schema import Activity, build_frame
 from analyzer.settings import Settings
+from tests.conftest import load_script
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = (REPO / ".." / "shared" / "corpus").resolve()
@@ -34,19 +33,9 @@ def _corpus() -> Path:
     return CORPUS
 
 
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_accuracy", REPO / "bench" / "accuracy.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    return _bench()
+    return load_script(REPO / "bench" / "accuracy.py", "bench_accuracy")
 
 
 @pytest.fixture(scope="module")
