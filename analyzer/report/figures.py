@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 from analyzer.report.units import Units
-from analyzer.settings import Settings
 from analyzer.weekly.associations import Link
 
 Figure = dict[str, Any]
@@ -707,14 +706,14 @@ def trends(
     units: Units,
     settings_low: float,
     settings_high: float,
-    settings_red: float | None = None,
+    settings_red: float,
 ) -> Figure:
     """12 weeks: distance with its change, acute:chronic ratios, stiffness and VISA-A.
 
     The ratio axis reaches the highest ratio, and is shaded by the load rule's zones:
     green ``settings_low``-``settings_high``, amber outside it, red above
-    ``settings_red`` (default: the ``Settings`` default)."""
-    red = Settings().acwr_red if settings_red is None else settings_red
+    ``settings_red``."""
+    red = settings_red
     x = [w.replace("-", " ") for w in weekly.index]
     dist = weekly["distance_m"].to_numpy(dtype="float64") / units.distance_m
     change = weekly["distance_change"].to_numpy(dtype="float64")

@@ -61,14 +61,10 @@ def flagged_marks(overview: HillsOverview, activity_ids: Iterable[str]) -> list[
     crossed = {c.hill_id for c in overview.week_crossings(activity_ids)}
     units = overview.settings.units
     return [
-        {"lat": h.foot_lat, "lon": h.foot_lon, "text": _mark_text(h, units)}
+        {"lat": h.foot_lat, "lon": h.foot_lon, "text": waypoint_name(h, units)}
         for h in overview.hills
         if h.flagged and h.hill_id in crossed
     ]
-
-
-def _mark_text(h: RecurringHill, units: str) -> str:
-    return waypoint_name(h, units)
 
 
 def _plural(n: int, word: str) -> str:

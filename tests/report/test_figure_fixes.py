@@ -177,7 +177,7 @@ def test_ratio_axis_reaches_a_red_week_and_shades_the_zones() -> None:
 
 
 def test_ratio_axis_stays_0_to_2_for_ordinary_weeks_and_red_defaults_to_settings() -> None:
-    fig = figures.trends(trend_weeks([0.9, 1.1, 1.2]), no_visa(), MILES, 0.8, 1.3)
+    fig = figures.trends(trend_weeks([0.9, 1.1, 1.2]), no_visa(), MILES, 0.8, 1.3, 1.5)
     assert fig["layout"]["yaxis2"]["range"] == [0, 2.0]
     reds = [s for s in fig["layout"]["shapes"] if s["fillcolor"].startswith("rgba(192,38,45")]
     assert reds[0]["y0"] == Settings().acwr_red
