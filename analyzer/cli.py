@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -196,6 +197,14 @@ class ProgressLine:
 
 def on_terminal() -> bool:
     return sys.stderr.isatty()
+
+
+def table_width() -> int | None:
+    """The terminal's columns, which tables are fitted to; None when the output goes to a
+    pipe or a file, which get every column."""
+    if not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size().columns
 
 
 class IsoDate(click.ParamType):
@@ -411,7 +420,7 @@ def activities(
             click.echo("No activities stored yet: analyzer import PATH...")
         return
     table = textout.activities_table(
-        [{**a.columns} for a in rows], units or settings.units, settings.timezone
+        [{**a.columns} for a in rows], units or settings.units, settings.timezone, table_width()
     )
     click.echo(table)
 
@@ -684,14 +693,14 @@ def log_list(
 def _show_rows(
     rows: list[dict[str, Any]],
     as_json: bool,
-    as_table: Callable[[list[dict[str, Any]]], str],
+    as_table: Callable[[list[dict[str, Any]], int | None], str],
     empty: str,
 ) -> None:
     """A list command's output: JSON, a table, or what to do when there is nothing yet."""
     if as_json:
         click.echo(json.dumps(rows, indent=2, default=str))
     elif rows:
-        click.echo(as_table(rows))
+        click.echo(as_table(rows, table_width()))
     else:
         click.echo(empty)
 
@@ -1305,7 +1314,7 @@ def hills(
     if as_json:
         click.echo(json.dumps(data, indent=2, allow_nan=False))
     elif gpx_file is None or str(gpx_file) != "-":
-        click.echo(textout.hills_report(data, shown))
+        click.echo(textout.hills_report(data, shown, table_width()))
 
 
 def main() -> None:

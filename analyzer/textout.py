@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from analyzer.hills.overview import fmt_length
@@ -52,15 +54,58 @@ def local_time(iso_utc: str, offset_s: int | None) -> str:
     return local_start(iso_utc, offset_s, None).strftime("%Y-%m-%d %H:%M (UTC%z)")
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+def table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    width: int | None = None,
+    optional: Sequence[str] = (),
+    clip_last: bool = False,
+) -> str:
+    """Rows under a ruled header, columns two spaces apart.
+
+    Where the table is wider than ``width`` (the terminal's columns; None: never cut), the
+    ``optional`` columns are left out, in that order, until it fits, and a line says which;
+    with ``clip_last`` the last column (free text, a note) is then cut with an ellipsis.
+    """
     cells = [[str(h) for h in headers]] + [[str(c) for c in r] for r in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    keep = list(range(len(headers)))
+    hidden: list[str] = []
+    for name in optional:
+        if width is None or _table_width(cells, keep) <= width:
+            break
+        keep.remove(list(headers).index(name))
+        hidden.append(name)
+    widths = {i: max(len(row[i]) for row in cells) for i in keep}
+    cut = []
+    if clip_last and width is not None and keep:
+        last = keep[-1]
+        room = width - (_table_width(cells, keep) - widths[last])
+        if room < widths[last]:
+            widths[last] = max(room, len(cells[0][last]))
+            cut.append(f"{cells[0][last]} cut")
     lines = []
     for n, row in enumerate(cells):
-        lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        texts = [_clip(row[i], widths[i]).ljust(widths[i]) for i in keep]
+        lines.append("  ".join(texts).rstrip())
         if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
+            lines.append("  ".join("-" * widths[i] for i in keep))
+    if hidden or cut:
+        said = " and ".join([f"{', '.join(hidden)} not shown"] * bool(hidden) + cut)
+        lines.append(legend(f"({said} at this width: widen the window or use --json)", width))
     return "\n".join(lines)
+
+
+def legend(text: str, width: int | None) -> str:
+    """A line under a table, wrapped to the terminal's ``width`` (None: one line)."""
+    return text if width is None else textwrap.fill(text, width)
+
+
+def _table_width(cells: Sequence[Sequence[str]], keep: Sequence[int]) -> int:
+    return sum(max(len(row[i]) for row in cells) for i in keep) + 2 * (len(keep) - 1)
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "\u2026"
 
 
 def share(fraction: float | None) -> str:
@@ -258,7 +303,9 @@ def start_clock(iso_utc: str, offset_s: int | None, tz: str) -> str:
     return local_start(iso_utc, offset_s, tz).strftime("%H:%M")
 
 
-def activities_table(rows: Sequence[dict[str, Any]], units: str, tz: str = "UTC") -> str:
+def activities_table(
+    rows: Sequence[dict[str, Any]], units: str, tz: str = "UTC", width: int | None = None
+) -> str:
     """One line per stored activity, in ``units``; starts in local time."""
     body = []
     for a in rows:
@@ -281,11 +328,13 @@ def activities_table(rows: Sequence[dict[str, Any]], units: str, tz: str = "UTC"
             )
         )
     headers = ["date", "start", "sport", "distance", "moving", "pace", "ascent", "easy"]
-    headers += ["hills run/walked", "format", "id"]
-    return table(headers, body)
+    headers += ["hills", "format", "id"]
+    keys = "easy: share of moving time under the easy limit; hills: run/walked."
+    text = table(headers, body, width, optional=("id", "format", "start"))
+    return text + "\n" + legend(keys, width)
 
 
-def checkins_table(rows: Sequence[dict[str, Any]]) -> str:
+def checkins_table(rows: Sequence[dict[str, Any]], width: int | None = None) -> str:
     body = [
         (
             r["date"],
@@ -300,14 +349,26 @@ def checkins_table(rows: Sequence[dict[str, Any]]) -> str:
         )
         for r in rows
     ]
-    headers = ["date", "stiffness", "minutes", "pain during", "pain after", "tenderness"]
-    return table([*headers, "swelling", "side", "note"], body)
+    headers = ["date", "stiffness", "min", "pain", "after", "pinch", "swelling", "side", "note"]
+    keys = (
+        "stiffness: morning stiffness, lasting min minutes; pain: during a run, after: after "
+        "a run; pinch: tenderness; scores 0-10."
+    )
+    return table(headers, body, width, clip_last=True) + "\n" + legend(keys, width)
 
 
-def heel_drops_table(rows: Sequence[dict[str, Any]]) -> str:
+def _minute(stamp: Any) -> str:
+    """``YYYY-MM-DD HH:MM`` of a logged time, as the runner gave it (their own offset)."""
+    try:
+        return datetime.fromisoformat(str(stamp)).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return str(stamp)
+
+
+def heel_drops_table(rows: Sequence[dict[str, Any]], width: int | None = None) -> str:
     body = [
         (
-            r["time"],
+            _minute(r["time"]),
             r["straight_knee_sets"],
             r["bent_knee_sets"],
             r["reps"],
@@ -316,7 +377,8 @@ def heel_drops_table(rows: Sequence[dict[str, Any]]) -> str:
         )
         for r in rows
     ]
-    return table(["time", "straight sets", "bent sets", "reps", "load kg", "note"], body)
+    headers = ["time", "straight sets", "bent sets", "reps", "load kg", "note"]
+    return table(headers, body, width, clip_last=True)
 
 
 def profile_table(rows: Sequence[tuple[str, Any, str]]) -> str:
@@ -360,8 +422,12 @@ def _route_row(r: dict[str, Any], names: dict[str, str], units: str) -> tuple[st
     )
 
 
-def hills_report(data: dict[str, Any], units: str) -> str:
-    """``analyzer hills``: recurring hills (flagged first), routes, and the rules used."""
+def hills_report(data: dict[str, Any], units: str, width: int | None = None) -> str:
+    """``analyzer hills``: recurring hills (flagged first), routes, and the rules used.
+
+    Tables where they fit ``width`` (None: always), else one indented block per hill and
+    per route, wrapped to the width.
+    """
     if not data["hills"] and not data["routes"]:
         return "No runs with GPS stored yet: analyzer import PATH..."
     s = data["settings"]
@@ -371,28 +437,73 @@ def hills_report(data: dict[str, Any], units: str) -> str:
     )
     names = {r["id"]: r["name"] for r in data["routes"]}
     route_head = ("id", "route", "runs", "distance", "ascent", "hills", "flagged", "flatter")
-    lines = [
-        "Recurring hills (flagged 'walk' first, then by score):",
-        table(hill_head, [_hill_row(h, units) for h in data["hills"]]) if data["hills"] else "none",
-        "",
-        "Routes (typical distance and ascent are medians):",
-        table(route_head, [_route_row(r, names, units) for r in data["routes"]]),
-        "",
+    hill_rows = [_hill_row(h, units) for h in data["hills"]]
+    route_rows = [_route_row(r, names, units) for r in data["routes"]]
+    hills_text = table(hill_head, hill_rows) if hill_rows else "none"
+    routes_text = table(route_head, route_rows)
+    if (
+        width is not None
+        and max(len(x) for x in (hills_text + "\n" + routes_text).split("\n")) > width
+    ):
+        hills_text = "\n".join(_hill_block(row, width) for row in hill_rows) or "none"
+        routes_text = "\n".join(_route_block(row, width) for row in route_rows)
+    rules = (
         f"Walk rules: average grade >= {s['walk_grade_pct']:g}%, score (length m x grade %) "
         f">= {s['walk_score']:g}, or next-morning stiffness >= {s['walk_stiffness_points']:g} "
         f"points higher after running it than after walking it (>= "
-        f"{s['walk_stiffness_min_n']} mornings of each).",
+        f"{s['walk_stiffness_min_n']} mornings of each)."
+    )
+    caution = (
         "Walking hills is a precaution: evidence on hills and Achilles load is thin "
-        "(Neves et al. 2014). Not medical advice.",
+        "(Neves et al. 2014). Not medical advice."
+    )
+    rules, caution = legend(rules, width), legend(caution, width)
+    lines = [
+        "Recurring hills (flagged 'walk' first, then by score):",
+        hills_text,
+        "",
+        "Routes (typical distance and ascent are medians):",
+        routes_text,
+        "",
+        rules,
+        caution,
     ]
     return "\n".join(lines)
 
 
-def visa_a_table(rows: Sequence[dict[str, Any]]) -> str:
+def _block(head: str, body: str, width: int) -> str:
+    """A first line, then the body wrapped to ``width`` under a four-space indent."""
+    rest = textwrap.fill(body, width, initial_indent="    ", subsequent_indent="    ")
+    return textwrap.fill(head, width, subsequent_indent="    ") + "\n" + rest
+
+
+def _hill_block(row: tuple[str, ...], width: int) -> str:
+    ident, name, flag, grade, length, gain, score_, runs, bpm, stiff = row
+    run, walked = runs.split("/")
+    flag_text = f"{flag}: " if flag != "-" else ""
+    body = (
+        f"{flag_text}grade {grade.replace('/', ' avg, ')} max; {length} long, {gain}; "
+        f"score {score_}; run {run}x, walked {walked}x; "
+        + ("" if bpm == "-" else f"{bpm} bpm running; ")
+        + f"next-morning stiffness: {stiff}."
+    )
+    return _block(f"{ident}  {name}", body, width)
+
+
+def _route_block(row: tuple[str, ...], width: int) -> str:
+    ident, name, runs, dist, ascent, hills, flagged, flatter = row
+    body = (
+        f"{runs} runs, typically {dist} and {ascent} up; hills {hills} ({flagged} flagged); "
+        f"flatter: {flatter}."
+    )
+    return _block(f"{ident}  {name}", body, width)
+
+
+def visa_a_table(rows: Sequence[dict[str, Any]], width: int | None = None) -> str:
     """One line per VISA-A result: total, change from the one before, the item scores."""
     lines = []
     for r in rows:
         change = "" if r["change"] is None else f"{r['change']:+d}"
         items = " ".join(str(v) for v in r["items"])
         lines.append((r["date"], f"{r['total']}/100", change, items, r["q8_branch"] or "-"))
-    return table(["date", "total", "change", "items 1-8", "item 8"], lines)
+    return table(["date", "total", "change", "items 1-8", "item 8"], lines, width)

@@ -1,0 +1,140 @@
+"""Terminal tables fitted to the window: nothing cut when piped, every line within the
+terminal's columns otherwise, and a line saying what was left out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from analyzer import textout
+
+HEAD = ["date", "sport", "note", "id"]
+ROWS = [("2026-11-01", "running", "a long note about the morning", "0675fd30d036")]
+
+
+def widest(text: str) -> int:
+    return max(len(line) for line in text.splitlines())
+
+
+def test_a_table_without_width_keeps_every_column_and_says_nothing() -> None:
+    text = textout.table(HEAD, ROWS, optional=("id",), clip_last=True)
+    assert "0675fd30d036" in text
+    assert "a long note about the morning" in text
+    assert "not shown" not in text and "cut" not in text
+
+
+def test_optional_columns_go_in_order_until_the_table_fits() -> None:
+    full = widest(textout.table(HEAD, ROWS))
+    text = textout.table(HEAD, ROWS, width=full - 1, optional=("id", "sport"))
+    assert "0675fd30d036" not in text and "running" in text  # one column was enough
+    assert "(id not shown at this width: widen the window or use --json)" in text
+    assert widest(text) <= full - 1
+
+
+def test_the_last_column_is_cut_with_an_ellipsis_and_the_cut_is_said() -> None:
+    text = textout.table(["date", "note"], [("2026-11-01", "x" * 50)], width=30, clip_last=True)
+    rows = text.splitlines()
+    assert rows[2] == "2026-11-01  " + "x" * 17 + "\u2026"
+    assert widest(text) <= 30
+    assert "note cut at this width" in text
+
+
+def test_a_short_last_column_is_not_cut() -> None:
+    text = textout.table(["date", "note"], [("2026-11-01", "ok")], width=30, clip_last=True)
+    assert "cut" not in text and text.splitlines()[2] == "2026-11-01  ok"
+
+
+def activity(n: int) -> dict[str, Any]:
+    return {
+        "local_date": f"2026-11-{n:02d}",
+        "start_time": f"2026-11-{n:02d}T07:00:00+00:00",
+        "utc_offset_s": 0,
+        "sport": "running",
+        "distance_m": 10_000.0,
+        "moving_s": 3600.0,
+        "pace_s_per_km": 360.0,
+        "ascent_m": 120.0,
+        "easy_share": 0.9,
+        "hills_run": 2,
+        "hills_walked": 1,
+        "source_format": "fit",
+        "id": "0675fd30d036aa",
+    }
+
+
+def test_activities_fit_80_columns_and_keep_every_figure() -> None:
+    rows = [activity(n) for n in range(1, 4)]
+    wide = textout.activities_table(rows, "km")
+    assert widest(wide) > 80  # the case being tested: all columns do not fit
+    text = textout.activities_table(rows, "km", width=80)
+    assert widest(text) <= 80
+    line = text.splitlines()[2]
+    for figure in ("2026-11-01", "07:00", "10.00 km", "1:00:00", "6:00 /km", "120 m", "90%"):
+        assert figure in line
+    assert "2/1" in line
+    assert "id, format not shown" in text
+
+
+def hills_data() -> dict[str, Any]:
+    hill = {
+        "id": "H1",
+        "name": "Hill 1 — 0.6 km into Church hill loop",
+        "flagged": True,
+        "flags": [{"rule": "grade"}, {"rule": "stiffness"}],
+        "grade_avg_pct": 7.7,
+        "grade_max_pct": 8.4,
+        "length_m": 198.0,
+        "gain_m": 15.2,
+        "score": 1527.0,
+        "times_run": 5,
+        "times_walked": 6,
+        "heart_rate_run_bpm": 136.0,
+        "stiffness": {"after_run": 5.0, "after_walked": 2.0, "enough_data": True},
+    }
+    route = {
+        "id": "R1",
+        "name": "Church hill loop",
+        "runs": 11,
+        "distance_m": 3780.0,
+        "ascent_m": 17.0,
+        "hills": ["H1"],
+        "flagged_hills": 1,
+        "flatter_routes": ["R2"],
+    }
+    flat = {**route, "id": "R2", "name": "Riverside loop", "hills": [], "flagged_hills": 0}
+    settings = {
+        "walk_grade_pct": 6.0,
+        "walk_score": 1500.0,
+        "walk_stiffness_points": 1.5,
+        "walk_stiffness_min_n": 3,
+    }
+    return {"hills": [hill], "routes": [route, {**flat, "flatter_routes": []}], "settings": settings}
+
+
+def test_hills_read_as_tables_where_they_fit() -> None:
+    text = textout.hills_report(hills_data(), "km")
+    assert "grade avg/max" in text and "WALK (grade, stiffness)" in text
+
+
+def test_hills_become_wrapped_blocks_in_a_narrow_window() -> None:
+    text = textout.hills_report(hills_data(), "km", width=60)
+    assert widest(text) <= 60
+    assert "grade avg/max" not in text  # no table
+    flat = " ".join(text.split())  # the blocks wrap; read them as one line
+    assert "H1 Hill 1 — 0.6 km into Church hill loop" in flat
+    assert "WALK (grade, stiffness): grade 7.7% avg, 8.4% max" in flat
+    assert "run 5x, walked 6x; 136 bpm running" in flat
+    assert "next-morning stiffness: 5.0 run / 2.0 walked" in flat
+    assert "R1 Church hill loop 11 runs, typically 3.78 km" in flat
+    assert "flatter: R2 Riverside loop" in flat
+
+
+def test_heel_drop_times_read_to_the_minute() -> None:
+    row = {
+        "time": "2026-10-12T07:49:00+01:00",
+        "straight_knee_sets": 3,
+        "bent_knee_sets": 3,
+        "reps": 15,
+        "added_load_kg": 0.0,
+        "note": "",
+    }
+    assert "2026-10-12 07:49 " in textout.heel_drops_table([row])
