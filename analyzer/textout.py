@@ -121,6 +121,8 @@ def _hr_line(a: dict[str, Any]) -> str:
 
 def _easy_line(a: dict[str, Any]) -> str:
     source = a.get("hr_max_source")
+    if a.get("heart_rate_avg_bpm") is None:
+        return "no heart rate"
     if a.get("hr_max_used_bpm") is None:
         return "no maximum heart rate: set it in the profile, or your age"
     limit = a.get("easy_limit_bpm")

@@ -138,3 +138,8 @@ def test_heel_drop_times_read_to_the_minute() -> None:
         "note": "",
     }
     assert "2026-10-12 07:49 " in textout.heel_drops_table([row])
+
+
+def test_a_file_without_heart_rate_says_so_on_the_easy_line() -> None:
+    a = {"heart_rate_avg_bpm": None, "hr_max_used_bpm": 178.0, "hr_max_source": "profile"}
+    assert textout._easy_line(a) == "no heart rate"
