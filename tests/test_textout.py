@@ -19,13 +19,15 @@ def test_a_table_without_width_keeps_every_column_and_says_nothing() -> None:
     text = textout.table(HEAD, ROWS, optional=("id",), clip_last=True)
     assert "0675fd30d036" in text
     assert "a long note about the morning" in text
-    assert "not shown" not in text and "cut" not in text
+    assert "not shown" not in text
+    assert "cut" not in text
 
 
 def test_optional_columns_go_in_order_until_the_table_fits() -> None:
     full = widest(textout.table(HEAD, ROWS))
     text = textout.table(HEAD, ROWS, width=full - 1, optional=("id", "sport"))
-    assert "0675fd30d036" not in text and "running" in text  # one column was enough
+    assert "0675fd30d036" not in text
+    assert "running" in text
     assert "(id not shown at this width: widen the window or use --json)" in text
     assert widest(text) <= full - 1
 
@@ -40,7 +42,8 @@ def test_the_last_column_is_cut_with_an_ellipsis_and_the_cut_is_said() -> None:
 
 def test_a_short_last_column_is_not_cut() -> None:
     text = textout.table(["date", "note"], [("2026-11-01", "ok")], width=30, clip_last=True)
-    assert "cut" not in text and text.splitlines()[2] == "2026-11-01  ok"
+    assert "cut" not in text
+    assert text.splitlines()[2] == "2026-11-01  ok"
 
 
 def activity(n: int) -> dict[str, Any]:
@@ -107,12 +110,17 @@ def hills_data() -> dict[str, Any]:
         "walk_stiffness_points": 1.5,
         "walk_stiffness_min_n": 3,
     }
-    return {"hills": [hill], "routes": [route, {**flat, "flatter_routes": []}], "settings": settings}
+    return {
+        "hills": [hill],
+        "routes": [route, {**flat, "flatter_routes": []}],
+        "settings": settings,
+    }
 
 
 def test_hills_read_as_tables_where_they_fit() -> None:
     text = textout.hills_report(hills_data(), "km")
-    assert "grade avg/max" in text and "WALK (grade, stiffness)" in text
+    assert "grade avg/max" in text
+    assert "WALK (grade, stiffness)" in text
 
 
 def test_hills_become_wrapped_blocks_in_a_narrow_window() -> None:
