@@ -26,6 +26,7 @@ from analyzer.metrics.elevation import Elevation, elevation, grade_series, smoot
 from analyzer.metrics.gait import Gait, gait, gait_states
 from analyzer.metrics.heart import HeartRate, heart_rate
 from analyzer.metrics.pace import LapPace, Pace, lap_paces, pace
+from analyzer.metrics.speed import needs_data, speed_facts
 from analyzer.metrics.steps import step_seconds
 from analyzer.schema import Activity, AltitudeSource, Device, Lap, Pause
 from analyzer.settings import Settings
@@ -33,7 +34,9 @@ from analyzer.settings import Settings
 #: The version of the analysis. Bump it when a metric's method changes: stored summaries
 #: carry it (through the store's settings fingerprint) and are recomputed from their
 #: streams on the next import or profile change.
-ANALYSIS_VERSION = 3  # 3: steps across a timer pause keep only their running part
+#: 3: steps across a timer pause keep only their running part; 4: speed facts stored for
+#: activities whose file names no sport
+ANALYSIS_VERSION = 4
 
 ALTITUDE_SOURCES = get_args(AltitudeSource)
 
@@ -216,6 +219,8 @@ def analyse(
     )
     metrics = metrics_json(m, settings)
     metrics["pauses"] = pauses_json(activity.pauses)
+    if needs_data(activity.sport):  # whether it was a run is for the data to say
+        metrics["speed_median_mps"], metrics["speed_sustained_mps"] = speed_facts(frame)
     return ActivitySummary(
         activity_id=activity.activity_id,
         source_path=activity.source_path,

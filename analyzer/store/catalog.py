@@ -494,7 +494,14 @@ class Store:
         ``start_time`` is a UTC timestamp; metric columns are NaN where not computed.
         """
         where, params = _date_range("local_date", since, until)
-        sql = f"SELECT * FROM activities {where} ORDER BY start_epoch_s"
+        # the speed facts of activities without a sport (JSON null: computed, no speed;
+        # SQL NULL in speed_facts: not computed, as by versions before they were kept)
+        facts = ", ".join(
+            f"json_extract(metrics_json, '$.{key}') AS {key}"
+            for key in ("speed_median_mps", "speed_sustained_mps")
+        )
+        known = "json_type(metrics_json, '$.speed_median_mps') AS speed_facts"
+        sql = f"SELECT *, {facts}, {known} FROM activities {where} ORDER BY start_epoch_s"
         df = pd.read_sql_query(sql, self.conn, params=params)
         df = df.drop(columns=["summary_json", "metrics_json"])
         df["start_time"] = pd.to_datetime(df["start_time"], utc=True, format="ISO8601")

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer.errors import AnalyzerError
+from analyzer.metrics.speed import needs_data, speed_facts
 from analyzer.settings import Settings
 from analyzer.weekly.inputs import (
     ACTIVITY_COLUMNS,
@@ -19,7 +20,7 @@ from analyzer.weekly.inputs import (
     Inputs,
     conform,
 )
-from analyzer.weekly.sport import RUN, kinds, needs_data, speed_facts
+from analyzer.weekly.sport import RUN, kinds
 
 #: hill_exposure keys of the metrics -> flat activity columns
 EXPOSURE = {
@@ -147,13 +148,18 @@ def _store_hills(store: StoreLike) -> Callable[[list[str]], pd.DataFrame]:
 
 def with_speed_facts(acts: pd.DataFrame, streams: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
     """``acts`` with the speed facts of ``weekly.sport`` for the activities whose file gave
-    no sport, or ``generic`` (only those streams are read: the file's sport decides for
-    the others)."""
+    no sport, or ``generic``: those the analysis stored (``speed_facts`` not null), else
+    computed from the stream (summaries from before they were stored). The file's sport
+    decides for the others, whose facts are NaN."""
     out = acts.copy()
-    median = np.full(len(out), np.nan)
-    sustained = np.full(len(out), np.nan)
+    median = _column(out, "speed_median_mps")
+    sustained = _column(out, "speed_sustained_mps")
+    stored = out["speed_facts"].notna().to_numpy() if "speed_facts" in out.columns else None
     sport = out["sport"] if "sport" in out.columns else pd.Series(None, index=out.index)
-    for pos in np.flatnonzero(sport.map(needs_data).to_numpy(dtype=bool)):
+    silent = sport.map(needs_data).to_numpy(dtype=bool)
+    median[~silent] = np.nan
+    sustained[~silent] = np.nan
+    for pos in np.flatnonzero(silent if stored is None else silent & ~stored):
         try:
             frame = streams(str(out["id"].iloc[pos]))
         except AnalyzerError:
@@ -163,7 +169,14 @@ def with_speed_facts(acts: pd.DataFrame, streams: Callable[[str], pd.DataFrame])
         sustained[pos] = np.nan if s is None else s
     out["speed_median_mps"] = median
     out["speed_sustained_mps"] = sustained
-    return out
+    return out.drop(columns=["speed_facts"], errors="ignore")
+
+
+def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """A float copy of ``frame[name]``, NaN throughout where the frame has no such column."""
+    if name not in frame.columns:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float, copy=True)
 
 
 def running_ids(store: StoreLike) -> set[str]:

@@ -24,16 +24,15 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
 import pandas as pd
+
+from analyzer.metrics.speed import sport_key
 
 RUN = "run"
 #: 10 000 m world record (26:11, 2020): no one runs faster than this for half an hour
 RUN_MEDIAN_MAX_MPS = 6.34
 #: 800 m world record (1:40.91, 2012): no one runs faster than this for 2 minutes
 RUN_SUSTAINED_MAX_MPS = 7.93
-SUSTAINED_WINDOW_S = 120.0
-MOVING_MIN_MPS = 0.5  # DOMAIN.md: standing still below this
 
 #: FIT / GPX / TCX sport -> the word the page uses for what was left out (one, many)
 KINDS: dict[str, tuple[str, str]] = {
@@ -51,21 +50,6 @@ KINDS: dict[str, tuple[str, str]] = {
 TOO_FAST = ("session too fast for running", "sessions too fast for running")
 NO_RUNNING = ("session with no running", "sessions with no running")
 OTHER = ("other", "other")
-#: sports that say nothing about what was done: the data decide, as without a sport
-UNSAID = frozenset({"generic", "all", "unknown", "none"})
-
-
-def sport_key(value: Any) -> str | None:
-    """The sport as a lower-case word, None where the file did not say what was done."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    key = value.strip().lower()
-    return None if key in UNSAID else key
-
-
-def needs_data(value: Any) -> bool:
-    """Whether the data (speeds, gait) must decide, the file's sport being silent."""
-    return sport_key(value) is None
 
 
 def _float(value: Any) -> float | None:
@@ -80,8 +64,8 @@ def kind_of(row: Mapping[str, Any]) -> str:
     """``run``, or the singular word for what the activity is instead (see KINDS).
 
     ``row`` holds ``sport`` and, for activities without one, the speed facts of
-    :func:`speed_facts` (``speed_median_mps``, ``speed_sustained_mps``) and the gait
-    times ``running_s`` and ``walking_s``; any of them may be missing.
+    ``metrics.speed.speed_facts`` (``speed_median_mps``, ``speed_sustained_mps``) and
+    the gait times ``running_s`` and ``walking_s``; any of them may be missing.
     """
     key = sport_key(row.get("sport"))
     if key is not None:
@@ -115,29 +99,3 @@ def kinds(activities: pd.DataFrame) -> pd.Series:
         index=activities.index,
         dtype=object,
     )
-
-
-def speed_facts(stream: pd.DataFrame) -> tuple[float | None, float | None]:
-    """(median moving speed, highest 2-minute median speed) of a per-second frame, m/s;
-    None where the frame has no speed. The 2-minute median ignores GPS spikes."""
-    if stream.empty or "speed_mps" not in stream.columns:
-        return None, None
-    speed = pd.to_numeric(stream["speed_mps"], errors="coerce")
-    moving = speed[speed >= MOVING_MIN_MPS]
-    median = float(moving.median()) if len(moving) else None
-    if "elapsed_s" in stream.columns:
-        seconds = pd.to_numeric(stream["elapsed_s"], errors="coerce").to_numpy(dtype=float)
-    else:
-        seconds = np.arange(len(stream), dtype=float)
-    ok = np.isfinite(seconds) & speed.notna().to_numpy()
-    if not ok.any():
-        return median, None
-    series = pd.Series(
-        speed.to_numpy(dtype=float)[ok], index=pd.to_timedelta(seconds[ok], unit="s")
-    ).sort_index()
-    series = series[~series.index.duplicated()]
-    rolled = series.rolling(pd.Timedelta(seconds=SUSTAINED_WINDOW_S)).median()
-    # only windows that span the full 2 minutes
-    full = rolled[rolled.index >= series.index[0] + pd.Timedelta(seconds=SUSTAINED_WINDOW_S)]
-    sustained = float(full.max()) if len(full) and full.notna().any() else None
-    return median, sustained

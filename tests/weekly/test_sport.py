@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -9,10 +10,11 @@ import pandas as pd
 import pytest
 
 from analyzer import pipeline
+from analyzer.metrics.speed import speed_facts
 from analyzer.store import Store
 from analyzer.weekly.hills import load_overview
-from analyzer.weekly.source import from_store
-from analyzer.weekly.sport import RUN, kind_of, speed_facts
+from analyzer.weekly.source import from_store, with_speed_facts
+from analyzer.weekly.sport import RUN, kind_of, kinds
 from analyzer.weekly.view import history, left_out
 from tests.conftest import DATA, corpus_or_skip
 from tests.weekly.helpers import make_inputs, run
@@ -158,3 +160,51 @@ def test_activities_in_code_without_a_sport_stay_runs() -> None:
     hist = history(make_inputs([run("2026-10-13T06:00:00Z"), run("2026-10-15T06:00:00Z")]))
     assert len(hist.runs) == 2
     assert hist.others.empty
+
+
+def test_speed_facts_of_a_file_without_a_sport_are_stored_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (DATA / "runpandas" / "strava_export.gpx").read_text()
+    silent = tmp_path / "no-type.gpx"  # the same run, its <type> taken out
+    silent.write_text(re.sub(r"<type>.*?</type>", "", text))
+    with Store.open(tmp_path / "data") as store:
+        pipeline.import_paths([silent, DATA / "runpandas" / "run_garmin.tcx"], store)
+        acts = store.activities_frame().set_index("source_path")
+        quiet, named = acts.loc[str(silent)], acts.loc[str(DATA / "runpandas" / "run_garmin.tcx")]
+        median, sustained = speed_facts(store.stream_frame(quiet["activity_id"]))
+
+        def no_stream(activity_id: str) -> pd.DataFrame:
+            raise AssertionError(f"stream of {activity_id} read again")
+
+        monkeypatch.setattr(store, "stream_frame", no_stream)
+        inputs = from_store(store)
+    assert pd.isna(quiet["sport"])
+    assert quiet["speed_median_mps"] == pytest.approx(median)
+    assert quiet["speed_sustained_mps"] == pytest.approx(sustained)
+    assert named["sport"] == "running"  # the file says: nothing to store
+    assert pd.isna(named["speed_facts"])
+    assert (kinds(inputs.activities) == RUN).all()
+
+
+def test_summaries_from_before_the_facts_were_stored_read_the_stream() -> None:
+    acts = pd.DataFrame(
+        {
+            "id": ["old", "new", "named"],
+            "sport": [None, None, "running"],
+            "speed_median_mps": [None, 3.0, None],
+            "speed_sustained_mps": [None, 3.5, None],
+            "speed_facts": [None, "real", None],
+        }
+    )
+    read: list[str] = []
+
+    def streams(activity_id: str) -> pd.DataFrame:
+        read.append(activity_id)
+        return pd.DataFrame({"elapsed_s": np.arange(600.0), "speed_mps": np.full(600, 9.0)})
+
+    out = with_speed_facts(acts, streams)
+    assert read == ["old"]
+    assert list(out["speed_median_mps"].iloc[:2]) == [9.0, 3.0]
+    assert np.isnan(out["speed_median_mps"].iloc[2])
+    assert "speed_facts" not in out.columns

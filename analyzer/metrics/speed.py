@@ -1,0 +1,55 @@
+"""Speed facts that say whether an activity whose file named no sport can have been a
+run (``weekly.sport`` decides; the facts are computed here, once, when the activity is
+analysed, so a report need not read the activity's stream again)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+MOVING_MIN_MPS = 0.5  # DOMAIN.md: standing still below this
+SUSTAINED_WINDOW_S = 120.0
+
+#: sports that say nothing about what was done: the data decide, as without a sport
+UNSAID = frozenset({"generic", "all", "unknown", "none"})
+
+
+def sport_key(value: Any) -> str | None:
+    """The sport as a lower-case word, None where the file did not say what was done."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    key = value.strip().lower()
+    return None if key in UNSAID else key
+
+
+def needs_data(value: Any) -> bool:
+    """Whether the data (speeds, gait) must decide, the file's sport being silent."""
+    return sport_key(value) is None
+
+
+def speed_facts(stream: pd.DataFrame) -> tuple[float | None, float | None]:
+    """(median moving speed, highest 2-minute median speed) of a per-second frame, m/s;
+    None where the frame has no speed. The 2-minute median ignores GPS spikes."""
+    if stream.empty or "speed_mps" not in stream.columns:
+        return None, None
+    speed = pd.to_numeric(stream["speed_mps"], errors="coerce")
+    moving = speed[speed >= MOVING_MIN_MPS]
+    median = float(moving.median()) if len(moving) else None
+    if "elapsed_s" in stream.columns:
+        seconds = pd.to_numeric(stream["elapsed_s"], errors="coerce").to_numpy(dtype=float)
+    else:
+        seconds = np.arange(len(stream), dtype=float)
+    ok = np.isfinite(seconds) & speed.notna().to_numpy()
+    if not ok.any():
+        return median, None
+    series = pd.Series(
+        speed.to_numpy(dtype=float)[ok], index=pd.to_timedelta(seconds[ok], unit="s")
+    ).sort_index()
+    series = series[~series.index.duplicated()]
+    rolled = series.rolling(pd.Timedelta(seconds=SUSTAINED_WINDOW_S)).median()
+    # only windows that span the full 2 minutes
+    full = rolled[rolled.index >= series.index[0] + pd.Timedelta(seconds=SUSTAINED_WINDOW_S)]
+    sustained = float(full.max()) if len(full) and full.notna().any() else None
+    return median, sustained
