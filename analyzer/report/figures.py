@@ -85,12 +85,17 @@ NARROW_PX = 560  # report.js draws a figure's ``layout.meta.narrow`` below this 
 
 
 def with_narrow(
-    fig: Figure, layout: dict[str, Any], traces: dict[int, dict[str, Any]] | None = None
+    fig: Figure, layout: dict[str, Any], traces: dict[str, dict[str, Any]] | None = None
 ) -> Figure:
     """Attach the overrides report.js merges in (dicts merged, lists replaced) when the
     figure is narrower than ``NARROW_PX``. They ride in ``layout.meta``, which plotly
-    leaves alone, so the figure stays valid plotly JSON."""
-    narrow = {"layout": layout, "traces": {str(k): v for k, v in (traces or {}).items()}}
+    leaves alone, so the figure stays valid plotly JSON. ``traces`` names each trace by
+    its ``uid``; report.js finds it by its place in ``data``, set here."""
+    places = {t.get("uid"): i for i, t in enumerate(fig["data"])}
+    missing = sorted(set(traces or {}) - set(places))
+    if missing:
+        raise ValueError(f"no trace with uid {', '.join(missing)}")
+    narrow = {"layout": layout, "traces": {str(places[k]): v for k, v in (traces or {}).items()}}
     fig["layout"]["meta"] = {"narrow": narrow}
     return fig
 
@@ -140,6 +145,7 @@ def _distance_bars(days: pd.DataFrame, x: list[float], units: Units) -> dict[str
         "x": x,
         "y": _clean(days["distance_m"].to_numpy(dtype="float64") / units.distance_m),
         "name": f"distance ({units.distance}), colour = easy share",
+        "uid": "distance",
         "marker": {
             "color": [scale_colour(e, EASY_SCALE) for e in easy],
             "line": {"color": "#444", "width": 1},
@@ -159,6 +165,7 @@ def _easy_key() -> dict[str, Any]:
     return {
         "type": "scatter",
         "mode": "markers",
+        "uid": "easy-key",
         "x": [None],
         "y": [None],
         "showlegend": False,
@@ -216,6 +223,7 @@ def _symptom_lines(days: pd.DataFrame, x: list[float]) -> list[dict[str, Any]]:
             "x": [v + shift for v in x],
             "y": _clean(days[col]),
             "name": name,
+            "uid": col,
             "customdata": labels,
             "hovertemplate": "%{customdata}: " + what + " %{y}/10<extra></extra>",
             "xaxis": "x",
@@ -287,6 +295,7 @@ def _drops_marks(days: pd.DataFrame, x: list[float]) -> dict[str, Any]:
         "text": text,
         "textposition": "middle right",
         "name": "heel-drop sessions (done/target)",
+        "uid": "drops",
         "marker": {
             "symbol": "triangle-up",
             "size": 11,
@@ -339,7 +348,7 @@ def day_chart(days: pd.DataFrame, units: Units) -> Figure:
 
 def _day_chart_narrow(
     days: pd.DataFrame, x: list[float]
-) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """On a phone a day is ~40 px wide: weekdays on two upright lines, heel-drop counts
     above their triangles in a small font, percentages without "easy" (the key says it),
     no colorbar (it would take a fifth of the width)."""
@@ -350,14 +359,14 @@ def _day_chart_narrow(
         "margin": {"l": 44, "r": 8},
         "legend": {"font": {"size": 11}},
     }
-    traces: dict[int, dict[str, Any]] = {
-        0: {
+    traces: dict[str, dict[str, Any]] = {
+        "distance": {
             "text": ["" if not math.isfinite(e) else f"{e:.0%}" for e in easy],
             "textfont": {"size": 10},
         },
-        3: {"textfont": {"size": 10}},
-        6: {"textposition": "top center", "textfont": {"size": 9}, "cliponaxis": False},
-        7: {"marker": {"showscale": False}},
+        "morning_stiffness": {"textfont": {"size": 10}},
+        "drops": {"textposition": "top center", "textfont": {"size": 9}, "cliponaxis": False},
+        "easy-key": {"marker": {"showscale": False}},
     }
     return layout, traces
 
@@ -727,6 +736,7 @@ def trends(
             "textposition": "outside",
             "cliponaxis": False,
             "name": f"weekly distance ({units.distance}), change on the week before",
+            "uid": "weekly-distance",
             "marker": {"color": "#7570b3"},
             "xaxis": "x",
             "yaxis": "y",
@@ -759,7 +769,8 @@ def trends(
         "margin": {"l": 44, "r": 8},
         "legend": {"font": {"size": 11}},
     }
-    return with_narrow({"data": data, "layout": layout}, narrow, {0: {"textfont": {"size": 9}}})
+    fig = {"data": data, "layout": layout}
+    return with_narrow(fig, narrow, {"weekly-distance": {"textfont": {"size": 9}}})
 
 
 def _ratio_top(ratios: np.ndarray, red: float) -> float:

@@ -181,3 +181,14 @@ def test_ratio_axis_stays_0_to_2_for_ordinary_weeks_and_red_defaults_to_settings
     assert fig["layout"]["yaxis2"]["range"] == [0, 2.0]
     reds = [s for s in fig["layout"]["shapes"] if s["fillcolor"].startswith("rgba(192,38,45")]
     assert reds[0]["y0"] == Settings().acwr_red
+
+
+def test_narrow_overrides_follow_the_trace_they_name_not_its_place() -> None:
+    fig = figures.day_chart(week_days([1.0] * 7), MILES)
+    moved = {**fig, "data": [fig["data"][-1], *fig["data"][:-1]]}  # a trace put in front
+    narrow = figures.with_narrow(moved, {}, {"drops": {"textposition": "top center"}})
+    drops = figures.narrow_variant(narrow)["data"][7]
+    assert drops["uid"] == "drops"
+    assert drops["textposition"] == "top center"
+    with pytest.raises(ValueError, match="no trace with uid gone"):
+        figures.with_narrow(fig, {}, {"gone": {}})
