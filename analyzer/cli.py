@@ -314,7 +314,8 @@ def import_(
     """Import activity files, folders, .gz and .zip exports (nested too) into the store.
 
     Re-importing adds nothing (a file whose content is stored already is not parsed
-    again); the same run exported twice is stored once (the richer copy). Files are read
+    again); the same run exported twice is stored once (the richer copy, or the one
+    covering more time where one is a partial copy). Files are read
     and analysed on every core (--jobs); one process writes the store.
     Exit code 1 if any file failed; everything else is still stored. Archives are read in
     memory, never unpacked to disk: entries named with an absolute path or '..' are skipped

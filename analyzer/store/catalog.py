@@ -35,7 +35,8 @@ from analyzer.symptoms.visa_a import VisaAResult
 
 BUSY_TIMEOUT_S = 120.0
 DUPLICATE_WINDOW_S = 60.0  # two recordings starting this close may be one run
-DUPLICATE_DISTANCE_SHARE = 0.02  # ... if their distances differ by at most this share
+DUPLICATE_DISTANCE_SHARE = 0.02  # ... if their distances differ by at most this share;
+# otherwise (an interrupted sync, a watch stopped late) the one covering more time is kept
 FORMAT_RANK = {"fit": 3, "tcx": 2, "gpx": 1}  # richer first, after the number of channels
 #: test hook: seconds to sleep between writing a stream and committing its row
 PAUSE_ENV = "ANALYZER_DEBUG_PAUSE_BEFORE_COMMIT_S"
@@ -330,17 +331,16 @@ class Store:
             streams.write_stream(self.stream_path(aid), rec.activity, encoded=rec.stream)
             self._update_activity(conn, rec)
             return StoreOutcome(aid, index, "reread", message=REREAD)
-        twin = self._find_twin(conn, rec)
-        if twin is not None and _rank(twin["n_channels"], twin["source_format"]) >= _rank(
-            len(rec.summary.channels), rec.summary.source_format
-        ):
+        twin, partial = self._find_twin(conn, rec)
+        if twin is not None and _stored_is_richer(twin, rec, partial):
+            copy = "a shorter recording" if partial else "duplicate"
             return StoreOutcome(
                 aid,
                 index,
                 "duplicate",
                 twin["id"],
                 twin["source_path"],
-                f"duplicate of {twin['local_date']} {twin['source_path']}",
+                f"{copy} of {twin['local_date']} {twin['source_path']}",
             )
         streams.write_stream(self.stream_path(aid), rec.activity, encoded=rec.stream)
         if twin is not None:
@@ -354,16 +354,26 @@ class Store:
             "replaced",
             twin["id"],
             twin["source_path"],
-            f"replaced the poorer copy {twin['source_path']}",
+            f"replaced the {'shorter recording' if partial else 'poorer copy'} "
+            + str(twin["source_path"]),
         )
 
-    def _find_twin(self, conn: sqlite3.Connection, rec: ActivityRecord) -> sqlite3.Row | None:
+    def _find_twin(
+        self, conn: sqlite3.Connection, rec: ActivityRecord
+    ) -> tuple[sqlite3.Row | None, bool]:
+        """The stored recording of the same run, if any, and whether the two differ in
+        distance (one is a partial copy: an interrupted sync, a watch stopped late).
+
+        Recordings starting within ``DUPLICATE_WINDOW_S`` of each other are one run, one
+        runner's store having no two runs begun in the same minute; the sessions of one
+        file (a multisport's legs) are never twins of each other.
+        """
         start = _epoch(rec.summary.start_time)
         conn.row_factory = sqlite3.Row
         try:
             rows = conn.execute(
-                "SELECT id, start_epoch_s, distance_m, track_m, n_channels, source_format,"
-                " source_path, local_date FROM activities"
+                "SELECT id, start_epoch_s, elapsed_s, distance_m, track_m, n_channels,"
+                " source_format, source_path, local_date FROM activities"
                 " WHERE start_epoch_s BETWEEN ? AND ? AND id != ? ORDER BY abs(start_epoch_s - ?)",
                 (
                     start - DUPLICATE_WINDOW_S,
@@ -374,12 +384,14 @@ class Store:
             ).fetchall()
         finally:
             conn.row_factory = None
-        for row in rows:
+        file_of = rec.summary.activity_id.rsplit("-", 1)[0]
+        others = [row for row in rows if str(row["id"]).rsplit("-", 1)[0] != file_of]
+        for row in others:
             if _close(row["distance_m"], rec.summary.distance_m) or _close(
                 row["track_m"], rec.track_m
             ):
-                return row
-        return None
+                return row, False
+        return (others[0], True) if others else (None, False)
 
     def _insert_activity(self, conn: sqlite3.Connection, rec: ActivityRecord) -> None:
         row = _activity_row(rec)
@@ -769,6 +781,17 @@ def _database_error(catalog: Path, exc: sqlite3.Error) -> StoreError:
 
 def _rank(n_channels: int, source_format: str) -> tuple[int, int]:
     return (n_channels, FORMAT_RANK.get(source_format, 0))
+
+
+def _stored_is_richer(twin: sqlite3.Row, rec: ActivityRecord, partial: bool) -> bool:
+    """Whether the stored twin stays: of two copies of one run the one with more channels
+    (then the richer format) wins; of a partial copy and a fuller one, the one covering
+    more time, whatever its format."""
+    stored = _rank(twin["n_channels"], twin["source_format"])
+    new = _rank(len(rec.summary.channels), rec.summary.source_format)
+    if partial:
+        return (_num(twin["elapsed_s"]) or 0.0, *stored) >= (rec.summary.elapsed_s or 0.0, *new)
+    return stored >= new
 
 
 def _close(a: float | None, b: float | None) -> bool:

@@ -196,6 +196,58 @@ def test_a_richer_twin_replaces_the_stored_one_and_its_hills(store: Store) -> No
     assert again.outcome == "duplicate"
 
 
+def partial(activity: Activity, fmt: str, digest: str, share: float) -> Activity:
+    """The first ``share`` of a recording, as an interrupted sync leaves it."""
+    rows = max(int(len(activity.frame) * share), 2)
+    return Activity(
+        frame=activity.frame.iloc[:rows],
+        source_path=f"partial.{fmt}",
+        source_format=fmt,
+        source_hash=digest,
+        sport=activity.sport,
+    )
+
+
+def test_a_partial_copy_of_a_stored_run_is_a_duplicate(store: Store) -> None:
+    fit = read(SMALL[0])[0]
+    cut = partial(fit, "fit", "cuthash", 0.1)  # same format, same channels, a tenth of it
+    store.store_file([record_of(analysed(fit))], "run.fit", None)
+    [o] = store.store_file([record_of(analysed(cut))], "partial.fit", None)
+    assert (o.outcome, o.other_id) == ("duplicate", fit.activity_id)
+    assert o.message.startswith("a shorter recording of ")
+    assert store.activity_ids() == [fit.activity_id]
+
+
+def test_the_full_run_replaces_a_partial_copy_whatever_its_format(store: Store) -> None:
+    fit = read(SMALL[0])[0]
+    cut = partial(fit, "fit", "cuthash", 0.1)
+    full_gpx = twin(fit, "gpx", "gpxhash")  # a poorer format, but the whole run
+    store.store_file([record_of(analysed(cut))], "partial.fit", None)
+    [o] = store.store_file([record_of(analysed(full_gpx))], "twin.gpx", None)
+    assert (o.outcome, o.other_id) == ("replaced", cut.activity_id)
+    assert o.message == "replaced the shorter recording partial.fit"
+    assert store.activity_ids() == [full_gpx.activity_id]
+
+
+def test_sessions_of_one_file_are_never_twins(store: Store) -> None:
+    fit = read(SMALL[0])[0]
+    later = fit.frame.copy()
+    later.index = later.index + timedelta(seconds=40)  # a second leg 40 s on, as long
+    legs = [
+        Activity(
+            frame=frame,
+            source_path="multi.fit",
+            source_format="fit",
+            source_hash="multihash",
+            session_index=i,
+            sport=fit.sport,
+        )
+        for i, frame in enumerate((fit.frame, later))
+    ]
+    outcomes = store.store_file([record_of(analysed(a)) for a in legs], "multi.fit", None)
+    assert [o.outcome for o in outcomes] == ["imported", "imported"]
+
+
 def test_prune_removes_orphan_streams_and_temp_files(store: Store) -> None:
     fit = read(SMALL[0])[0]
     store.store_file([record_of(analysed(fit))], "run.fit", None)
