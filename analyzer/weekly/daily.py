@@ -254,3 +254,15 @@ def visa_a_latest(
     latest = float(rows["total"].iloc[-1])
     previous = float(rows["total"].iloc[-2]) if len(rows) > 1 else None
     return previous, latest, pd.Timestamp(rows["date"].iloc[-1])
+
+
+def visa_a_steps(
+    visa_a: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp
+) -> list[tuple[float, float]]:
+    """(previous, total) of every VISA-A logged on the days ``first`` to ``last`` that has a
+    result before it: each compared with the one just before, however long before."""
+    rows = visa_a.dropna(subset=["total"]).sort_values("date", kind="stable")
+    totals = [float(t) for t in rows["total"]]
+    dates = [pd.Timestamp(d) for d in rows["date"]]
+    begin, end = first.normalize(), last.normalize() + DAY
+    return [(totals[i - 1], totals[i]) for i in range(1, len(totals)) if begin <= dates[i] < end]

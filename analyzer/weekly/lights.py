@@ -17,7 +17,7 @@ import pandas as pd
 from analyzer.settings import Settings
 from analyzer.symptoms import rules
 from analyzer.symptoms.rules import HEADLINES, Finding, PainRules, RedFlag, Verdict
-from analyzer.weekly.daily import DAY, visa_a_latest, week_start
+from analyzer.weekly.daily import DAY, visa_a_latest, visa_a_steps, week_start
 
 NONE = "none"  # nothing to judge by: no check-ins
 NONE_HEADLINE = "No check-ins: nothing to judge the tendon by"
@@ -200,10 +200,8 @@ def assess_week(
     assert isinstance(row, pd.Series)
     flags = _flags(week, weekly, daily, runs, pain)
     start = week_start(week)
-    previous, latest, logged = visa_a_latest(visa_a, start + 6 * DAY)
-    if logged is not None and logged >= start:
-        # a fall is flagged in the week the lower total was logged, not in every later week
-        flags += rules.flag_visa_a(previous, latest, pain)
+    previous, latest, _ = visa_a_latest(visa_a, start + 6 * DAY)
+    flags += _visa_a_flag(visa_a, start, pain)
     this = runs[runs["week"] == week]
     run_verdicts = [
         Verdict(light, tuple(f"{run_label(start)}: {x}" for x in reasons))
@@ -222,6 +220,17 @@ def assess_week(
     if v.light in LOAD_ONLY_HEADLINES and not checkin_days and not run_verdicts and not flags:
         v = Judgement(v.light, v.reasons, load_only=True)
     return WeekAssessment(week, v, tuple(flags), latest, previous)
+
+
+def _visa_a_flag(visa_a: pd.DataFrame, start: pd.Timestamp, pain: PainRules) -> list[RedFlag]:
+    """The largest fall among the VISA-A results of the week starting ``start``, each from
+    the result before it: a fall is flagged in the week the lower total was logged (not in
+    every later week), and a later, better result that week does not undo it."""
+    steps = visa_a_steps(visa_a, start, start + 6 * DAY)
+    if not steps:
+        return []
+    previous, total = max(steps, key=lambda step: step[0] - step[1])
+    return rules.flag_visa_a(previous, total, pain)
 
 
 def _week_without_checkins(v: Judgement, runs: int, judged: int, checkin_days: int) -> Judgement:
