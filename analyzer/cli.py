@@ -1276,7 +1276,7 @@ def hills(
     rename: tuple[str, str] | None,
     units: str | None,
 ) -> None:
-    """Recurring hills across your runs, flagged "walk" first, then by score; and routes.
+    """The hills of your runs, flagged "walk" first, then by score; and your routes.
 
     \b
     Example:
@@ -1314,7 +1314,7 @@ def hills(
     data = overview_json(overview, chosen)
     if as_json:
         click.echo(json.dumps(data, indent=2, allow_nan=False))
-    elif gpx_file is None or str(gpx_file) != "-":
+    elif gpx_file is None and rename is None:  # a rename or an export says what it did
         click.echo(textout.hills_report(data, shown, table_width()))
 
 

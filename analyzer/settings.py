@@ -110,6 +110,7 @@ class Settings:
     route_match_m: float = 30.0  # a track point this close to the other track overlaps it
     route_overlap_share: float = 0.80  # share of each track (both ways) that must overlap
     route_similar_distance: float = 0.20  # +-share of distance for "a route of similar length"
+    route_nearby_m: float = 5000.0  # a flatter route starts this close to the other's start
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)

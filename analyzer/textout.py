@@ -410,8 +410,14 @@ def _hill_row(h: dict[str, Any], units: str) -> tuple[str, ...]:
     )
 
 
+FLATTER_SHOWN = 3  # the flattest alternatives named per route; --json lists them all
+
+
 def _route_row(r: dict[str, Any], names: dict[str, str], units: str) -> tuple[str, ...]:
-    flatter = ", ".join(f"{k} {names.get(k, '')}".strip() for k in r["flatter_routes"])
+    keys = r["flatter_routes"]
+    flatter = ", ".join(f"{k} {names.get(k, '')}".strip() for k in keys[:FLATTER_SHOWN])
+    if len(keys) > FLATTER_SHOWN:
+        flatter += f" and {len(keys) - FLATTER_SHOWN} more"
     return (
         r["id"],
         r["name"],
@@ -461,7 +467,11 @@ def hills_report(data: dict[str, Any], units: str, width: int | None = None) -> 
     )
     rules, caution = legend(rules, width), legend(caution, width)
     lines = [
-        "Recurring hills (flagged 'walk' first, then by score):",
+        legend(
+            f"Hills on your runs (flagged 'walk' first, then by score; {_recurring(data)} of "
+            "them on more than one run):",
+            width,
+        ),
         hills_text,
         "",
         "Routes (typical distance and ascent are medians):",
@@ -471,6 +481,10 @@ def hills_report(data: dict[str, Any], units: str, width: int | None = None) -> 
         caution,
     ]
     return "\n".join(lines)
+
+
+def _recurring(data: dict[str, Any]) -> int:
+    return sum(1 for h in data["hills"] if h["times_run"] + h["times_walked"] > 1)
 
 
 def _block(head: str, body: str, width: int) -> str:
@@ -495,7 +509,8 @@ def _hill_block(row: tuple[str, ...], width: int) -> str:
 def _route_block(row: tuple[str, ...], width: int) -> str:
     ident, name, runs, dist, ascent, hills, flagged, flatter = row
     body = (
-        f"{runs} runs, typically {dist} and {ascent} up; hills {hills} ({flagged} flagged); "
+        f"{runs} run{'' if runs == '1' else 's'}, typically {dist} and {ascent} up; "
+        f"hills {hills} ({flagged} flagged); "
         f"flatter: {flatter}."
     )
     return _block(f"{ident}  {name}", body, width)

@@ -68,7 +68,7 @@ def test_text_lists_hills_flagged_first_in_miles(data: Path) -> None:
     result = run(data, "hills")
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "Recurring hills" in out
+    assert "Hills on your runs (flagged 'walk' first, then by score; " in out
     assert "Routes" in out
     assert "WALK (grade" in out
     assert " mi into " in out
@@ -113,6 +113,7 @@ def test_rename_keeps_the_id(data: Path) -> None:
     result = run(data, "hills", "--rename", before["id"], "Church hill")
     assert result.exit_code == 0, result.output
     assert f"{before['id']} is now named 'Church hill'." in result.output
+    assert "Routes" not in result.output  # the confirmation, not the whole table again
     after = as_json(data, "--route", rid)["hills"][0]
     assert (after["id"], after["name"]) == (before["id"], "Church hill")
     assert run(data, "hills", "--rename", rid, "Church hill loop").exit_code == 0

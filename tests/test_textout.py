@@ -134,6 +134,7 @@ def test_hills_become_wrapped_blocks_in_a_narrow_window() -> None:
     assert "next-morning stiffness: 5.0 run / 2.0 walked" in flat
     assert "R1 Church hill loop 11 runs, typically 3.78 km" in flat
     assert "flatter: R2 Riverside loop" in flat
+    assert "1 of them on more than one run" in flat  # H1: run 5 times, walked 6
 
 
 def test_heel_drop_times_read_to_the_minute() -> None:

@@ -45,6 +45,7 @@ SETTINGS_USED = (
     "route_match_m",
     "route_overlap_share",
     "route_similar_distance",
+    "route_nearby_m",
 )
 
 

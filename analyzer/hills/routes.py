@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from analyzer.geo import EARTH_RADIUS_M, step_distances_m
+from analyzer.geo import EARTH_RADIUS_M, haversine_m, step_distances_m
 from analyzer.settings import Settings
 
 STEP_M = 10.0  # tracks are compared as points this far apart along the run (m)
@@ -265,9 +265,10 @@ def describe_route(
 
 
 def flatter_routes(route: Route, others: Iterable[Route], settings: Settings) -> tuple[int, ...]:
-    """Routes within ``route_similar_distance`` of this one's distance whose typical ascent is
-    lower by more than ``hill_min_gain_m`` (less than that is altitude noise), flattest
-    first, then the fewest flagged hills."""
+    """Routes within ``route_similar_distance`` of this one's distance, starting within
+    ``route_nearby_m`` of its start (a run from the same door, not one from a holiday),
+    whose typical ascent is lower by more than ``hill_min_gain_m`` (less than that is
+    altitude noise), flattest first, then the fewest flagged hills."""
     if route.ascent_m is None:
         return ()
     share = settings.route_similar_distance
@@ -278,6 +279,21 @@ def flatter_routes(route: Route, others: Iterable[Route], settings: Settings) ->
         and o.ascent_m is not None
         and abs(o.distance_m - route.distance_m) <= share * route.distance_m
         and o.ascent_m < route.ascent_m - settings.hill_min_gain_m
+        and _starts_near(route, o, settings.route_nearby_m)
     ]
     similar.sort(key=lambda o: (o.ascent_m or 0.0, o.flagged, o.route_id))
     return tuple(o.route_id for o in similar)
+
+
+def _starts_near(route: Route, other: Route, limit_m: float) -> bool:
+    """Whether the first positions of the two routes are within ``limit_m``."""
+    a, b = _start(route), _start(other)
+    if a is None or b is None:
+        return False
+    gap = haversine_m(a[0], a[1], np.array([b[0]]), np.array([b[1]]))
+    return bool(gap[0] <= limit_m)
+
+
+def _start(route: Route) -> tuple[float, float] | None:
+    ok = np.flatnonzero(np.isfinite(route.lat) & np.isfinite(route.lon))
+    return (float(route.lat[ok[0]]), float(route.lon[ok[0]])) if ok.size else None

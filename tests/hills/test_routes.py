@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 
 from analyzer.hills.overview import HillsOverview
-from analyzer.hills.routes import Track, covered_share, group_tracks, resample
+from analyzer.hills.routes import (
+    Route,
+    Track,
+    covered_share,
+    flatter_routes,
+    group_tracks,
+    resample,
+)
 from analyzer.settings import Settings
 from analyzer.store import Store
 from analyzer.weekly.hills import load_overview
@@ -128,3 +135,18 @@ def test_resample_spaces_points_by_distance_not_time() -> None:
 def test_covered_share_edges() -> None:
     assert covered_share(np.array([], dtype=np.int64), np.array([1, 2])) == 0.0
     assert covered_share(np.array([1, 3]), np.array([1, 2])) == 0.5
+
+
+def route(route_id: int, ascent_m: float, east_m: float) -> Route:
+    lat, lon = loop(east_m=east_m)
+    return Route(route_id, f"Route {route_id}", None, ("a",), 1885.0, ascent_m, lat, lon)
+
+
+def test_a_flatter_route_far_from_home_is_not_suggested() -> None:
+    hilly = route(1, ascent_m=60.0, east_m=0.0)
+    near = route(2, ascent_m=5.0, east_m=3000.0)  # starts 3 km away: from the same door
+    abroad = route(3, ascent_m=0.0, east_m=400_000.0)  # a holiday loop, 400 km away
+    settings = Settings()
+    assert settings.route_nearby_m == 5000.0
+    assert flatter_routes(hilly, [hilly, near, abroad], settings) == (2,)
+    assert flatter_routes(hilly, [abroad], settings.with_changes(route_nearby_m=500_000)) == (3,)
