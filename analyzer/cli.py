@@ -162,13 +162,26 @@ def library_errors() -> Iterator[None]:
         raise fail(exc) from exc
 
 
-def open_store(ctx: click.Context) -> Store:
-    """The store of ``--data-dir`` / $ANALYZER_DATA / the XDG folder, closed with the command."""
-    from analyzer.store import Store
+def open_store(ctx: click.Context, existing: bool = False) -> Store:
+    """The store of ``--data-dir`` / $ANALYZER_DATA / the XDG folder, closed with the command.
+
+    ``existing``: a command that only reads refuses a folder without a store rather than
+    create one there (a mistyped --data-dir would otherwise read as an empty history).
+    """
+    from analyzer.store import Store, paths
 
     state = ctx.find_object(AppState)
+    explicit = state.data_dir if state else None
+    if existing:
+        folder = paths.resolve_data_dir(explicit)
+        if not paths.catalog_path(folder).exists():
+            raise click.ClickException(
+                f"no store in {folder}: nothing has been imported or logged there. Check "
+                "--data-dir (or $ANALYZER_DATA); analyzer import PATH... or analyzer log "
+                "starts one. Nothing was created."
+            )
     with library_errors():
-        store = Store.open(state.data_dir if state else None)
+        store = Store.open(explicit)
     ctx.call_on_close(store.close)
     return store
 
@@ -401,7 +414,7 @@ def activities(
     from analyzer import textout
 
     _check_range(since, until)
-    store = open_store(ctx)
+    store = open_store(ctx, existing=True)
     with library_errors():
         rows = store.activities(_day(since), _day(until))
         settings = store.settings()
@@ -683,7 +696,7 @@ def log_list(
     from analyzer import textout
 
     _check_range(since, until)
-    store = open_store(ctx)
+    store = open_store(ctx, existing=True)
     with library_errors():
         rows = [_plain(e) for e in store.checkins(_day(since), _day(until))]
     _show_rows(
@@ -757,7 +770,7 @@ def log_export(ctx: click.Context, file: Path) -> None:
     """
     from analyzer.symptoms.entries import checkins_csv
 
-    store = open_store(ctx)
+    store = open_store(ctx, existing=True)
     with library_errors():
         text = checkins_csv(store.checkins())
     _write_output(file, text)
@@ -866,7 +879,7 @@ def drops_list(
     from analyzer import textout
 
     _check_range(since, until)
-    store = open_store(ctx)
+    store = open_store(ctx, existing=True)
     with library_errors():
         rows = [_plain(e) for e in store.heel_drops(_day(since), _day(until))]
     _show_rows(rows, as_json, textout.heel_drops_table, "No heel-drop sessions yet: analyzer drops")
@@ -906,7 +919,7 @@ def drops_export(ctx: click.Context, file: Path) -> None:
     """
     from analyzer.symptoms.entries import heel_drops_csv
 
-    store = open_store(ctx)
+    store = open_store(ctx, existing=True)
     with library_errors():
         text = heel_drops_csv(store.heel_drops())
     _write_output(file, text)
@@ -982,7 +995,7 @@ def visa_a_list(
     from analyzer import textout
 
     _check_range(since, until)
-    store = open_store(ctx)
+    store = open_store(ctx, existing=True)
     with library_errors():
         every = store.visa_a()  # the change of the first one shown is from the one before
     plain = []
@@ -1140,7 +1153,7 @@ def report(
         raise click.UsageError("give one of --week, --last and --all")
     from analyzer.pipeline import refresh_summaries
 
-    store = open_store(ctx)
+    store = open_store(ctx, existing=True)
     with library_errors():
         # summaries left stale (an upgrade's newer analysis, an interrupted reread) are
         # brought up to date from their streams first, so no page shows an old figure
@@ -1190,7 +1203,7 @@ def doctor(ctx: click.Context, repair: bool, as_json: bool) -> None:
     """
     from analyzer.store import maintenance
 
-    store = open_store(ctx)
+    store = open_store(ctx, existing=True)
     with library_errors():
         report = maintenance.doctor(store, repair=repair)
     if as_json:
@@ -1227,7 +1240,7 @@ def backup(ctx: click.Context, file: Path, force: bool) -> None:
     """
     from analyzer.store import maintenance
 
-    store = open_store(ctx)
+    store = open_store(ctx, existing=True)
     with library_errors():
         done = maintenance.backup(store, file, overwrite=force)
     click.echo(
@@ -1293,7 +1306,7 @@ def hills(
 
     if as_json and gpx_file is not None and str(gpx_file) == "-":
         raise click.UsageError("--json and --gpx - both write to standard output; pick one")
-    store = open_store(ctx)
+    store = open_store(ctx, existing=True)
     with library_errors():
         settings = store.settings()
         shown = units or settings.units

@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 from lxml import etree
 
 from analyzer.cli import cli
+from analyzer.store import Store
 from tests.sample_store import build_sample_store
 
 HILL_KEYS = {
@@ -166,6 +167,7 @@ def test_gpx_of_all_hills_without_route_has_no_track(data: Path, tmp_path: Path)
 
 
 def test_empty_store(tmp_path: Path) -> None:
+    Store.open(tmp_path / "empty").close()
     result = run(tmp_path / "empty", "hills")
     assert result.exit_code == 0
     assert "No runs with GPS" in result.output

@@ -151,9 +151,31 @@ def test_activities_outside_the_range_and_an_inverted_range(data: Path) -> None:
 
 
 def test_activities_on_an_empty_store(data: Path) -> None:
+    Store.open(data).close()
     result = run(data, "activities")
     assert result.exit_code == 0
     assert "No activities" in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("activities",),
+        ("log", "list"),
+        ("drops", "list"),
+        ("visa-a", "list"),
+        ("hills",),
+        ("report",),
+        ("doctor",),
+        ("backup", "x.zip"),
+    ],
+)
+def test_reading_commands_refuse_a_folder_without_a_store(tmp_path: Path, args: tuple) -> None:
+    typo = tmp_path / "analyzr-data"  # a mistyped --data-dir
+    result = run(typo, *args)
+    assert result.exit_code == 1, result.output
+    assert f"no store in {typo}" in result.output
+    assert not typo.exists()  # nothing was created
 
 
 # --- profile -------------------------------------------------------------------------------
@@ -425,6 +447,7 @@ def test_visa_a_with_answers(data: Path) -> None:
 
 
 def test_visa_a_list_shows_each_total_and_its_change(data: Path) -> None:
+    Store.open(data).close()
     assert "No VISA-A results yet" in run(data, "visa-a", "list").output
     run(data, "visa-a", "--answers", "7,8,6,5,9,10,7,B14", "--date", "2026-11-01")
     run(data, "visa-a", "--answers", "3,3,3,3,3,3,0,C0", "--date", "2026-11-15")
