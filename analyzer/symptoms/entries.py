@@ -7,6 +7,7 @@ lines are good.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import math
@@ -121,18 +122,23 @@ def check_range(
 
 def parse_time(text: str, tz: str, now: datetime, line: int | None = None) -> datetime:
     """``2026-10-12T07:49:00+01:00``; a time without offset is local in ``tz``;
-    ``07:49`` alone means today. The result is aware."""
+    ``07:49`` alone means today; a date alone is refused (the session had a time, and
+    "within 2 h of a run" depends on it). The result is aware."""
     raw = text.strip()
+    usage = "use 2026-10-12T07:49 or 07:49"
+    if ":" not in raw:  # a date alone would be read as midnight
+        with contextlib.suppress(ValueError):
+            date.fromisoformat(raw)
+            raise InvalidEntry("time", f"{text!r} has no time of day; {usage}", line)
+        raise InvalidEntry("time", f"{text!r} is not a time; {usage}", line)
     try:
-        if len(raw) <= 8 and ":" in raw and "-" not in raw:
+        if len(raw) <= 8 and "-" not in raw:
             local_today = now.astimezone(zone(tz)).date()
             value = datetime.combine(local_today, time.fromisoformat(raw))
         else:
             value = datetime.fromisoformat(raw)
     except ValueError as exc:
-        raise InvalidEntry(
-            "time", f"{text!r} is not a time; use 2026-10-12T07:49 or 07:49", line
-        ) from exc
+        raise InvalidEntry("time", f"{text!r} is not a time; {usage}", line) from exc
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone(tz))
     return value

@@ -167,3 +167,13 @@ def test_the_sample_logs_export_byte_for_byte(name: str, parse, write) -> None: 
         pytest.skip(f"sample_data/{name} has not been generated")
     data = path.read_bytes()
     assert write(parse(data)).encode() == data
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [("2026-11-24", "has no time of day"), ("0749", "is not a time"), ("soon", "is not a time")],
+)
+def test_a_heel_drop_time_needs_a_time_of_day(text: str, said: str) -> None:
+    # a date alone would be stored as midnight, which moves "within 2 h of a run"
+    with pytest.raises(InvalidEntry, match=said):
+        parse_time(text, "UTC", NOW)
