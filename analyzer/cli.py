@@ -234,12 +234,21 @@ class IsoDate(click.ParamType):
             return datetime.strptime(text, "%Y-%m-%d")
         except ValueError:
             pass
-        try:
-            year, month, day = (int(part) for part in text.split("-"))
-            date(year, month, day)
-        except ValueError as exc:
-            if text.count("-") == 2 and all(p.isdigit() for p in text.split("-")):
-                self.fail(f"{text!r} is not a date ({exc})", param, ctx)
+        parts = text.replace("/", "-").replace(".", "-").split("-")
+        if len(parts) == 3 and all(p.isdigit() for p in parts):
+            if len(parts[0]) == 4:  # the order is right, the date is not
+                try:
+                    date(*(int(p) for p in parts))
+                except ValueError as exc:
+                    self.fail(f"{text!r} is not a date ({exc})", param, ctx)
+            if len(parts[2]) == 4:  # day first: say which date that would be
+                with suppress(ValueError):
+                    meant = date(int(parts[2]), int(parts[1]), int(parts[0]))
+                    self.fail(
+                        f"{text!r}: dates are written year first, YYYY-MM-DD: {meant:%Y-%m-%d}?",
+                        param,
+                        ctx,
+                    )
         self.fail(f"{text!r} is not a date written YYYY-MM-DD, e.g. 2026-11-20", param, ctx)
 
 

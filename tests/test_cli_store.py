@@ -295,6 +295,8 @@ def test_a_bad_check_in_is_refused_in_one_line(data: Path, args: list[str], prob
     [
         ("2015-02-30", "'2015-02-30' is not a date (day is out of range for month)"),
         ("30/02/2015", "'30/02/2015' is not a date written YYYY-MM-DD, e.g. 2026-11-20"),
+        ("20-11-2026", "'20-11-2026': dates are written year first, YYYY-MM-DD: 2026-11-20?"),
+        ("20/11/2026", "'20/11/2026': dates are written year first, YYYY-MM-DD: 2026-11-20?"),
     ],
 )
 def test_a_bad_date_says_what_is_wrong(data: Path, text: str, problem: str) -> None:
