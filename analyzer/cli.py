@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from analyzer import __version__
-from analyzer.errors import AnalyzerError
+from analyzer.errors import AnalyzerError, InvalidEntry
 
 if TYPE_CHECKING:
     from analyzer.store import PutResult, Store
@@ -92,7 +92,28 @@ def cli(ctx: click.Context, data_dir: Path | None) -> None:
     ctx.obj = AppState(data_dir)
 
 
+#: entry fields -> the options that set them, so a command's error names its own option
+#: (a CSV's errors name its line and column instead)
+OPTION_OF_FIELD = {
+    "morning_stiffness": "--stiffness",
+    "morning_stiffness_minutes": "--stiffness-minutes",
+    "pain_during": "--pain-during",
+    "pain_after": "--pain-after",
+    "pinch_tenderness": "--tenderness",
+    "straight_knee_sets": "--straight-sets",
+    "bent_knee_sets": "--bent-sets",
+    "reps": "--reps",
+    "added_load_kg": "--load-kg",
+    "time": "--at",
+    "date": "--date",
+    "side": "--side",
+    "note": "--note",
+}
+
+
 def fail(exc: AnalyzerError) -> click.ClickException:
+    if isinstance(exc, InvalidEntry) and exc.line is None and exc.field in OPTION_OF_FIELD:
+        return click.ClickException(f"{OPTION_OF_FIELD[exc.field]}: {exc.problem}")
     return click.ClickException(str(exc))
 
 

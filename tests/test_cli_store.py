@@ -695,3 +695,10 @@ def test_watch_of_a_walk_alone_imports_it_and_says_why_no_report(
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert f"imported: {walk.name}" in result.output
     assert "report not written: the store holds no runs" in result.output
+
+
+def test_an_out_of_range_value_is_named_by_its_option(data: Path) -> None:
+    assert one_line_error(run(data, "log", "--stiffness", "11")) == (
+        "Error: --stiffness: score 11 is outside 0-10; give a number 0-10"
+    )
+    assert one_line_error(run(data, "drops", "--load-kg", "-10")).startswith("Error: --load-kg: ")

@@ -319,7 +319,8 @@ def _parse_rows(
             continue
         k = key(entry)
         if k in seen:
-            errors.append(InvalidEntry("row", f"same entry as line {seen[k]}", line))
+            problem = f"{k} is on line {seen[k]} too: one entry each, keep one of the two"
+            errors.append(InvalidEntry("row", problem, line))
             continue
         seen[k] = line
         entries.append(entry)

@@ -76,7 +76,7 @@ def test_every_bad_line_is_reported_with_its_number_and_reason() -> None:
     message = str(caught.value)
     assert "nothing was written" in message
     assert "line 3: morning_stiffness: score 11 is outside 0-10" in message
-    assert "same entry as line 2" in message
+    assert "is on line 2 too: one entry each, keep one of the two" in message
 
 
 def test_an_unknown_column_is_named() -> None:
