@@ -18,6 +18,7 @@ import click
 
 from analyzer import __version__
 from analyzer.errors import AnalyzerError, InvalidEntry
+from analyzer.settings import RANGES
 
 if TYPE_CHECKING:
     from analyzer.store import PutResult, Store
@@ -124,13 +125,13 @@ def fail(exc: AnalyzerError) -> click.ClickException:
 @decoder_option
 @click.option(
     "--hr-max",
-    type=click.FloatRange(100, 240),
+    type=click.FloatRange(*RANGES["hr_max_bpm"]),
     help="Maximum heart rate (bpm) "
     "for this file; default: the profile's, else the file's own held maximum.",
 )
 @click.option(
     "--age",
-    type=click.IntRange(10, 100),
+    type=click.IntRange(int(RANGES["age_years"][0]), int(RANGES["age_years"][1])),
     help="Age for the Tanaka estimate "
     "of maximum heart rate (208 - 0.7 x age) when no maximum is known.",
 )
@@ -526,8 +527,8 @@ def profile_show(ctx: click.Context, as_json: bool) -> None:
 @profile.command("set", context_settings=CONTEXT)
 @click.option("--age", type=str, default=None, help="Age in years (for the Tanaka estimate).")
 @click.option("--sex", type=str, default=None, help="male or female (TRIMP coefficients).")
-@click.option("--hr-max", type=str, default=None, help="Maximum heart rate, 1/min ('none' clears).")
-@click.option("--hr-rest", type=str, default=None, help="Resting heart rate, 1/min.")
+@click.option("--hr-max", type=str, default=None, help="Maximum heart rate, bpm ('none' clears).")
+@click.option("--hr-rest", type=str, default=None, help="Resting heart rate, bpm.")
 @click.option("--units", "profile_units", type=str, default=None, help="mi or km.")
 @click.option("--timezone", type=str, default=None, help="IANA time zone, e.g. Europe/London.")
 @click.option("--side", type=str, default=None, help="Affected side: left, right or both.")
@@ -565,11 +566,23 @@ def profile_set(ctx: click.Context, pairs: tuple[str, ...], **options: str | Non
         raise click.UsageError("nothing to set; see analyzer profile set --help")
     store = open_store(ctx)
     progress = RecomputeLine()
+    option_of = {
+        v: "--" + k.replace("profile_", "").replace("_", "-") for k, v in PROFILE_OPTIONS.items()
+    }
     with library_errors():
-        changes = {k: parse_value(k, v) for k, v in raw.items()}
+        changes = {}
+        for k, v in raw.items():
+            try:
+                changes[k] = parse_value(k, v)
+            except InvalidEntry as exc:  # a bad value given on the command line: usage
+                hint = option_of.get(k, f"--set {k}")
+                raise click.BadParameter(exc.problem, param_hint=hint) from None
         unset = [k for k, v in changes.items() if v is None]
         changes = {k: v for k, v in changes.items() if v is not None}
-        _, recomputed = pipeline.update_profile(store, changes, unset, progress=progress)
+        try:
+            _, recomputed = pipeline.update_profile(store, changes, unset, progress=progress)
+        except InvalidEntry as exc:  # values that do not go together (rest above max)
+            raise click.UsageError(str(exc)) from None
     progress.close()
     for k in sorted({*changes, *unset}):
         click.echo(f"{k} = {changes.get(k)}")

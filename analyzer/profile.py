@@ -19,7 +19,7 @@ from analyzer.activity import ANALYSIS_VERSION
 from analyzer.errors import InvalidEntry
 from analyzer.hills.overview import SETTINGS_USED as HILL_SETTINGS
 from analyzer.localtime import zone
-from analyzer.settings import Settings
+from analyzer.settings import RANGES, Settings
 from analyzer.symptoms.entries import SIDES
 
 #: settings only the report reads: changing them needs no new summaries
@@ -42,17 +42,6 @@ REPORT_ONLY = frozenset(
         *HILL_SETTINGS,
     }
 )
-#: value ranges (inclusive) of numeric settings; others must be finite and >= 0
-RANGES: dict[str, tuple[float, float]] = {
-    "age_years": (5, 120),
-    "hr_max_bpm": (100, 250),
-    "hr_rest_bpm": (25, 120),
-    "hr_rest_default_bpm": (25, 120),
-    "easy_fraction": (0.3, 1.0),
-    "hill_walked_share": (0.0, 1.0),
-    "drops_sessions_per_day": (0, 10),
-    "route_overlap_share": (0.0, 1.0),
-}
 
 
 def names() -> list[str]:
@@ -99,7 +88,9 @@ def parse_value(name: str, raw: str) -> Any:
         if text.lower() not in choices:
             raise InvalidEntry(name, f"{raw!r} is not one of {', '.join(choices)}")
         return text.lower()
-    return _convert(name, _base(hint), text)
+    value = _convert(name, _base(hint), text)
+    _check_number(name, value)
+    return value
 
 
 def _optional(name: str) -> bool:

@@ -125,3 +125,16 @@ class Settings:
         if "zone_edges" in clean and clean["zone_edges"] is not None:
             clean["zone_edges"] = tuple(clean["zone_edges"])
         return cls(**clean)
+
+
+#: value ranges (inclusive) of numeric settings; others must be finite and >= 0
+RANGES: dict[str, tuple[float, float]] = {
+    "age_years": (10, 100),  # the Tanaka estimate is an adult's (18-81 in its data)
+    "hr_max_bpm": (100, 240),
+    "hr_rest_bpm": (25, 120),
+    "hr_rest_default_bpm": (25, 120),
+    "easy_fraction": (0.3, 1.0),
+    "hill_walked_share": (0.0, 1.0),
+    "drops_sessions_per_day": (1, 10),  # a target of none would read as always met
+    "route_overlap_share": (0.0, 1.0),
+}

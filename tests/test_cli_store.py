@@ -199,14 +199,18 @@ def test_profile_set_recomputes_the_summaries(data: Path) -> None:
     [
         (["--timezone", "Mars/Olympus"], "unknown time zone"),
         (["--hr-max", "fast"], "not a valid number"),
-        (["--hr-max", "400"], "outside 100-250"),
+        (["--hr-max", "400"], "outside 100-240"),
+        (["--age", "5"], "outside 10-100"),
+        (["--drops-per-day", "0"], "outside 1-10"),
         (["--hr-max", "110", "--hr-rest", "115"], "must be below maximum"),
         (["--set", "colour=red"], "unknown setting"),
         (["--units", "furlongs"], "not one of mi, km"),
     ],
 )
 def test_profile_set_refuses_bad_values(data: Path, args: list[str], problem: str) -> None:
-    assert problem in one_line_error(run(data, "profile", "set", *args))
+    result = run(data, "profile", "set", *args)
+    assert result.exit_code == 2, result.output  # a usage error, as for any bad option
+    assert problem in result.output
     assert run(data, "profile", "show", "--json").exit_code == 0
     assert json.loads(run(data, "profile", "show", "--json").output)["from_profile"] == []
 
