@@ -417,7 +417,8 @@ def import_(
         shown = ", ".join(str(p) for p in paths)
         click.echo(f"Nothing to import: no .fit, .gpx or .tcx files (nor .zip or .gz) in {shown}.")
     else:
-        click.echo(textout.import_summary(data, units or store.settings().units))
+        shown = units or store.settings().units
+        click.echo(textout.import_summary(data, shown, table_width()))
     if report.failed:
         ctx.exit(1)
 

@@ -25,11 +25,28 @@ class UnreadableFile(AnalyzerError):
 class NotAnActivity(UnreadableFile):
     """A readable file that holds no activity (settings, monitoring, workout...)."""
 
+    #: FIT file types (the profile's names) in words a runner knows
+    WORDS = {
+        "monitoring_a": "an all-day monitoring (steps, heart rate)",
+        "monitoring_b": "an all-day monitoring (steps, heart rate)",
+        "monitoring_daily": "an all-day monitoring (steps, heart rate)",
+        "settings": "a settings",
+        "workout": "a planned-workout",
+        "course": "a course (a route to follow)",
+        "schedules": "a training-plan",
+        "totals": "a totals",
+        "goals": "a goals",
+        "blood_pressure": "a blood-pressure",
+        "segment": "a segment",
+        "sport": "a sport-settings",
+        "device": "a device",
+        "weight": "a weight",
+    }
+
     def __init__(self, path: str | Path, file_type: str) -> None:
         self.file_type = file_type
-        super().__init__(
-            path, f"this is a {file_type} file, not an activity; export the activity instead"
-        )
+        kind = self.WORDS.get(file_type, f"a {file_type}")
+        super().__init__(path, f"this is {kind} file, not an activity; export the activity instead")
 
 
 class InvalidEntry(AnalyzerError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Sequence
 from datetime import datetime
@@ -267,37 +268,89 @@ def file_warnings(report: dict[str, Any]) -> list[str]:
     return out
 
 
-def import_summary(report: dict[str, Any], units: str, show_max: int = 40) -> str:
-    """Counts per outcome, then one line per file that was not simply already present."""
+def import_summary(report: dict[str, Any], units: str, width: int | None = None) -> str:
+    """Counts per outcome, then one line per file that was not simply already present.
+
+    Paths are shown from the folder all of them share (named above the table). On a
+    terminal (``width``) the table is fitted to it and at most ``SHOWN_ON_TERMINAL``
+    files are listed; piped, every file is. Failed files follow the table, each with
+    its whole reason.
+    """
     counts = report["counts"]
     shown_counts = [(k, v) for k, v in counts.items() if v or k != "reread"]
     head = table(["outcome", "count"], [(k.replace("_", " "), v) for k, v in shown_counts])
-    rows = []
-    for o in report["files"]:
-        if o["outcome"] in ("present", "reread"):
-            continue
+    listed = [o for o in report["files"] if o["outcome"] not in ("present", "reread")]
+    root = _common_folder([o["file"] for o in listed])
+    rows, failed = [], []
+    for o in listed:
+        name = _under(o["file"], root)
         detail = o.get("message") or ""
+        detail = detail.removeprefix(f"{o['file']}: ").replace(root, "") if root else detail
         if o["outcome"] == "imported":
             detail = f"{o.get('local_date') or ''} {distance(o.get('distance_m'), units)}".strip()
-        rows.append((o["file"], o["outcome"], detail))
+        if o["outcome"] == "failed":
+            failed.append(legend(f"failed: {name}: {detail}", width))
+        else:
+            rows.append((name, o["outcome"], detail))
     parts = [head]
     if counts.get("present"):
         parts.append(f"\n{counts['present']} already present.")
     if counts.get("reread"):
         parts.append(f"\n{counts['reread']} read again: their streams and summaries rewritten.")
     if rows:
-        shown = rows[:show_max]
-        parts.append("\n" + table(["file", "outcome", "detail"], shown))
-        if len(rows) > show_max:
-            parts.append(f"... and {len(rows) - show_max} more (--json lists every file)")
-    parts += [f"warning: {w}" for w in report.get("warnings") or []]
-    parts += [f"warning: {w}" for w in file_warnings(report)]
+        shown = rows if width is None else _fit_names(rows[:SHOWN_ON_TERMINAL], width)
+        parts.append("\n" + (f"In {root}:\n" if root else ""))
+        parts[-1] += table(["file", "outcome", "detail"], shown, width, clip_last=True)
+        if len(rows) > len(shown):
+            parts.append(f"... and {len(rows) - len(shown)} more (--json lists every file)")
+    if failed:
+        parts.append("")
+        parts += failed
+    warnings = [*(report.get("warnings") or []), *file_warnings(report)]
+    parts += [legend(f"warning: {_under(w, root)}", width) for w in warnings]
     if report.get("recomputed"):
+        parts.append("")
         parts.append(
-            f"\n{report['recomputed']} earlier summaries recomputed from their streams (a new "
-            "maximum heart rate seen, a newer version of the analysis, or an interrupted reread)."
+            legend(
+                f"{report['recomputed']} earlier summaries recomputed from their streams (a "
+                "new maximum heart rate seen, a newer version of the analysis, or an "
+                "interrupted reread).",
+                width,
+            )
         )
     return "\n".join(parts)
+
+
+SHOWN_ON_TERMINAL = 40  # files listed by an import on a terminal; piped output lists all
+
+
+def _fit_names(rows: list[tuple[str, str, str]], width: int) -> list[tuple[str, str, str]]:
+    """Rows whose file names are cut from the left ("...fit") where the details would
+    otherwise have less than ``DETAIL_ROOM`` columns of a ``width``-column terminal."""
+    outcome = max(len("outcome"), *(len(r[1]) for r in rows))
+    detail = min(DETAIL_ROOM, max(len(r[2]) for r in rows))
+    room = max(width - outcome - detail - 4, len("file") + 8)
+    return [(_clip_left(f, room), o, d) for f, o, d in rows]
+
+
+DETAIL_ROOM = 40  # columns an import detail ("duplicate of 2019-06-15 ...") keeps
+
+
+def _clip_left(text: str, width: int) -> str:
+    return text if len(text) <= width else "\u2026" + text[len(text) - width + 1 :]
+
+
+def _common_folder(files: Sequence[str]) -> str:
+    """The folder (with its trailing slash) holding every file, "" if none is shared."""
+    folders = [f.rsplit("/", 1)[0] + "/" for f in files if "/" in f]
+    if len(folders) != len(files) or not folders:
+        return ""
+    root = os.path.commonpath(folders)
+    return root + "/" if root not in ("", "/", ".") else ""
+
+
+def _under(file: str, root: str) -> str:
+    return file[len(root) :] if root and file.startswith(root) else file
 
 
 def start_clock(iso_utc: str, offset_s: int | None, tz: str) -> str:

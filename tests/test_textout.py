@@ -152,3 +152,41 @@ def test_heel_drop_times_read_to_the_minute() -> None:
 def test_a_file_without_heart_rate_says_so_on_the_easy_line() -> None:
     a = {"heart_rate_avg_bpm": None, "hr_max_used_bpm": 178.0, "hr_max_source": "profile"}
     assert textout._easy_line(a) == "no heart rate"
+
+
+def import_report(n: int) -> dict[str, Any]:
+    files = [
+        {
+            "file": f"/data/export/run-{i:03d}.fit",
+            "outcome": "imported",
+            "local_date": "2026-11-01",
+            "distance_m": 5000.0,
+        }
+        for i in range(n)
+    ]
+    files.append(
+        {
+            "file": "/data/export/Settings.fit",
+            "outcome": "failed",
+            "message": "/data/export/Settings.fit: this is a settings file, not an activity",
+        }
+    )
+    return {"counts": {"imported": n, "failed": 1}, "files": files}
+
+
+def test_a_piped_import_summary_lists_every_file() -> None:
+    text = textout.import_summary(import_report(45), "km")
+    assert "run-044.fit" in text
+    assert "more (--json" not in text
+    assert "In /data/export/:" in text  # the shared folder once, then the names under it
+    assert "\nrun-000.fit " in text
+    assert "failed: Settings.fit: this is a settings file, not an activity" in text
+
+
+def test_an_import_summary_on_a_terminal_fits_and_lists_forty() -> None:
+    text = textout.import_summary(import_report(45), "km", width=80)
+    assert widest(text) <= 80
+    assert "run-039.fit" in text
+    assert "run-040.fit" not in text
+    assert "... and 5 more (--json lists every file)" in text
+    assert "failed: Settings.fit: this is a settings file" in text  # failures always shown

@@ -76,6 +76,13 @@ def test_not_an_activity_names_the_file_and_its_type() -> None:
     assert str(path) in str(info.value)
 
 
+def test_a_monitoring_file_is_named_in_words_not_by_its_profile_name() -> None:
+    with pytest.raises(NotAnActivity) as info:
+        read(DATA / "invalid/MonitoringFile.fit")
+    assert info.value.file_type == "monitoring_b"  # the FIT profile's file type
+    assert "this is an all-day monitoring (steps, heart rate) file" in str(info.value)
+
+
 @pytest.mark.parametrize(
     ("name", "words"),
     [
