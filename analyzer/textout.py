@@ -280,7 +280,7 @@ def import_summary(report: dict[str, Any], units: str, width: int | None = None)
     shown_counts = [(k, v) for k, v in counts.items() if v or k != "reread"]
     head = table(["outcome", "count"], [(k.replace("_", " "), v) for k, v in shown_counts])
     listed = [o for o in report["files"] if o["outcome"] not in ("present", "reread")]
-    root = _common_folder([o["file"] for o in listed])
+    root = _common_folder([o["file"] for o in listed]) if len(listed) > 1 else ""
     rows, failed = [], []
     for o in listed:
         name = _under(o["file"], root)
