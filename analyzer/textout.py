@@ -61,12 +61,14 @@ def table(
     width: int | None = None,
     optional: Sequence[str] = (),
     clip_last: bool = False,
+    wrap_last: bool = False,
 ) -> str:
     """Rows under a ruled header, columns two spaces apart.
 
     Where the table is wider than ``width`` (the terminal's columns; None: never cut), the
     ``optional`` columns are left out, in that order, until it fits, and a line says which;
-    with ``clip_last`` the last column (free text, a note) is then cut with an ellipsis.
+    then the last column (free text) is cut with an ellipsis (``clip_last``, and a line
+    says so) or wrapped onto lines of its own column (``wrap_last``).
     """
     cells = [[str(h) for h in headers]] + [[str(c) for c in r] for r in rows]
     keep = list(range(len(headers)))
@@ -77,23 +79,38 @@ def table(
         keep.remove(list(headers).index(name))
         hidden.append(name)
     widths = {i: max(len(row[i]) for row in cells) for i in keep}
-    cut = []
-    if clip_last and width is not None and keep:
+    cut, wrap = [], 0
+    if (clip_last or wrap_last) and width is not None and keep:
         last = keep[-1]
         room = width - (_table_width(cells, keep) - widths[last])
         if room < widths[last]:
-            widths[last] = max(room, len(cells[0][last]))
-            cut.append(f"{cells[0][last]} cut")
+            widths[last] = max(room, len(cells[0][last]), WRAP_MIN if wrap_last else 0)
+            if wrap_last:
+                wrap = widths[last]
+            else:
+                cut.append(f"{cells[0][last]} cut")
     lines = []
     for n, row in enumerate(cells):
-        texts = [_clip(row[i], widths[i]).ljust(widths[i]) for i in keep]
-        lines.append("  ".join(texts).rstrip())
+        pieces = (
+            textwrap.wrap(row[keep[-1]], wrap, break_on_hyphens=False)
+            if wrap and n
+            else [row[keep[-1]]]
+        )
+        texts = [_clip(row[i], widths[i]).ljust(widths[i]) for i in keep[:-1]]
+        lines.append(
+            "  ".join([*texts, _clip(pieces[0] if pieces else "", widths[keep[-1]])]).rstrip()
+        )
+        indent = sum(widths[i] + 2 for i in keep[:-1])
+        lines.extend(" " * indent + piece for piece in pieces[1:])
         if n == 0:
             lines.append("  ".join("-" * widths[i] for i in keep))
     if hidden or cut:
         said = " and ".join([f"{', '.join(hidden)} not shown"] * bool(hidden) + cut)
         lines.append(legend(f"({said} at this width: widen the window or use --json)", width))
     return "\n".join(lines)
+
+
+WRAP_MIN = 12  # a wrapped note keeps at least this many columns, even past the window
 
 
 def legend(text: str, width: int | None) -> str:
@@ -409,7 +426,7 @@ def checkins_table(rows: Sequence[dict[str, Any]], width: int | None = None) -> 
         "stiffness: morning stiffness, lasting min minutes; pain: during a run, after: after "
         "a run; pinch: tenderness; scores 0-10."
     )
-    return table(headers, body, width, clip_last=True) + "\n" + legend(keys, width)
+    return table(headers, body, width, wrap_last=True) + "\n" + legend(keys, width)
 
 
 def _minute(stamp: Any) -> str:
@@ -433,7 +450,7 @@ def heel_drops_table(rows: Sequence[dict[str, Any]], width: int | None = None) -
         for r in rows
     ]
     headers = ["time", "straight sets", "bent sets", "reps", "load kg", "note"]
-    return table(headers, body, width, clip_last=True)
+    return table(headers, body, width, wrap_last=True)
 
 
 def profile_table(rows: Sequence[tuple[str, Any, str]]) -> str:

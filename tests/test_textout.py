@@ -190,3 +190,14 @@ def test_an_import_summary_on_a_terminal_fits_and_lists_forty() -> None:
     assert "run-040.fit" not in text
     assert "... and 5 more (--json lists every file)" in text
     assert "failed: Settings.fit: this is a settings file" in text  # failures always shown
+
+
+def test_a_long_note_wraps_under_its_own_column() -> None:
+    note = "Stiff first thing, eased after the heel drops"
+    text = textout.table(["date", "note"], [("2026-10-14", note)], width=30, wrap_last=True)
+    lines = text.splitlines()
+    assert widest(text) <= 30
+    assert lines[2].startswith("2026-10-14  Stiff first")
+    assert all(line.startswith(" " * 12) for line in lines[3:])  # under the note column
+    assert " ".join(line.strip() for line in lines[2:]) == f"2026-10-14 {note}"  # all of it
+    assert "cut" not in text
