@@ -814,14 +814,20 @@ def settled(
     clock_ns: int,
 ) -> list[Path]:
     """Files that have stopped growing: unchanged since the last scan, or untouched for
-    ``settle_s``."""
+    ``settle_s``. An empty file may be a copy just begun: it waits until untouched for
+    ``EMPTY_SETTLE_S`` too (then it is read, fails as empty and goes to ``failed/``,
+    rather than stay in the inbox for ever)."""
     ready = []
     for path, (size, mtime) in now.items():
         unchanged = before is not None and before.get(path) == (size, mtime)
-        quiet = clock_ns - mtime >= settle_s * 1e9
-        if size > 0 and (unchanged or quiet):
+        idle_s = (clock_ns - mtime) / 1e9
+        wait_s = settle_s if size > 0 else max(settle_s, EMPTY_SETTLE_S)
+        if idle_s >= wait_s or (size > 0 and unchanged):
             ready.append(path)
     return ready
+
+
+EMPTY_SETTLE_S = 60.0
 
 
 def _move(path: Path, folder: Path) -> Path:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import shlex
 import shutil
 import sqlite3
+import time
 import zipfile
 from datetime import date, timedelta
 from pathlib import Path
@@ -513,6 +515,24 @@ def test_watch_once_moves_files_and_explains_failures(data: Path, tmp_path: Path
     assert again.exit_code == 0, again.output
     assert "already present: again.fit" in again.output
     assert len(json.loads(run(data, "activities", "--json").output)) == 2
+
+
+def test_watch_moves_an_empty_file_to_failed_once_it_stays_empty(
+    data: Path, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    empty = inbox / "empty.gpx"
+    empty.write_bytes(b"")
+    fresh = run(data, "watch", str(inbox), "--once", "--interval", "0.05", "--out", str(tmp_path))
+    assert empty.exists()  # just made: a copy may be starting, so it waits
+    assert fresh.exit_code == 0, fresh.output
+    old = time.time() - 3600
+    os.utime(empty, (old, old))  # left empty for an hour: nothing more is coming
+    result = run(data, "watch", str(inbox), "--once", "--interval", "0.05", "--out", str(tmp_path))
+    assert result.exit_code == 1, result.output
+    assert not empty.exists()
+    assert "empty" in (inbox / "failed" / "empty.gpx.txt").read_text()
 
 
 def test_watch_a_missing_inbox(data: Path, tmp_path: Path) -> None:
