@@ -126,7 +126,8 @@ class Inputs:
     """Everything a report needs, as frames (see the column tables above).
 
     ``streams(activity_id)`` returns the canonical per-second frame of one run; it is
-    called only for the runs of the week shown.
+    called only for the runs of the week shown. ``today`` is the local date the report is
+    made on (a week has ended once it is past); None: today in the profile's time zone.
     """
 
     settings: Settings
@@ -137,6 +138,7 @@ class Inputs:
     hills: pd.DataFrame = field(default_factory=lambda: conform(None, HILL_COLUMNS))
     streams: StreamLoader = _no_streams
     hills_for: Callable[[list[str]], pd.DataFrame] | None = None
+    today: pd.Timestamp | None = None
 
     def __post_init__(self) -> None:
         self.activities = conform(self.activities, ACTIVITY_COLUMNS)
@@ -144,6 +146,14 @@ class Inputs:
         self.drops = conform(self.drops, DROPS_COLUMNS)
         self.visa_a = conform(self.visa_a, VISA_COLUMNS)
         self.hills = conform(self.hills, HILL_COLUMNS)
+
+    def local_today(self) -> pd.Timestamp:
+        """``today`` as a naive local date (midnight): an aware ``today`` (or now) is taken
+        in the profile's time zone, a naive one as a local date already."""
+        now = pd.Timestamp.now(tz="UTC") if self.today is None else pd.Timestamp(self.today)
+        if now.tzinfo is not None:
+            now = now.tz_convert(self.settings.timezone).tz_localize(None)
+        return now.normalize()
 
     def hills_of(self, activity_ids: list[str]) -> pd.DataFrame:
         """Uphill segments of the given runs, from the loader if there is one."""

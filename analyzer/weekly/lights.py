@@ -154,13 +154,21 @@ class WeekAssessment:
     visa_a_previous: float | None
 
 
-def _load_findings(row: pd.Series, settings: Settings) -> list[Finding | None]:
-    return [
-        rules.distance_change(_num(row["distance_change"]), settings),
-        rules.acwr_finding(_num(row["acwr_distance"]), "distance", settings),
-        rules.acwr_finding(_num(row["acwr_trimp"]), "heart-rate load", settings),
-        rules.back_to_back_finding(int(row["back_to_back"]), settings),
-    ]
+#: the acute:chronic ratios of the weekly frame: column suffix, the load in words
+RATIOS = (("distance", "distance"), ("trimp", "heart-rate load"))
+
+
+def _load_findings(row: pd.Series, settings: Settings, ended: bool) -> list[Finding | None]:
+    """The load rules; a week that has not ended cannot show a sudden drop yet, so the low
+    side of its ratios is not judged (the high side is: the load so far is real)."""
+    findings = [rules.distance_change(_num(row["distance_change"]), settings)]
+    for name, what in RATIOS:
+        ratio = _num(row[f"acwr_{name}"])
+        if not ended and ratio is not None and ratio < settings.acwr_low:
+            ratio = None
+        findings.append(rules.acwr_finding(ratio, what, settings))
+    findings.append(rules.back_to_back_finding(int(row["back_to_back"]), settings))
+    return findings
 
 
 def _flags(
@@ -194,8 +202,10 @@ def assess_week(
     visa_a: pd.DataFrame,
     settings: Settings,
     pain: PainRules,
+    today: pd.Timestamp,
 ) -> WeekAssessment:
-    """Verdict and red flags of ``week`` (runs carry their lights; frames span history)."""
+    """Verdict and red flags of ``week`` (runs carry their lights; frames span history);
+    ``today``: the local date, to know whether the week has ended."""
     row = weekly.loc[week]
     assert isinstance(row, pd.Series)
     flags = _flags(week, weekly, daily, runs, pain)
@@ -214,11 +224,15 @@ def assess_week(
     pos = weeks.index(week)
     prev_mean = _num(weekly["stiffness_mean"].iloc[pos - 1]) if pos > 0 else None
     trend = rules.stiffness_trend(_num(row["stiffness_mean"]), prev_mean, pain)
-    v = Judgement.of(rules.week_verdict(run_verdicts, _load_findings(row, settings), trend, flags))
+    ended = today.normalize() > start + 6 * DAY
+    load = _load_findings(row, settings, ended)
+    v = Judgement.of(rules.week_verdict(run_verdicts, load, trend, flags))
     checkin_days = int(row.get("checkin_days", 1) or 0)
     v = _week_without_checkins(v, len(this), len(run_verdicts), checkin_days)
-    if v.light in LOAD_ONLY_HEADLINES and not checkin_days and not run_verdicts and not flags:
-        v = Judgement(v.light, v.reasons, load_only=True)
+    load_only = (
+        v.light in LOAD_ONLY_HEADLINES and not checkin_days and not run_verdicts and not flags
+    )
+    v = Judgement(v.light, v.reasons, load_only=load_only)
     return WeekAssessment(week, v, tuple(flags), latest, previous)
 
 

@@ -41,6 +41,8 @@ class History:
     others: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: weeks with a run, a check-in, a heel-drop session or a VISA-A, oldest first
     data_weeks: list[str] = field(default_factory=list)
+    #: the local date the history was judged on (``Inputs.today``)
+    today: pd.Timestamp | None = None
 
     @property
     def weeks(self) -> list[str]:
@@ -60,15 +62,17 @@ def history(inputs: Inputs, pain: PainRules | None = None) -> History:
     daily = daily_frame(runs, inputs.checkins, inputs.drops, settings, inputs.visa_a)
     daily = add_day_lights(daily, runs, settings)
     weekly = weekly_frame(daily)
+    today = inputs.local_today()
     assessments = {
-        w: assess_week(w, weekly, daily, runs, inputs.visa_a, settings, pain) for w in weekly.index
+        w: assess_week(w, weekly, daily, runs, inputs.visa_a, settings, pain, today)
+        for w in weekly.index
     }
     weekly["light"] = [assessments[w].verdict.light for w in weekly.index]
     dates = data_dates(runs, inputs.checkins, inputs.drops, inputs.visa_a)
     have = {iso_week(pd.Timestamp(d)) for d in dates}
     data_weeks = [w for w in weekly.index if w in have]
     return History(
-        settings, pain, runs, daily, weekly, inputs.visa_a, assessments, others, data_weeks
+        settings, pain, runs, daily, weekly, inputs.visa_a, assessments, others, data_weeks, today
     )
 
 
@@ -147,7 +151,9 @@ def trend_weeks(week: str, count: int = TREND_WEEKS) -> list[str]:
 
 
 def current_week(hist: History, today: pd.Timestamp | None = None) -> str:
-    """The ISO week of ``today`` (local) if it has data, else the last week with data."""
+    """The ISO week of ``today`` (local; by default the history's) if it has data, else the
+    last week with data."""
+    today = today if today is not None else hist.today
     today = (today or pd.Timestamp.now(tz=hist.settings.timezone)).tz_localize(None).normalize()
     label = iso_week(today)
     weeks = hist.data_weeks or hist.weeks

@@ -57,13 +57,16 @@ def make_inputs(
     drop_sessions: Sequence[dict[str, Any]] = (),
     visa: Sequence[tuple[str, float]] = (),
     settings: Settings = LONDON,
+    today: pd.Timestamp | None = None,
 ) -> Inputs:
+    """``today``: the local date the report is made on (None: the real today)."""
     return Inputs(
         settings=settings,
         activities=pd.DataFrame(list(runs)),
         checkins=pd.DataFrame(list(checkins)),
         drops=pd.DataFrame(list(drop_sessions)),
         visa_a=pd.DataFrame([{"date": pd.Timestamp(d), "total": t} for d, t in visa]),
+        today=today,
     )
 
 
