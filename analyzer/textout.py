@@ -10,6 +10,7 @@ from typing import Any
 
 from analyzer.hills.overview import fmt_length
 from analyzer.localtime import local_start
+from analyzer.weekly.sport import TOO_FAST, kind_of
 
 M_PER_MI = 1609.344
 M_PER_FT = 0.3048
@@ -177,30 +178,57 @@ def _exposure_line(a: dict[str, Any], units: str) -> str:
     )
 
 
+#: what ``weekly.sport.kind_of`` calls activities done on wheels, skis or in water, where
+#: running and walking (gait, pace, uphill running) mean nothing
+NOT_ON_FOOT = frozenset({"ride", "swim", "ski session", TOO_FAST[0]})
+
+
+def not_on_foot(a: dict[str, Any]) -> str | None:
+    """What the activity was where it was not done on foot (``ride``...), else None."""
+    kind = kind_of(a)
+    return kind if kind in NOT_ON_FOOT else None
+
+
+def speed(seconds_per_km: float | None, units: str) -> str:
+    if not seconds_per_km:
+        return "-"
+    if units == "km":
+        return f"{3600 / seconds_per_km:.1f} km/h"
+    return f"{3600 / seconds_per_km * 1000 / M_PER_MI:.1f} mph"
+
+
 def metric_rows(a: dict[str, Any], units: str) -> list[tuple[str, str]]:
-    """The metric lines of one activity, in the user's units."""
+    """The metric lines of one activity, in the user's units; a ride (or swim, ski
+    session) gets its speed and no gait, pace or uphill running."""
     if "moving_s" not in a:
         return []
     trimp = a.get("trimp")
-    return [
-        ("Moving", duration(a.get("moving_s"))),
-        (
+    other = not_on_foot(a)
+    moving = (
+        ("Speed", speed(a.get("pace_s_per_km"), units))
+        if other
+        else (
             "Pace",
             f"{pace(a.get('pace_s_per_km'), units)}  (grade-adjusted "
             f"{pace(a.get('gap_s_per_km'), units)})",
-        ),
+        )
+    )
+    gait = f"running {duration(a.get('running_s'))}, walking {duration(a.get('walking_s'))}"
+    return [
+        ("Moving", duration(a.get("moving_s"))),
+        moving,
         ("Ascent", _ascent_line(a, units)),
-        ("Gait", f"running {duration(a.get('running_s'))}, walking {duration(a.get('walking_s'))}"),
+        ("Gait", f"- (a {other}: not on foot)" if other else gait),
         ("Heart rate", _hr_line(a)),
         ("Easy", _easy_line(a)),
         ("TRIMP", "-" if trimp is None else f"{trimp:.0f}"),
-        ("Hills", _exposure_line(a, units)),
+        ("Hills", f"- (a {other})" if other else _exposure_line(a, units)),
     ]
 
 
-def hills_table(hills: Sequence[dict[str, Any]], units: str) -> str:
+def hills_table(hills: Sequence[dict[str, Any]], units: str, on_foot: bool = True) -> str:
     """The hills of one run as a small table, in the user's units."""
-    rows = [
+    rows: list[tuple[str, ...]] = [
         (
             "up" if h["direction"] == "up" else "down",
             distance(h["start_distance_m"], units),
@@ -215,7 +243,11 @@ def hills_table(hills: Sequence[dict[str, Any]], units: str) -> str:
         )
         for h in hills
     ]
-    headers = ("hill", "at", "length", "height", "avg", "max", "score", "time", "gait", "bpm")
+    headers: tuple[str, ...] = ("hill", "at", "length", "height", "avg", "max", "score", "time")
+    headers += ("gait", "bpm")
+    if not on_foot:  # no walking on a bike
+        headers = headers[:8] + headers[9:]
+        rows = [r[:8] + r[9:] for r in rows]
     return table(headers, rows)
 
 
@@ -235,7 +267,7 @@ def activity_block(a: dict[str, Any], units: str) -> str:
     width = max(len(k) for k, _ in rows)
     text = "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows)
     if a.get("hills"):
-        text += "\n\n" + hills_table(a["hills"], units)
+        text += "\n\n" + hills_table(a["hills"], units, not_on_foot(a) is None)
         text += "\nWalking hills is a precaution: evidence on hills and Achilles load is thin."
     return text
 

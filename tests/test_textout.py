@@ -201,3 +201,47 @@ def test_a_long_note_wraps_under_its_own_column() -> None:
     assert all(line.startswith(" " * 12) for line in lines[3:])  # under the note column
     assert " ".join(" ".join(lines[2:]).split()) == f"2026-10-14 {note}"  # all of it
     assert "cut" not in text
+
+
+def ride() -> dict[str, Any]:
+    return {
+        "sport": "cycling",
+        "moving_s": 3600.0,
+        "pace_s_per_km": 120.0,  # 30 km/h
+        "gap_s_per_km": 118.0,
+        "ascent_m": 300.0,
+        "descent_m": 300.0,
+        "altitude_source": "barometric",
+        "running_s": 3500.0,  # what the gait rules make of a bike's speed
+        "walking_s": 100.0,
+        "heart_rate_avg_bpm": 140.0,
+        "heart_rate_max_bpm": 160.0,
+        "hr_max_used_bpm": 180.0,
+        "hr_max_source": "profile",
+        "time_below_easy_s": 600.0,
+        "easy_share": 0.17,
+        "easy_limit_bpm": 126.0,
+        "trimp": 90.0,
+        "hill_exposure": {"uphill_running_s": 900.0, "hills_run": 4},
+    }
+
+
+def test_a_ride_shows_speed_and_no_gait_pace_or_uphill_running() -> None:
+    rows = dict(textout.metric_rows(ride(), "km"))
+    assert rows["Speed"] == "30.0 km/h"
+    assert "Pace" not in rows
+    assert rows["Gait"] == "- (a ride: not on foot)"
+    assert rows["Hills"] == "- (a ride)"
+    assert dict(textout.metric_rows(ride(), "mi"))["Speed"] == "18.6 mph"  # 30 km/h
+
+
+def test_a_run_keeps_pace_and_gait() -> None:
+    rows = dict(textout.metric_rows({**ride(), "sport": "running"}, "km"))
+    assert rows["Pace"].startswith("2:00 /km")
+    assert rows["Gait"].startswith("running 58:20")
+
+
+def test_an_activity_without_a_sport_that_was_too_fast_is_not_on_foot() -> None:
+    a = {**ride(), "sport": None, "speed_median_mps": 8.3, "speed_sustained_mps": 11.0}
+    assert textout.not_on_foot(a) == "session too fast for running"
+    assert textout.not_on_foot({**a, "speed_median_mps": 2.8, "speed_sustained_mps": 3.5}) is None
