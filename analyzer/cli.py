@@ -302,6 +302,12 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON, 
 replace_option = click.option(
     "--replace", is_flag=True, help="Overwrite entries that already exist for the same date/time."
 )
+keep_option = click.option(
+    "--keep-logged",
+    "keep",
+    is_flag=True,
+    help="Leave entries already logged for a date/time as they are; import only the others.",
+)
 
 
 @cli.command("import", context_settings=CONTEXT)
@@ -776,12 +782,15 @@ def _plain(entry: Any) -> dict[str, Any]:
 @log.command("import", context_settings=CONTEXT)
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @replace_option
+@keep_option
 @click.pass_context
-def log_import(ctx: click.Context, file: Path, replace: bool) -> None:
+def log_import(ctx: click.Context, file: Path, replace: bool, keep: bool) -> None:
     """Import check-ins from a CSV (the sample_data/symptoms.csv format).
 
     Every row is checked first; if any is bad nothing is written and every bad line is listed.
-    A row without a side gets the profile's, as `analyzer log` does.
+    A row without a side gets the profile's, as `analyzer log` does. A date already logged
+    with other values stops the import unless --replace (the row's values replace the
+    logged ones; its empty cells keep them) or --keep-logged (the logged check-in stays).
 
     \b
     Example:
@@ -789,17 +798,29 @@ def log_import(ctx: click.Context, file: Path, replace: bool) -> None:
     """
     from analyzer.symptoms.entries import parse_checkins_csv
 
+    if replace and keep:
+        raise click.UsageError("--replace and --keep-logged contradict each other; pick one")
     store = open_store(ctx)
     with library_errors():
         data = _read_input(file)
         settings = store.settings()
         today = today_local(settings.timezone).date()
+        entries = parse_checkins_csv(data, str(file), today)
+        if replace and entries:  # an empty cell is a value not given: the logged one stays
+            days = sorted(e.date for e in entries)
+            logged = {c.date: c for c in store.checkins(days[0], days[-1])}
+            entries = [_merged(logged[e.date], e) if e.date in logged else e for e in entries]
         entries = [
-            e if e.side else dataclasses.replace(e, side=settings.affected_side)
-            for e in parse_checkins_csv(data, str(file), today)
+            e if e.side else dataclasses.replace(e, side=settings.affected_side) for e in entries
         ]
-        result = store.put_checkins(entries, replace=replace)
+        result = store.put_checkins(entries, replace=replace, keep=keep)
     click.echo(_put_message("check-ins", result))
+
+
+def _merged(logged: Any, new: Any) -> Any:
+    """``new`` with each of its empty (None) fields taken from ``logged``."""
+    given = {f.name: getattr(new, f.name) for f in dataclasses.fields(new)}
+    return dataclasses.replace(logged, **{k: v for k, v in given.items() if v is not None})
 
 
 @log.command("export", context_settings=CONTEXT)
@@ -843,9 +864,10 @@ def _write_output(file: Path, text: str) -> None:
 
 
 def _put_message(what: str, result: PutResult) -> str:
+    kept = f", {result.kept} kept as logged" if result.kept else ""
     return (
         f"{what}: {result.added} added, {result.replaced} replaced, "
-        f"{result.unchanged} already present"
+        f"{result.unchanged} already present{kept}"
     )
 
 
@@ -932,8 +954,9 @@ def drops_list(
 @drops.command("import", context_settings=CONTEXT)
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @replace_option
+@keep_option
 @click.pass_context
-def drops_import(ctx: click.Context, file: Path, replace: bool) -> None:
+def drops_import(ctx: click.Context, file: Path, replace: bool, keep: bool) -> None:
     """Import sessions from a CSV (the sample_data/heel_drops.csv format), all or nothing.
 
     \b
@@ -942,12 +965,14 @@ def drops_import(ctx: click.Context, file: Path, replace: bool) -> None:
     """
     from analyzer.symptoms.entries import parse_heel_drops_csv
 
+    if replace and keep:
+        raise click.UsageError("--replace and --keep-logged contradict each other; pick one")
     store = open_store(ctx)
     with library_errors():
         data = _read_input(file)
         tz = store.settings().timezone
         entries = parse_heel_drops_csv(data, str(file), tz, today_local(tz))
-        result = store.put_heel_drops(entries, replace=replace)
+        result = store.put_heel_drops(entries, replace=replace, keep=keep)
     click.echo(_put_message("heel-drop sessions", result))
 
 

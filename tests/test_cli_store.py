@@ -349,6 +349,34 @@ def test_log_import_and_export_round_trip(data: Path, tmp_path: Path) -> None:
     assert out.read_bytes() == src.read_bytes()
 
 
+def test_log_import_over_a_logged_date_stops_keeps_or_merges(data: Path, tmp_path: Path) -> None:
+    run(data, "log", "--date", "2026-10-13", "--stiffness", "4", "--note", "stiff after hill")
+    src = write_csv(
+        tmp_path / "in.csv",
+        CHECKIN_COLUMNS,
+        "2026-10-12,2,11,,,2,false,left,Week 5",
+        "2026-10-13,3,10,2,2,2,false,left,",  # the same date, other values, no note
+    )
+
+    def logged() -> dict[str, dict]:
+        return {e["date"]: e for e in json.loads(run(data, "log", "list", "--json").output)}
+
+    stopped = one_line_error(run(data, "log", "import", str(src)))
+    assert "already logged for 2026-10-13; nothing was written" in stopped
+    assert "--keep-logged" in stopped
+    assert list(logged()) == ["2026-10-13"]
+    kept = run(data, "log", "import", "--keep-logged", str(src))
+    assert kept.exit_code == 0, kept.output
+    assert "1 added, 0 replaced, 0 already present, 1 kept as logged" in kept.output
+    assert logged()["2026-10-13"]["morning_stiffness"] == 4
+    merged = run(data, "log", "import", "--replace", str(src))
+    assert "1 replaced" in merged.output
+    day = logged()["2026-10-13"]
+    assert day["morning_stiffness"] == 3  # the row's value replaces the logged one
+    assert day["note"] == "stiff after hill"  # its empty cell keeps the logged note
+    assert run(data, "log", "import", "--replace", "--keep-logged", str(src)).exit_code == 2
+
+
 def test_a_csv_row_without_a_side_gets_the_profile_side(data: Path, tmp_path: Path) -> None:
     run(data, "profile", "set", "--side", "right")
     src = write_csv(tmp_path / "in.csv", CHECKIN_COLUMNS, "2026-10-12,2,11,,,2,false,,")

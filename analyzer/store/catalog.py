@@ -56,7 +56,7 @@ class AlreadyLogged(AnalyzerError):
         shown = ", ".join(self.keys[:5]) + (" ..." if len(self.keys) > 5 else "")
         super().__init__(
             f"{what} already logged for {shown}; nothing was written. "
-            "Use --replace to overwrite them"
+            "Use --replace to overwrite them, or --keep-logged to import only the others"
         )
 
 
@@ -107,6 +107,7 @@ class PutResult:
     added: int = 0
     replaced: int = 0
     unchanged: int = 0
+    kept: int = 0  # differing entries left as logged (``keep``)
 
 
 #: key columns of the activities table (besides those filled from the summary itself)
@@ -560,14 +561,17 @@ class Store:
 
     # --- symptom check-ins --------------------------------------------------------------
 
-    def put_checkins(self, entries: Sequence[CheckIn], replace: bool = False) -> PutResult:
+    def put_checkins(
+        self, entries: Sequence[CheckIn], replace: bool = False, keep: bool = False
+    ) -> PutResult:
         """Store check-ins (one per date) in one transaction.
 
         An identical entry is left alone; a different one for a stored date raises
-        :class:`AlreadyLogged` (nothing written) unless ``replace``.
+        :class:`AlreadyLogged` (nothing written) unless ``replace`` (it replaces the
+        stored one) or ``keep`` (the stored one stays, and the new one is dropped).
         """
         rows = [_checkin_row(e) for e in entries]
-        return self._put("checkins", "date", rows, replace, "check-ins")
+        return self._put("checkins", "date", rows, replace, "check-ins", keep)
 
     def checkin(self, day: date | str) -> CheckIn | None:
         found = self.checkins(day, day)
@@ -589,11 +593,11 @@ class Store:
     # --- heel drops ---------------------------------------------------------------------
 
     def put_heel_drops(
-        self, entries: Sequence[HeelDropSession], replace: bool = False
+        self, entries: Sequence[HeelDropSession], replace: bool = False, keep: bool = False
     ) -> PutResult:
         """Store heel-drop sessions (one per time) in one transaction, like check-ins."""
         rows = [_drops_row(e) for e in entries]
-        return self._put("heel_drops", "time_utc", rows, replace, "heel-drop sessions")
+        return self._put("heel_drops", "time_utc", rows, replace, "heel-drop sessions", keep)
 
     def heel_drops(
         self, since: date | str | None = None, until: date | str | None = None
@@ -665,9 +669,15 @@ class Store:
             self.conn.row_factory = None
 
     def _put(
-        self, table: str, key: str, rows: Sequence[dict[str, Any]], replace: bool, what: str
+        self,
+        table: str,
+        key: str,
+        rows: Sequence[dict[str, Any]],
+        replace: bool,
+        what: str,
+        keep: bool = False,
     ) -> PutResult:
-        added = replaced = unchanged = 0
+        added = replaced = unchanged = kept = 0
         with self.transaction() as conn:
             conn.row_factory = sqlite3.Row
             try:
@@ -683,11 +693,14 @@ class Store:
             conflicts = [
                 r[key] for r in rows if r[key] in existing and not _same(existing[r[key]], r)
             ]
-            if conflicts and not replace:
+            if conflicts and not replace and not keep:
                 raise AlreadyLogged(what, conflicts)
             for row in rows:
                 if row[key] in existing and _same(existing[row[key]], row):
                     unchanged += 1
+                    continue
+                if row[key] in existing and keep:
+                    kept += 1
                     continue
                 full = {**row, "recorded_at": _now()}
                 names = ", ".join(full)
@@ -697,7 +710,7 @@ class Store:
                     replaced += 1
                 else:
                     added += 1
-        return PutResult(added, replaced, unchanged)
+        return PutResult(added, replaced, unchanged, kept)
 
 
 # --- opening helpers -----------------------------------------------------------------------
