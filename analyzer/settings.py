@@ -94,6 +94,14 @@ class Settings:
     acwr_low: float = 0.8
     acwr_high: float = 1.3
     acwr_red: float = 1.5
+    # A ratio compares this week with the usual load, which must rest on running in at
+    # least this many of the 4 weeks of its 28-day window: over fewer, one or two weeks
+    # make the "usual" load and an ordinary week reads as a spike (ratios of 2 to 20).
+    acwr_min_weeks: int = 3
+    # The usual load before a break is compared with for breaks of up to this many weeks
+    # without running: after a longer one it no longer says what the tendon is used to,
+    # and the weeks back get no ratio until the running is regular again.
+    acwr_max_break_weeks: int = 6
     rest_day_required: bool = True
     drops_after_run_window_s: float = 2 * 3600.0
     drops_sessions_per_day: int = 2

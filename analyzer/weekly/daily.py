@@ -174,7 +174,7 @@ def daily_frame(
     daily["drops_after_run"] = per_day["drops_after_run"].fillna(0.0)
     daily["drops_target"] = float(settings.drops_sessions_per_day)
     daily["week"] = [iso_week(d) for d in index]
-    return add_acwr(daily, first_data=_first_load_day(runs, index))
+    return add_acwr(daily, _first_load_day(runs, index), settings)
 
 
 def _first_load_day(runs: pd.DataFrame, index: pd.DatetimeIndex) -> pd.Timestamp:
@@ -183,32 +183,122 @@ def _first_load_day(runs: pd.DataFrame, index: pd.DatetimeIndex) -> pd.Timestamp
     return pd.Timestamp(runs["local_date"].min())
 
 
-def add_acwr(daily: pd.DataFrame, first_data: pd.Timestamp) -> pd.DataFrame:
-    """Acute (7-day sum) over chronic (28-day sum / 4) load by distance and by TRIMP.
+#: the loads of the acute:chronic ratio: daily column, column suffix, what a run may lack
+ACWR_MEASURES = (("distance_m", "distance", "distance"), ("trimp", "trimp", "heart rate"))
 
-    NaN until 28 days of history exist: a ratio over a short history means nothing.
 
-    After a break (the three weeks before the acute week hold no load) the plain ratio is
-    4.0 for any return, however short or long: the chronic sum then holds nothing but the
-    acute week. There the acute week is compared with the usual load before the break
-    (the 28 days that ended with the last run before it), so a return far above it is
-    still flagged; a return below the usual load is not a drop and gives no ratio.
-    """
+def add_acwr(daily: pd.DataFrame, first_data: pd.Timestamp, settings: Settings) -> pd.DataFrame:
+    """Acute (7-day sum) over chronic (28-day sum / 4) load by distance and by TRIMP, in
+    ``acwr_distance`` and ``acwr_trimp``; where a day has no ratio, ``acwr_*_note`` says
+    why (:func:`acwr`). ``daily`` holds every date (a contiguous index) and ``ran``."""
     out = daily.copy()
-    enough = out.index >= first_data + pd.Timedelta(days=CHRONIC_DAYS - 1)
-    for col, name in (("distance_m", "distance"), ("trimp", "trimp")):
-        values = out[col].fillna(0.0)
-        acute = values.rolling(ACUTE_DAYS, min_periods=1).sum()
-        total = values.rolling(CHRONIC_DAYS, min_periods=1).sum()
-        chronic = total / (CHRONIC_DAYS / ACUTE_DAYS)
-        before = total - acute  # the 21 days before the acute week
-        steady = (chronic > 0) & (before > 1e-6)  # 1e-6: rolling sums leave float dust
-        # the 28-day load ending with the last run at least a week before each day
-        usual = total.where(values > 0).ffill().shift(ACUTE_DAYS) / (CHRONIC_DAYS / ACUTE_DAYS)
-        after_break = (acute / usual).where(~steady & (usual > 0) & (acute >= usual))
-        ratio = (acute / chronic).where(steady).fillna(after_break)
-        out[f"acwr_{name}"] = ratio.where(enough)
+    history = pd.Series(out.index >= first_data + (CHRONIC_DAYS - 1) * DAY, index=out.index)
+    for col, name, lacking in ACWR_MEASURES:
+        ratio, note = acwr(out[col], out["ran"], history, lacking, settings)
+        out[f"acwr_{name}"] = ratio
+        out[f"acwr_{name}_note"] = note
     return out
+
+
+def _weeks_with(ran: pd.Series) -> pd.Series:
+    """How many of the 4 weeks of the 28 days up to each day hold a run."""
+    week = ran.astype(int).rolling(ACUTE_DAYS, min_periods=1).max().astype(bool)
+    shifted = [week.shift(k * ACUTE_DAYS, fill_value=False) for k in range(1, 4)]
+    return week.astype(int) + sum(s.astype(int) for s in shifted)
+
+
+def _days_since(pos: pd.Series, when: pd.Series) -> pd.Series:
+    """Days between the last day where ``when`` holds, at least a week before each day,
+    and that day's acute week (NaN where there is none)."""
+    last = pos.where(when).ffill().shift(ACUTE_DAYS)
+    return pos - (ACUTE_DAYS - 1) - last - 1
+
+
+def acwr(
+    load: pd.Series, ran: pd.Series, history: pd.Series, lacking: str, settings: Settings
+) -> tuple[pd.Series, pd.Series]:
+    """(ratio, why there is none) per day of one load (daily sums, NaN where not recorded,
+    on a contiguous daily index). ``ran``: a run that day; ``history``: the 28 days up to
+    the day begin on or after the first run; ``lacking``: what a run without this load
+    lacks ("heart rate"), for the words.
+
+    The ratio compares the acute week with the usual load: the chronic load, where runs
+    fall in at least ``acwr_min_weeks`` of the 4 weeks of its window and the 3 weeks
+    before the acute week hold load. Where they do not (a break, or a history just
+    begun), the plain ratio compares the acute week mostly with itself (4.0 for any
+    return after 3 weeks off), and the acute week is compared with the usual load before
+    the break instead: the chronic load at the last run, at least a week before, where it
+    was one, if no more than ``acwr_max_break_weeks`` lie between. A week at or below
+    that is neither a spike nor a drop and gives no ratio; with no usual load before it,
+    no ratio either.
+    """
+    values = load.fillna(0.0)
+    acute = values.rolling(ACUTE_DAYS, min_periods=1).sum()
+    total = values.rolling(CHRONIC_DAYS, min_periods=1).sum()
+    chronic = total / (CHRONIC_DAYS / ACUTE_DAYS)
+    weeks = _weeks_with(ran)
+    loaded_before = total - acute > 1e-6  # the 3 weeks before the acute week; float dust
+    usual = history & (weeks >= settings.acwr_min_weeks) & loaded_before
+    pos = pd.Series(np.arange(len(values), dtype=float), index=values.index)
+    gap = _days_since(pos, ran & usual)  # since the last usual load
+    at = (pos - (ACUTE_DAYS - 1) - gap - 1).fillna(0).astype(int).to_numpy()
+    before = pd.Series(np.where(gap.notna(), chronic.to_numpy()[at], np.nan), index=pos.index)
+    recent = gap <= ACUTE_DAYS * settings.acwr_max_break_weeks
+    ran_now = ran.astype(int).rolling(ACUTE_DAYS, min_periods=1).max().astype(bool)
+    unrecorded = ran_now & (acute <= 0)
+    ratio = (acute / chronic).where(usual)
+    ratio = ratio.fillna((acute / before).where(~usual & recent & (acute >= before)))
+    ratio = ratio.where(~unrecorded)
+    pause = _days_since(pos, ran)  # since the last run before the acute week
+    why = np.select(
+        [
+            ratio.notna(),
+            ~history,
+            unrecorded,
+            recent,
+            pause >= CHRONIC_DAYS - ACUTE_DAYS,  # a break: no run in the 3 weeks before
+            weeks >= settings.acwr_min_weeks,
+        ],
+        ["", "history", "unrecorded", "below", "break", "missing"],
+        default="thin",
+    )
+    notes: list[str | None] = [None] * len(why)
+    n_weeks, days = weeks.to_numpy(dtype=int), pause.to_numpy(dtype=float)
+    for day in np.flatnonzero(why != ""):
+        notes[day] = _acwr_note(str(why[day]), n_weeks[day], days[day], lacking, settings)
+    return ratio, pd.Series(notes, index=pos.index, dtype=object)
+
+
+def _acwr_note(why: str, weeks: int, pause: float, lacking: str, settings: Settings) -> str:
+    """Why a day has no ratio, in words (``why`` is a code of :func:`acwr`)."""
+    words = {
+        "history": "less than 4 weeks of running history to compare with",
+        "unrecorded": f"no {lacking} recorded on this week's runs",
+        "below": "back after a break, below the usual load before it (no spike)",
+        "missing": f"no {lacking} recorded in the 3 weeks before this week to compare with",
+        "thin": "not enough running before this week to compare with (runs in "
+        f"{weeks} of the last 4 weeks; at least {settings.acwr_min_weeks} needed)",
+    }
+    if why != "break":
+        return words[why]
+    span = _span(int(pause))
+    if pause > ACUTE_DAYS * settings.acwr_max_break_weeks:
+        return f"no usual load to compare with after {span} without running"
+    return (
+        f"no usual load to compare with: before these {span} without running, runs fell "
+        f"in fewer than {settings.acwr_min_weeks} of 4 weeks"
+    )
+
+
+def _span(days: int) -> str:
+    """``10 days``, ``5 weeks``, ``7 months``, ``3 years``."""
+    if days < 2 * ACUTE_DAYS:
+        return f"{days} days"
+    if days < 9 * ACUTE_DAYS:
+        return f"{days // ACUTE_DAYS} weeks"
+    if days < 730:
+        return f"{days // 30} months"
+    return f"{days // 365} years"
 
 
 def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
@@ -231,8 +321,11 @@ def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
     weekly["checkin_days"] = grouped["checked_in"].sum()
     previous = weekly["distance_m"].shift(1)
     weekly["distance_change"] = ((weekly["distance_m"] - previous) / previous).where(previous > 0)
-    weekly["acwr_distance"] = grouped["acwr_distance"].last()
-    weekly["acwr_trimp"] = grouped["acwr_trimp"].last()
+    # the ratios of the week's last day (Sunday), NaN there included
+    sundays = daily[pd.DatetimeIndex(daily.index).day_of_week == 6].set_index("week")
+    for name in ("distance", "trimp"):
+        weekly[f"acwr_{name}"] = sundays[f"acwr_{name}"].reindex(weekly.index)
+        weekly[f"acwr_{name}_note"] = sundays[f"acwr_{name}_note"].reindex(weekly.index)
     weekly["start"] = [week_start(w) for w in weekly.index]
     return weekly
 

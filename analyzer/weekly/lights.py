@@ -171,6 +171,22 @@ def _load_findings(row: pd.Series, settings: Settings, ended: bool) -> list[Find
     return findings
 
 
+def ratio_notes(row: pd.Series) -> tuple[str, ...]:
+    """Why a week with runs has no acute:chronic ratio (``daily.acwr``), one line where both
+    ratios have the same reason."""
+    if not row.get("runs", 0):
+        return ()
+    notes = [row.get(f"acwr_{name}_note") for name, _ in RATIOS]
+    notes = [n if isinstance(n, str) and n else None for n in notes]
+    if notes[0] is not None and notes[0] == notes[1]:
+        return (f"acute:chronic ratio not judged: {notes[0]}",)
+    return tuple(
+        f"acute:chronic {what} ratio not judged: {note}"
+        for (_, what), note in zip(RATIOS, notes, strict=True)
+        if note is not None
+    )
+
+
 def _flags(
     week: str, weekly: pd.DataFrame, daily: pd.DataFrame, runs: pd.DataFrame, pain: PainRules
 ) -> list[RedFlag]:
@@ -232,7 +248,7 @@ def assess_week(
     load_only = (
         v.light in LOAD_ONLY_HEADLINES and not checkin_days and not run_verdicts and not flags
     )
-    v = Judgement(v.light, v.reasons, load_only=load_only)
+    v = Judgement(v.light, v.reasons + ratio_notes(row), load_only=load_only)
     return WeekAssessment(week, v, tuple(flags), latest, previous)
 
 
