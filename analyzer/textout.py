@@ -418,8 +418,7 @@ def activities_table(
             hills = f"{a.get('hills_run') or 0}/{a.get('hills_walked') or 0}"
         body.append(
             (
-                a["local_date"],
-                start_clock(a["start_time"], a.get("utc_offset_s"), tz),
+                f"{a['local_date']} {start_clock(a['start_time'], a.get('utc_offset_s'), tz)}",
                 a.get("sport") or "-",
                 distance(a.get("distance_m"), units),
                 duration(a.get("moving_s") if a.get("moving_s") is not None else a.get("timer_s")),
@@ -431,10 +430,10 @@ def activities_table(
                 str(a["id"])[:12],
             )
         )
-    headers = ["date", "start", "sport", "distance", "moving", "pace", "ascent", "easy"]
-    headers += ["hills", "format", "id"]
+    headers = ["start", "sport", "distance", "moving", "pace", "ascent", "easy", "hills"]
+    headers += ["format", "id"]
     keys = "easy: share of moving time under the easy limit; hills: run/walked."
-    text = table(headers, body, width, optional=("id", "format", "start"))
+    text = table(headers, body, width, optional=("id", "format"))
     return text + "\n" + legend(keys, width)
 
 

@@ -71,7 +71,7 @@ def test_activities_fit_80_columns_and_keep_every_figure() -> None:
     text = textout.activities_table(rows, "km", width=80)
     assert widest(text) <= 80
     line = text.splitlines()[2]
-    for figure in ("2026-11-01", "07:00", "10.00 km", "1:00:00", "6:00 /km", "120 m", "90%"):
+    for figure in ("2026-11-01 07:00", "10.00 km", "1:00:00", "6:00 /km", "120 m", "90%"):
         assert figure in line
     assert "2/1" in line
     assert "id, format not shown" in text
