@@ -823,10 +823,14 @@ def _merged(logged: Any, new: Any) -> Any:
     return dataclasses.replace(logged, **{k: v for k, v in given.items() if v is not None})
 
 
+force_option = click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+
+
 @log.command("export", context_settings=CONTEXT)
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@force_option
 @click.pass_context
-def log_export(ctx: click.Context, file: Path) -> None:
+def log_export(ctx: click.Context, file: Path, force: bool) -> None:
     """Export the check-ins to a CSV ('-' for standard output).
 
     \b
@@ -838,7 +842,7 @@ def log_export(ctx: click.Context, file: Path) -> None:
     store = open_store(ctx, existing=True)
     with library_errors():
         text = checkins_csv(store.checkins())
-    _write_output(file, text)
+    _write_output(file, text, force)
 
 
 def _read_input(file: Path) -> bytes:
@@ -848,10 +852,14 @@ def _read_input(file: Path) -> bytes:
         raise AnalyzerError(f"{file}: cannot read ({exc.strerror})") from exc
 
 
-def _write_output(file: Path, text: str) -> None:
+def _write_output(file: Path, text: str, force: bool = False) -> None:
+    """``text`` to ``file`` in one step ('-': standard output); an existing file only with
+    ``force`` (an earlier export may hold entries deleted since)."""
     if str(file) == "-":
         click.echo(text, nl=False)
         return
+    if file.exists() and not force:
+        raise click.ClickException(f"{file} exists; --force replaces it")
     tmp = file.with_name(f".{file.name}.tmp")
     try:
         tmp.write_text(text, encoding="utf-8", newline="")
@@ -978,8 +986,9 @@ def drops_import(ctx: click.Context, file: Path, replace: bool, keep: bool) -> N
 
 @drops.command("export", context_settings=CONTEXT)
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@force_option
 @click.pass_context
-def drops_export(ctx: click.Context, file: Path) -> None:
+def drops_export(ctx: click.Context, file: Path, force: bool) -> None:
     """Export the sessions to a CSV ('-' for standard output).
 
     \b
@@ -991,7 +1000,7 @@ def drops_export(ctx: click.Context, file: Path) -> None:
     store = open_store(ctx, existing=True)
     with library_errors():
         text = heel_drops_csv(store.heel_drops())
-    _write_output(file, text)
+    _write_output(file, text, force)
 
 
 # --- VISA-A ----------------------------------------------------------------------------------
@@ -1292,7 +1301,7 @@ def doctor(ctx: click.Context, repair: bool, as_json: bool) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@force_option
 @click.pass_context
 def backup(ctx: click.Context, file: Path, force: bool) -> None:
     """Write a consistent copy of the store to FILE, a .zip, while other commands run.
@@ -1340,6 +1349,7 @@ def backup(ctx: click.Context, file: Path, force: bool) -> None:
     help="Write a GPX 1.1 file: a waypoint at the foot of each flagged hill (with --route, "
     "the route as a track too).",
 )
+@click.option("--force", is_flag=True, help="Overwrite the --gpx file if it exists.")
 @click.option(
     "--rename",
     nargs=2,
@@ -1357,6 +1367,7 @@ def hills(
     gpx_file: Path | None,
     rename: tuple[str, str] | None,
     units: str | None,
+    force: bool,
 ) -> None:
     """The hills of your runs, flagged "walk" first, then by score; and your routes.
 
@@ -1392,7 +1403,7 @@ def hills(
         chosen = overview.find_route(route) if route else None
     if gpx_file is not None:
         picked = overview.for_route(chosen) if chosen else overview.hills
-        _write_output(gpx_file, gpx_document(picked, shown, chosen))
+        _write_output(gpx_file, gpx_document(picked, shown, chosen), force)
     data = overview_json(overview, chosen)
     if as_json:
         click.echo(json.dumps(data, indent=2, allow_nan=False))

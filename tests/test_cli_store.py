@@ -347,6 +347,12 @@ def test_log_import_and_export_round_trip(data: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
     assert run(data, "log", "export", str(out)).exit_code == 0
     assert out.read_bytes() == src.read_bytes()
+    out.write_text("an earlier export\n")
+    refused = one_line_error(run(data, "log", "export", str(out)))
+    assert refused == f"Error: {out} exists; --force replaces it"
+    assert out.read_text() == "an earlier export\n"  # untouched
+    assert run(data, "log", "export", "--force", str(out)).exit_code == 0
+    assert out.read_bytes() == src.read_bytes()
 
 
 def test_log_import_over_a_logged_date_stops_keeps_or_merges(data: Path, tmp_path: Path) -> None:
