@@ -226,3 +226,18 @@ def test_the_terminal_and_the_page_give_each_hill_the_same_length_and_climb(
         row = next(line for line in table if line.startswith(f"{hid} "))
         columns = re.split(r"\s{2,}", row)
         assert columns[columns.index(length) + 1] == f"+{gain}", (hid, row)
+
+
+def test_a_name_two_routes_share_asks_for_the_id(data: Path) -> None:
+    routes = as_json(data)["routes"]
+    first, second = routes[0]["id"], routes[1]["id"]
+    try:
+        for rid in (first, second):
+            assert run(data, "hills", "--rename", rid, "Loop").exit_code == 0
+        result = run(data, "hills", "--route", "loop")
+        assert result.exit_code == 1
+        assert f"2 routes are named 'loop' ({first}, {second}); give the id" in result.output
+        assert run(data, "hills", "--route", first, "--json").exit_code == 0
+    finally:  # the store is shared by this module's tests: put the names back
+        for r in routes[:2]:
+            run(data, "hills", "--rename", r["id"], r["user_name"] or "")

@@ -121,8 +121,14 @@ class HillsOverview:
         """A route by id (``R2``) or name, case-insensitively."""
         wanted = text.strip().casefold()
         for r in self.routes:
-            if wanted in (route_key(r.route_id).casefold(), r.name.casefold()):
+            if wanted == route_key(r.route_id).casefold():
                 return r
+        named = [r for r in self.routes if r.name.casefold() == wanted]
+        if len(named) == 1:
+            return named[0]
+        if named:
+            ids = ", ".join(route_key(r.route_id) for r in named)
+            raise AnalyzerError(f"{len(named)} routes are named {text!r} ({ids}); give the id")
         known = ", ".join(f"{route_key(r.route_id)} ({r.name})" for r in self.routes) or "none"
         raise AnalyzerError(f"no route {text!r}; the routes are: {known}")
 
