@@ -161,11 +161,13 @@ def test_missing_metric_keys_give_null_columns(store: Store) -> None:
         assert row[column] is None or row[column] != row[column], column  # NULL -> None/NaN
 
 
-def twin(activity: Activity, fmt: str, digest: str) -> Activity:
-    """The same recording as another export: same frame, another format and hash."""
+def twin(activity: Activity, fmt: str, digest: str, share: float = 1.0) -> Activity:
+    """The same recording as another export (another format and hash), or its first
+    ``share`` as an interrupted sync leaves it (``partial.<fmt>``)."""
+    rows = max(int(len(activity.frame) * share), 2)
     return Activity(
-        frame=activity.frame,
-        source_path=f"twin.{fmt}",
+        frame=activity.frame.iloc[:rows],
+        source_path=f"{'twin' if share == 1.0 else 'partial'}.{fmt}",
         source_format=fmt,
         source_hash=digest,
         sport=activity.sport,
@@ -196,21 +198,9 @@ def test_a_richer_twin_replaces_the_stored_one_and_its_hills(store: Store) -> No
     assert again.outcome == "duplicate"
 
 
-def partial(activity: Activity, fmt: str, digest: str, share: float) -> Activity:
-    """The first ``share`` of a recording, as an interrupted sync leaves it."""
-    rows = max(int(len(activity.frame) * share), 2)
-    return Activity(
-        frame=activity.frame.iloc[:rows],
-        source_path=f"partial.{fmt}",
-        source_format=fmt,
-        source_hash=digest,
-        sport=activity.sport,
-    )
-
-
 def test_a_partial_copy_of_a_stored_run_is_a_duplicate(store: Store) -> None:
     fit = read(SMALL[0])[0]
-    cut = partial(fit, "fit", "cuthash", 0.1)  # same format, same channels, a tenth of it
+    cut = twin(fit, "fit", "cuthash", share=0.1)  # same format, same channels, a tenth of it
     store.store_file([record_of(analysed(fit))], "run.fit", None)
     [o] = store.store_file([record_of(analysed(cut))], "partial.fit", None)
     assert (o.outcome, o.other_id) == ("duplicate", fit.activity_id)
@@ -220,7 +210,7 @@ def test_a_partial_copy_of_a_stored_run_is_a_duplicate(store: Store) -> None:
 
 def test_the_full_run_replaces_a_partial_copy_whatever_its_format(store: Store) -> None:
     fit = read(SMALL[0])[0]
-    cut = partial(fit, "fit", "cuthash", 0.1)
+    cut = twin(fit, "fit", "cuthash", share=0.1)
     full_gpx = twin(fit, "gpx", "gpxhash")  # a poorer format, but the whole run
     store.store_file([record_of(analysed(cut))], "partial.fit", None)
     [o] = store.store_file([record_of(analysed(full_gpx))], "twin.gpx", None)
