@@ -20,9 +20,11 @@ import pandas as pd
 from markupsafe import Markup
 
 from analyzer.hills.overview import HillsOverview
+from analyzer.metrics.heart import rest_bpm, threshold_bpm
 from analyzer.report import figures, hills_page
 from analyzer.report.figures import records
 from analyzer.report.units import Units, fmt_clock, fmt_minutes
+from analyzer.settings import Settings
 from analyzer.weekly.daily import iso_week
 from analyzer.weekly.inputs import Inputs
 from analyzer.weekly.lights import run_label
@@ -152,6 +154,29 @@ def hill_mornings(runs: pd.DataFrame) -> list[str]:
     return lines
 
 
+def hill_count_words(walking: bool, seconds: float | None, hills: int) -> str:
+    """The small print of an uphill tile. Its time counts every second of that gait on
+    any climb, while a hill counts as walked only when most of its time (the setting
+    ``hill_walked_share``) was walking, else as run: walking time can come from hills
+    that were run. So a count of 0 beside some time says where the time came from."""
+    verb, other = ("walked", "run") if walking else ("run", "walked")
+    if hills > 0:
+        return f"{hills} hill{'' if hills == 1 else 's'} {verb}"
+    if seconds is not None and seconds > 0:
+        gait = "walking" if walking else "running"
+        return f"{gait} on hills {other}; none counts as {verb}"
+    return f"no hill {verb}"
+
+
+def hill_rule_words(settings: Settings) -> str:
+    """The tiles' tooltip: what the uphill times and the hill counts each count."""
+    return (
+        "Uphill time: every second on a climb, by gait, whichever way the hill counts. "
+        f"A hill counts as walked when at least {settings.hill_walked_share:.0%} of its "
+        "time was walking, else as run."
+    )
+
+
 def glance(view: WeekView, units: Units) -> dict[str, Any]:
     t = view.totals
     a = view.assessment
@@ -170,6 +195,9 @@ def glance(view: WeekView, units: Units) -> dict[str, Any]:
         "hill_walk": fmt_minutes(_num(t["uphill_walk_s"])),
         "hills_run": int(t["hills_run"]),
         "hills_walked": int(t["hills_walked"]),
+        "hill_run_note": hill_count_words(False, _num(t["uphill_run_s"]), int(t["hills_run"])),
+        "hill_walk_note": hill_count_words(True, _num(t["uphill_walk_s"]), int(t["hills_walked"])),
+        "hill_rule": hill_rule_words(view.settings),
         "rest_days": int(t["rest_days"]),
         "back_to_back": int(t["back_to_back"]),
         "drops": f"{t['drops_sessions']:.0f} of {t['drops_target']:.0f}",
@@ -248,27 +276,78 @@ def notes(view: WeekView) -> list[dict[str, str]]:
     ]
 
 
+HR_MAX_SOURCES = {
+    "profile": "set in your profile",
+    "observed": "the highest heart rate held for {hold:g} s in your history",
+    "estimate": "estimated as 208 − 0.7 × age (Tanaka)",
+    "tanaka": "estimated as 208 − 0.7 × age (Tanaka)",
+    "none": "not known: none in your profile, no age, no heart rate held for {hold:g} s",
+}
+HR_MAX_COMMAND = "analyzer profile set --hr-max N"
+
+
+def hr_max_used(view: WeekView) -> tuple[float | None, str]:
+    """The maximum heart rate the week's easy limit rests on (bpm) and its source
+    (``profile``, ``observed``, ``estimate``, ``none``; "" without runs): the latest of
+    the week's runs, else of the history before it."""
+    for runs in (view.runs, view.history_runs):
+        known = runs[runs["hr_max_source"].notna()]
+        if len(known):
+            last = known.iloc[-1]
+            return _num(last["hr_max_used_bpm"]), str(last["hr_max_source"])
+    return None, ""
+
+
+def easy_limit_bpm(hr_max: float | None, settings: Settings) -> float | None:
+    """The easy limit on ``hr_max``: a share of it, or of the reserve (Karvonen)."""
+    if hr_max is None:
+        return None
+    return threshold_bpm(settings.easy_fraction, hr_max, rest_bpm(settings), settings)
+
+
+def hr_max_notice(view: WeekView) -> dict[str, str] | None:
+    """What the top of the week page says when the maximum heart rate is not the
+    profile's: taken from the data (an easy runner's highest is well under the true
+    maximum, so the easy share comes out too small), estimated from age, or unknown.
+    None when the profile gives it, or with no runs."""
+    bpm, source = hr_max_used(view)
+    if source in ("", "profile"):
+        return None
+    s = view.settings
+    limit = easy_limit_bpm(bpm, s)
+    limit_words = "" if limit is None else f" (easy: under {limit:.0f} bpm)"
+    if source == "observed" and bpm is not None:
+        text = (
+            f"This page takes {bpm:.0f} bpm as your maximum: the highest heart rate you held "
+            f"for {s.hr_max_hold_s:g} s in your runs{limit_words}. If you mostly run easily, "
+            "your true maximum is higher, so the easy limit is too low and the easy share "
+            "shown here too small."
+        )
+    elif source in ("estimate", "tanaka") and bpm is not None:
+        text = (
+            f"This page takes {bpm:.0f} bpm as your maximum, estimated from your age as "
+            f"208 − 0.7 × age{limit_words}. A true maximum often lies 10 bpm or more either "
+            "side of this estimate, so the easy share may be off."
+        )
+    else:
+        text = (
+            "No maximum heart rate is known (none in your profile, no age, no heart rate "
+            f"held for {s.hr_max_hold_s:g} s), so the easy share cannot be worked out."
+        )
+    return {"text": text, "command": HR_MAX_COMMAND}
+
+
 def method(view: WeekView, units: Units) -> dict[str, Any]:
     """The thresholds used and where the numbers came from."""
     s = view.settings
-    hist = view.history_runs
-    hr_max = (
-        _num(hist["hr_max_used_bpm"].dropna().iloc[-1])
-        if hist["hr_max_used_bpm"].notna().any()
-        else None
-    )
-    source = hist["hr_max_source"].dropna()
-    sources = {
-        "profile": "set in your profile",
-        "observed": "the highest heart rate held for 30 s in your history",
-        "tanaka": "estimated as 208 − 0.7 × age (Tanaka)",
-    }
-    src = str(source.iloc[-1]) if len(source) else ""
+    hr_max, src = hr_max_used(view)
+    source = HR_MAX_SOURCES.get(src, src or "unknown").format(hold=s.hr_max_hold_s)
+    limit = easy_limit_bpm(hr_max, s)
     altitude = sorted({str(v) for v in view.runs["altitude_source"].dropna()})
     return {
         "hr_max": "–" if hr_max is None else f"{hr_max:.0f} bpm",
-        "hr_max_source": sources.get(src, src or "unknown"),
-        "easy_limit": "–" if hr_max is None else f"{s.easy_fraction * hr_max:.0f} bpm",
+        "hr_max_source": source,
+        "easy_limit": "–" if limit is None else f"{limit:.0f} bpm",
         "settings": s,
         "pain": view.pain,
         "altitude": ", ".join(altitude) or "unknown",
@@ -327,7 +406,7 @@ def _week_figures(
 
 def _easy_limit(view: WeekView) -> float | None:
     hr = view.runs["hr_max_used_bpm"].dropna()
-    return float(hr.iloc[-1]) * view.settings.easy_fraction if len(hr) else None
+    return easy_limit_bpm(float(hr.iloc[-1]), view.settings) if len(hr) else None
 
 
 def render_week(
@@ -348,6 +427,7 @@ def render_week(
         week=view.week,
         dates=f"{view.start:%a %d %b} – {end:%a %d %b %Y}",
         glance=glance(view, units),
+        hr_notice=hr_max_notice(view),
         runs=run_rows(view, units, route_names(hills)),
         notes=notes(view),
         method=method(view, units),

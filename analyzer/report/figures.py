@@ -8,7 +8,7 @@ Every figure reads frames only. Colours carry words too (legends, hover), never 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -96,7 +96,7 @@ def with_narrow(
     if missing:
         raise ValueError(f"no trace with uid {', '.join(missing)}")
     narrow = {"layout": layout, "traces": {str(places[k]): v for k, v in (traces or {}).items()}}
-    fig["layout"]["meta"] = {"narrow": narrow}
+    fig["layout"].setdefault("meta", {})["narrow"] = narrow
     return fig
 
 
@@ -117,6 +117,29 @@ def narrow_variant(fig: Figure) -> Figure:
     traces = narrow.get("traces", {})
     data = [_merge(t, traces[str(i)]) if str(i) in traces else t for i, t in enumerate(fig["data"])]
     return {"data": data, "layout": _merge(fig["layout"], narrow.get("layout", {}))}
+
+
+def label_step(fig: Figure, plot_px: float) -> int:
+    """The step of ``layout.meta.labels`` report.js draws on a plot ``plot_px`` wide: the
+    last one whose width the plot reaches (-1: the figure has none)."""
+    steps = fig["layout"].get("meta", {}).get("labels")
+    if not steps:
+        return -1
+    return max(i for i, px in enumerate(steps["px"]) if px <= plot_px or i == 0)
+
+
+def labelled_variant(fig: Figure, plot_px: float) -> Figure:
+    """The figure with the labels report.js shows on a plot ``plot_px`` wide: each
+    annotation's text from that step, hidden where the step has none."""
+    k = label_step(fig, plot_px)
+    if k < 0:
+        return fig
+    texts = fig["layout"]["meta"]["labels"]["text"][k]
+    notes = [
+        {**a, "text": t or a["text"], "visible": bool(t)}
+        for a, t in zip(fig["layout"]["annotations"], texts, strict=True)
+    ]
+    return {"data": fig["data"], "layout": {**fig["layout"], "annotations": notes}}
 
 
 def scale_colour(value: float, scale: list[list[Any]]) -> str:
@@ -484,32 +507,157 @@ def _hill_shapes(hills: pd.DataFrame, units: Units) -> list[dict[str, Any]]:
     return shapes
 
 
-def _hill_notes(hills: pd.DataFrame, units: Units) -> list[dict[str, Any]]:
-    notes = []
+class Band(NamedTuple):
+    """A hill's stretch of a profile's x axis (display units) and its label, long and
+    short; bands of higher ``rank`` get their label first."""
+
+    x0: float
+    x1: float
+    long: str
+    short: str
+    rank: float
+
+
+LABEL_FONT_PX = 12
+LABEL_GAP_PX = 6  # the least space between two labels
+LABEL_OVERHANG_PX = 24  # how far a label may reach past the plot into its side margins
+LABEL_PLOT_PX = tuple(range(100, 1201, 20))  # plot widths the labels are chosen for
+# character widths in em, a little over DejaVu Sans's (the widest usual sans-serif face)
+_EM = {"%": 0.96, "m": 0.98, "w": 0.83, "W": 1.0, "M": 0.87, " ": 0.33, ".": 0.33}
+_EM_NARROW = 0.29  # i, l, j
+_EM_DIGIT = 0.64
+_EM_LOWER = 0.62
+_EM_OTHER = 0.76  # capitals and anything else
+
+
+def text_px(text: str, font_px: float = LABEL_FONT_PX) -> float:
+    """A generous width of ``text`` in pixels (no font metrics at build time)."""
+    em = 0.0
+    for ch in text:
+        if ch in _EM:
+            em += _EM[ch]
+        elif ch in "ilj":
+            em += _EM_NARROW
+        elif ch.isdigit():
+            em += _EM_DIGIT
+        elif ch.islower():
+            em += _EM_LOWER
+        else:
+            em += _EM_OTHER
+    return em * font_px
+
+
+def fit_labels(
+    bands: list[Band],
+    x_range: tuple[float, float],
+    plot_px: float,
+    font_px: float = LABEL_FONT_PX,
+) -> list[str]:
+    """The label of each band on a plot ``plot_px`` wide, centred over its band: the long
+    text where it fits, else the short one, else "" (none; the hover and the table under
+    the chart still say it). A label fits when it keeps ``LABEL_GAP_PX`` from every other
+    label and stays within ``LABEL_OVERHANG_PX`` of the plot. As many bands as can get a
+    short label first, by rank; then, by rank, each short label grows long where it can."""
+    lo, hi = x_range
+    scale = plot_px / (hi - lo) if hi > lo else 0.0
+    centres = [((b.x0 + b.x1) / 2 - lo) * scale for b in bands]
+    boxes: dict[int, tuple[float, float]] = {}
+    texts = [""] * len(bands)
+
+    def fits(i: int, text: str) -> bool:
+        half = text_px(text, font_px) / 2
+        a, b = centres[i] - half, centres[i] + half
+        if a < -LABEL_OVERHANG_PX or b > plot_px + LABEL_OVERHANG_PX:
+            return False
+        others = (box for k, box in boxes.items() if k != i)
+        return all(b + LABEL_GAP_PX <= c or d + LABEL_GAP_PX <= a for c, d in others)
+
+    order = sorted(range(len(bands)), key=lambda i: -bands[i].rank)
+    for attr in ("short", "long"):
+        for i in order:
+            text = getattr(bands[i], attr)
+            if text and (attr == "long" or not texts[i]) and fits(i, text):
+                half = text_px(text, font_px) / 2
+                boxes[i] = (centres[i] - half, centres[i] + half)
+                texts[i] = text
+    return texts
+
+
+def label_steps(
+    bands: list[Band], x_range: tuple[float, float], widths: tuple[int, ...] = LABEL_PLOT_PX
+) -> dict[str, list[Any]]:
+    """``{"px": [w0, w1, ...], "text": [labels at w0, ...]}``: the labels from each plot
+    width on, listed where they change (report.js draws those of the widest step the plot
+    reaches). Wider only spreads the bands, so labels that fit at ``w`` fit above it."""
+    steps: dict[str, list[Any]] = {"px": [], "text": []}
+    for w in widths:
+        texts = fit_labels(bands, x_range, w)
+        if not steps["text"] or texts != steps["text"][-1]:
+            steps["px"].append(0 if not steps["px"] else w)
+            steps["text"].append(texts)
+    return steps
+
+
+def hill_bands(hills: pd.DataFrame, units: Units) -> list[Band]:
+    """The uphill rows as bands: "RUN 5%" or "walked 6%", short "5%", ranked by score."""
+    bands = []
     for h in records(hills):
-        mid = (h["start_distance_m"] + h["end_distance_m"]) / 2 / units.distance_m
+        grade = f"{h['grade_avg_pct']:.0f}%"
+        bands.append(
+            Band(
+                x0=h["start_distance_m"] / units.distance_m,
+                x1=h["end_distance_m"] / units.distance_m,
+                long=f"{'walked' if h['walked'] else 'RUN'} {grade}",
+                short=grade,
+                rank=float(h["length_m"]) * abs(float(h["grade_avg_pct"])),  # the hill score
+            )
+        )
+    return bands
+
+
+def _hill_notes(hills: pd.DataFrame, bands: list[Band], texts: list[str]) -> list[dict[str, Any]]:
+    """One label over each band, with ``texts`` (one step of :func:`label_steps`); a band
+    with no text keeps its long one, hidden, so report.js only swaps texts."""
+    notes = []
+    for h, band, text in zip(records(hills), bands, texts, strict=True):
         notes.append(
             {
-                "x": mid,
+                "x": (band.x0 + band.x1) / 2,
                 "y": 1.0,
                 "xref": "x",
                 "yref": "paper",
                 "yanchor": "bottom",
                 "showarrow": False,
-                "text": f"{'walked' if h['walked'] else 'RUN'} {h['grade_avg_pct']:.0f}%",
-                "font": {"color": WALK_HILL if h["walked"] else RUN_HILL, "size": 12},
+                "text": text or band.long,
+                "visible": bool(text),
+                "font": {"color": WALK_HILL if h["walked"] else RUN_HILL, "size": LABEL_FONT_PX},
             }
         )
     return notes
+
+
+def _hill_hover(x: np.ndarray, hills: pd.DataFrame, units: Units) -> list[str]:
+    """``, hill run 5.0%`` for each point of the elevation line on a hill, else "": the
+    hover says what a band is, whether or not its label had room."""
+    words = [""] * len(x)
+    for h in records(hills):
+        lo, hi = h["start_distance_m"] / units.distance_m, h["end_distance_m"] / units.distance_m
+        what = f", hill {'walked' if h['walked'] else 'run'} {h['grade_avg_pct']:.1f}%"
+        for i in np.flatnonzero((x >= lo) & (x <= hi)):
+            words[int(i)] = what
+    return words
 
 
 def hill_profile(
     stream: pd.DataFrame, hills: pd.DataFrame, units: Units, easy_limit_bpm: float | None
 ) -> Figure:
     """Elevation over distance with the hills shaded (run orange, walked blue) and heart
-    rate on a second axis, with the easy limit dashed."""
+    rate on a second axis, with the easy limit dashed. Each band's label is chosen by
+    plot width (``layout.meta.labels``, :func:`label_steps`) so labels never collide; the
+    elevation line's hover names the hill under it."""
     frame = thin(stream[stream["distance_m"].notna()])
-    x = _clean(frame["distance_m"].to_numpy(dtype="float64") / units.distance_m)
+    dist = frame["distance_m"].to_numpy(dtype="float64") / units.distance_m
+    x = _clean(dist)
     alt = frame["altitude_m"].to_numpy(dtype="float64")
     height = alt / 0.3048 if units.system == "mi" else alt
     data: list[dict[str, Any]] = [
@@ -522,11 +670,12 @@ def hill_profile(
             "line": {"color": "#404040", "width": 2},
             "fill": "tozeroy",
             "fillcolor": "rgba(120,120,120,0.12)",
+            "customdata": _hill_hover(dist, hills, units),
             "hovertemplate": "%{x:.2f} "
             + units.distance
             + ": %{y:.0f} "
             + units.height
-            + "<extra></extra>",
+            + "%{customdata}<extra></extra>",
         },
         {
             "type": "scatter",
@@ -560,9 +709,13 @@ def hill_profile(
                 "line": {"color": HEART, "dash": "dash", "width": 1},
             }
         )
+    # the x range is set, not left to plotly, so that the labels' pixels are known
+    x_range = _x_range(dist)
+    bands = hill_bands(hills, units)
+    steps = label_steps(bands, x_range)
     layout = _layout(
         280,
-        xaxis=_axis(f"distance ({units.distance})"),
+        xaxis=_axis(f"distance ({units.distance})", range=list(x_range)),
         yaxis=_axis(f"elevation ({units.height})", range=[low - pad, high + pad]),
         yaxis2=_axis(
             "bpm",
@@ -575,11 +728,21 @@ def hill_profile(
             dtick=20,
         ),
         shapes=shapes,
-        annotations=_hill_notes(hills, units),
+        annotations=_hill_notes(hills, bands, steps["text"][0] if bands else []),
         margin={"l": 55, "r": 55, "t": 30, "b": 45},
         showlegend=False,  # the page's text names the lines: the charts stay compact
     )
+    if bands:
+        layout["meta"] = {"labels": steps}
     return {"data": data, "layout": layout}
+
+
+def _x_range(x: np.ndarray) -> tuple[float, float]:
+    finite = x[np.isfinite(x)]
+    if not finite.size:
+        return (0.0, 1.0)
+    lo, hi = float(finite.min()), float(finite.max())
+    return (lo, hi) if hi > lo else (lo, lo + 1.0)
 
 
 # --- map -------------------------------------------------------------------------------------
@@ -618,6 +781,56 @@ def _hill_traces(
     return traces
 
 
+OVERLAP_CELL_M = 25.0  # tracks this close (GPS error on one path) share a path
+OVERLAP_SHARE = 0.3  # two tracks overlap when this share of either lies on the other's path
+TRACK_PX = 2.0
+CASING_PX = 4.0  # a track gets this much wider for each later track drawn over it
+CASINGS_MAX = 3
+
+
+def _cells(lat: np.ndarray, lon: np.ndarray, mid_lat: float) -> np.ndarray:
+    """Grid cells (``OVERLAP_CELL_M`` square) of the points, as one integer each."""
+    m_per_deg = 111_195.0
+    y = np.floor(lat * m_per_deg / OVERLAP_CELL_M).astype(np.int64)
+    x = np.floor(lon * m_per_deg * math.cos(math.radians(mid_lat)) / OVERLAP_CELL_M)
+    return y * 10_000_000 + x.astype(np.int64)
+
+
+def _near(cells: np.ndarray) -> np.ndarray:
+    """The cells and their eight neighbours: a point in one lies within one to two cells
+    (25-50 m) of the track."""
+    steps = [dy * 10_000_000 + dx for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
+    return np.unique(np.concatenate([cells + s for s in steps]))
+
+
+def covered_by(tracks: list[tuple[np.ndarray, np.ndarray]]) -> list[int]:
+    """For each track (lat, lon in degrees, in drawing order), how many later tracks
+    overlap it (see ``OVERLAP_SHARE``) and so are drawn over it: the same route run twice
+    in a week is one line unless the earlier is drawn wider."""
+    finite = [np.isfinite(la) & np.isfinite(lo) for la, lo in tracks]
+    lats = np.concatenate([la[f] for (la, _), f in zip(tracks, finite, strict=True)] or [[]])
+    mid = float(np.mean(lats)) if lats.size else 0.0
+    cells = [_cells(la[f], lo[f], mid) for (la, lo), f in zip(tracks, finite, strict=True)]
+    near = [_near(np.unique(c)) for c in cells]
+
+    def on(a: int, b: int) -> float:
+        return float(np.isin(cells[a], near[b]).mean()) if cells[a].size else 0.0
+
+    count = [0] * len(tracks)
+    for i in range(len(tracks)):
+        for j in range(i + 1, len(tracks)):
+            if max(on(i, j), on(j, i)) >= OVERLAP_SHARE:
+                count[i] += 1
+    return count
+
+
+def _map_legend(narrow: bool) -> dict[str, Any]:
+    """Beside the map on a wide screen, under it on a phone: never over the tracks."""
+    if narrow:
+        return {"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "top"}
+    return {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"}
+
+
 def week_map(
     streams: dict[str, pd.DataFrame],
     hills: pd.DataFrame,
@@ -626,14 +839,17 @@ def week_map(
 ) -> Figure:
     """The week's GPS tracks as plain lines on equal-scale lon/lat axes (works offline:
     no tiles), hills drawn thick: run orange, walked blue. ``marks`` (lat, lon, text):
-    the feet of recurring hills flagged "walk", drawn as red triangles."""
+    the feet of recurring hills flagged "walk", drawn as red triangles. A track that later
+    ones overlap is drawn wider, so each shows as an edge around the one on top."""
     data: list[dict[str, Any]] = []
     lats: list[float] = []
+    shown = []
     for n, (aid, stream) in enumerate(streams.items()):
         if stream.empty or stream["lat_deg"].notna().sum() < 2:
             continue
         pts = thin(stream[stream["lat_deg"].notna()])
         lats += pts["lat_deg"].tolist()
+        shown.append(stream)
         data.append(
             {
                 "type": "scatter",
@@ -641,11 +857,16 @@ def week_map(
                 "x": _clean(pts["lon_deg"]),
                 "y": _clean(pts["lat_deg"]),
                 "name": labels.get(aid, aid),
-                "line": {"color": TRACKS[n % len(TRACKS)], "width": 2},
-                "opacity": 0.8,
+                "line": {"color": TRACKS[n % len(TRACKS)], "width": TRACK_PX},
                 "hoverinfo": "name",
             }
         )
+    paths = [
+        (s["lat_deg"].to_numpy(dtype="float64"), s["lon_deg"].to_numpy(dtype="float64"))
+        for s in shown
+    ]
+    for track, over in zip(data, covered_by(paths), strict=True):
+        track["line"]["width"] = TRACK_PX + CASING_PX * min(over, CASINGS_MAX)
     data += _hill_traces(streams, hills, set())
     if marks:
         data.append(
@@ -673,15 +894,10 @@ def week_map(
             scaleratio=1 / max(math.cos(math.radians(mid)), 0.1),
         ),
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        legend={
-            "orientation": "v",
-            "x": 1,
-            "xanchor": "right",
-            "y": 1,
-            "bgcolor": "rgba(255,255,255,0.8)",
-        },
+        legend=_map_legend(narrow=False),
     )
-    return {"data": data, "layout": layout}
+    narrow = {"legend": {**_map_legend(narrow=True), "font": {"size": 11}}, "height": 520}
+    return with_narrow({"data": data, "layout": layout}, narrow)
 
 
 # --- trends ----------------------------------------------------------------------------------
@@ -763,14 +979,33 @@ def trends(
         legend={"orientation": "h", "y": -0.08, "x": 0},
         margin={"l": 60, "r": 20, "t": 20, "b": 40},
     )
-    # a phone: "W42" rather than "2026 W42", so twelve weeks fit upright
+    # a phone: "W42" rather than "2026 W42", upright, and every other week at most, so the
+    # labels never run together ("W36W37W38"); this week always keeps its label
+    ticks = every_nth(x, NARROW_WEEK_LABELS)
     narrow = {
-        "xaxis": {"tickvals": x, "ticktext": [w.split(" ")[-1] for w in x], "tickangle": 0},
+        "xaxis": {
+            "tickvals": ticks,
+            "ticktext": [w.split(" ")[-1] for w in ticks],
+            "tickangle": 0,
+            "tickfont": {"size": 11},
+        },
         "margin": {"l": 44, "r": 8},
         "legend": {"font": {"size": 11}},
     }
     fig = {"data": data, "layout": layout}
     return with_narrow(fig, narrow, {"weekly-distance": {"textfont": {"size": 9}}})
+
+
+NARROW_WEEK_LABELS = 6  # "W42" in 11 px type is ~25 px: six of them fit a 320 px phone
+
+
+def every_nth(labels: list[str], most: int) -> list[str]:
+    """At most ``most`` of ``labels``, evenly spaced, counted back from the last (the week
+    shown), so the step is whole: 12 weeks -> every other one, 13 -> every third."""
+    if most < 1:
+        return []
+    step = max(1, math.ceil(len(labels) / most))
+    return labels[::-1][::step][::-1]
 
 
 def _ratio_top(ratios: np.ndarray, red: float) -> float:

@@ -6,10 +6,12 @@ Reads a ``HillsOverview`` (built from the store by ``analyzer.weekly.hills``) on
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from analyzer.hills.export import waypoint_name
 from analyzer.hills.overview import HillsOverview, fmt_length, hill_key, route_key
@@ -102,6 +104,16 @@ def seen_words(h: RecurringHill) -> str:
     return f"{h.first_date} to {h.last_date}, {runs}"
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def dates_whole(text: str) -> Markup:
+    """``text`` escaped, each ISO date in a no-wrap span: a narrow column wraps between
+    words, never inside a date at its hyphens ("2015-08-" over "29")."""
+    html = ISO_DATE.sub(lambda m: f'<span class="nw">{m.group()}</span>', str(escape(text)))
+    return Markup(html)  # noqa: S704 - escaped above; the spans hold digits and hyphens only
+
+
 def hills_intro(hills: list[RecurringHill]) -> str:
     """How many hills, and how many of them were found on more than one run."""
     again = sum(len(h.activity_ids) > 1 for h in hills)
@@ -121,13 +133,13 @@ def _hill_row(
         "flags": flag_words(h),
         "length": fmt_length(h.length_m, units.system),
         "gain": fmt_length(h.gain_m, units.system),
-        "grade": f"{h.grade_avg_pct:.1f}% / {h.grade_max_pct:.1f}%",
+        "grade": f"{h.grade_avg_pct:.1f}%\u00a0/ {h.grade_max_pct:.1f}%",  # wraps after the slash
         "score": f"{h.score:.0f}",
         "run": h.times_run,
         "walked": h.times_walked,
         "hr": "–" if h.heart_rate_run_bpm is None else f"{h.heart_rate_run_bpm:.0f} bpm",
         "stiffness": stiffness_words(h.stiffness, need),
-        "seen": seen_words(h),
+        "seen": dates_whole(seen_words(h)),
     }
 
 

@@ -168,3 +168,118 @@ def test_phone_width_never_scrolls_the_page_sideways(
     assert watch.errors == []
     assert watch.warnings == []
     page.close()
+
+
+def open_drawn(browser: Any, path: Path, width: int) -> tuple[Any, PageWatch]:
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    watch = PageWatch(page)
+    page.goto(path.as_uri())
+    placeholders = page.locator("div.figure[data-figure]").count()
+    page.wait_for_function(f"() => ({DRAWN})() === {placeholders}", timeout=10_000)
+    return page, watch
+
+
+BOXES = """sel => Array.from(document.querySelectorAll(sel))
+    .map(e => e.getBoundingClientRect())
+    .filter(r => r.width > 0)
+    .map(r => [r.left, r.right, r.top, r.bottom])"""
+
+
+def apart(boxes: list[list[float]]) -> bool:
+    """No two boxes (left, right, top, bottom) overlap."""
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            if a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]:
+                return False
+    return True
+
+
+@pytest.mark.parametrize("width", [400, 1280])
+def test_week_labels_of_the_trends_never_run_together(
+    browser: Any, sample_reports: Path, width: int
+) -> None:
+    page, watch = open_drawn(browser, sample_reports / f"{WEEKS[-1]}.html", width)
+    ticks = page.evaluate(BOXES, "[aria-label=trends] .xtick text")
+    assert apart(ticks)
+    texts = page.evaluate(
+        "() => Array.from(document.querySelectorAll('[aria-label=trends] .xtick text'))"
+        ".map(t => t.textContent)"
+    )
+    assert texts[-1].endswith("W47")  # the week shown is always labelled
+    assert len(texts) == (6 if width < 560 else 12)  # every week once there is room
+    assert watch.errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("width", [400, 1280])
+def test_hill_band_labels_never_collide(browser: Any, sample_reports: Path, width: int) -> None:
+    """The sample's Thursday of W47 has three hills within a mile: at 400 px their labels
+    ran together ("RUN 5%walked 6%RUN 4%")."""
+    page, watch = open_drawn(browser, sample_reports / f"{WEEKS[-1]}.html", width)
+    profiles = page.locator("[aria-label=profile]").count()
+    assert profiles == 4
+    shown = 0
+    for i in range(profiles):
+        boxes = page.evaluate(
+            """i => Array.from(document.querySelectorAll('[aria-label=profile]')[i]
+                .querySelectorAll('.annotation'))
+                .filter(a => a.querySelector('text') && a.getBoundingClientRect().width > 0)
+                .map(a => { const r = a.getBoundingClientRect();
+                            return [r.left, r.right, r.top, r.bottom]; })""",
+            i,
+        )
+        assert apart(boxes)
+        shown += len(boxes)
+    assert shown >= 4  # the labels that fit are still there
+    assert watch.errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("width", [400, 1280])
+def test_the_map_legend_is_off_the_tracks(browser: Any, sample_reports: Path, width: int) -> None:
+    page, watch = open_drawn(browser, sample_reports / f"{WEEKS[-1]}.html", width)
+    plot = page.evaluate(BOXES, "[aria-label=map] .nsewdrag")[0]
+    legend = page.evaluate(BOXES, "[aria-label=map] .legend")[0]
+    assert apart([plot, legend])
+    widths = page.evaluate(
+        "() => document.querySelector('[aria-label=map]').data"
+        ".filter(t => /^[A-Z][a-z]{2} \\d+ [A-Z][a-z]{2}$/.test(t.name))"
+        ".map(t => [t.name, t.line.width])"
+    )
+    by_day = dict(widths)
+    assert by_day["Tue 17 Nov"] > by_day["Sat 21 Nov"]  # the same loop: Tuesday's is the edge
+    assert watch.errors == []
+    page.close()
+
+
+LONGEST_ROW = {  # column (from 1): the widest cells of the hills page of a large store
+    2: "Hill 70 — 1.5 mi into Route 22",
+    4: "20700 ft",
+    6: "43.6%\u00a0/ 59.4%",
+    10: "164 bpm",
+    11: "not enough check-ins: 0 mornings after running it, 0 after walking it (3 of each needed)",
+}
+
+
+def test_the_hills_table_fits_its_card_on_a_laptop(browser: Any, sample_reports: Path) -> None:
+    """At 1280 px the twelve columns fit, with the widest cells seen on a large store,
+    and a date is never broken at its hyphens; at 400 px each hill is a card."""
+    page, watch = open_drawn(browser, sample_reports / "hills.html", 1280)
+    page.evaluate(
+        """cells => { const row = document.querySelector('#recurring-hills tbody tr');
+            for (const [column, text] of Object.entries(cells)) {
+                row.children[Number(column) - 1].textContent = text; }
+            row.querySelector('td.seen span').innerHTML =
+                '<span class="nw">2015-08-29</span> to <span class="nw">2018-05-14</span>, 12 runs';
+        }""",
+        {str(k): v for k, v in LONGEST_ROW.items()},
+    )
+    fit = page.evaluate(
+        "() => { const w = document.querySelector('#recurring-hills .table-wrap');"
+        " return [w.scrollWidth, w.clientWidth]; }"
+    )
+    assert fit[0] <= fit[1]
+    dates = page.evaluate(BOXES, "#recurring-hills td.seen .nw")
+    assert all(b[3] - b[2] < 25 for b in dates)  # one line each
+    assert watch.errors == []
+    page.close()

@@ -29,19 +29,57 @@
     };
   }
 
-  function isNarrow(div) { return div.clientWidth > 0 && div.clientWidth < NARROW; }
+  // px: axis titles may widen a margin past layout.margin (automargin), so labels are
+  // planned for a plot this much narrower than the margins alone leave
+  var LABEL_SLACK = 12;
+
+  function margin(layout, side) {
+    var m = layout.margin || {};
+    return typeof m[side] === "number" ? m[side] : 80; // plotly's default
+  }
+
+  // layout.meta.labels (figures.label_steps): the annotations' texts by plot width; the
+  // last step the plot reaches wins, and "" hides a label (figures.labelled_variant)
+  function labelStep(fig, plotWidth) {
+    var steps = fig.layout.meta && fig.layout.meta.labels;
+    if (!steps) { return -1; }
+    var k = 0;
+    steps.px.forEach(function (px, i) { if (px <= plotWidth) { k = i; } });
+    return k;
+  }
+
+  function withLabels(shown, fig, k) {
+    if (k < 0) { return shown; }
+    var texts = fig.layout.meta.labels.text[k];
+    var layout = merge(shown.layout, {});
+    layout.annotations = (shown.layout.annotations || []).map(function (a, i) {
+      var note = merge(a, {});
+      note.text = texts[i] || a.text;
+      note.visible = Boolean(texts[i]);
+      return note;
+    });
+    return { data: shown.data, layout: layout };
+  }
+
+  // the figure as drawn in a div ``width`` px wide, and a key that changes when it would
+  function plan(fig, width) {
+    var narrow = width > 0 && width < NARROW;
+    var shown = variant(fig, narrow);
+    var k = labelStep(fig, width - margin(shown.layout, "l") - margin(shown.layout, "r") - LABEL_SLACK);
+    return { key: narrow + "/" + k, shown: withLabels(shown, fig, k) };
+  }
 
   function draw(div) {
     var source = document.getElementById(div.getAttribute("data-figure"));
     if (!source) { return; }
     var fig = JSON.parse(source.textContent);
-    var narrow = isNarrow(div);
-    sources.set(div, { fig: fig, narrow: narrow });
-    var shown = variant(fig, narrow);
-    window.Plotly.newPlot(div, shown.data, shown.layout, config);
+    var p = plan(fig, div.clientWidth);
+    sources.set(div, { fig: fig, key: p.key });
+    window.Plotly.newPlot(div, p.shown.data, p.shown.layout, config);
   }
 
-  // a phone turned sideways crosses the breakpoint: redraw with the other labels
+  // a phone turned sideways crosses the breakpoint, or a chart gets room for more labels:
+  // redraw with the other labels
   var printing = false;
 
   function redrawCrossed() {
@@ -49,11 +87,10 @@
     all().forEach(function (div) {
       var s = sources.get(div);
       if (!s || !div.data) { return; }
-      var narrow = isNarrow(div);
-      if (narrow === s.narrow) { return; }
-      s.narrow = narrow;
-      var shown = variant(s.fig, narrow);
-      window.Plotly.react(div, shown.data, shown.layout, config);
+      var p = plan(s.fig, div.clientWidth);
+      if (p.key === s.key) { return; }
+      s.key = p.key;
+      window.Plotly.react(div, p.shown.data, p.shown.layout, config);
     });
   }
 
@@ -61,10 +98,20 @@
     return Array.prototype.slice.call(document.querySelectorAll("div.figure[data-figure]"));
   }
 
+  // width: the print width, or null back to the screen's; the labels follow the width
   function resize(width) {
     printing = width !== null;
     all().forEach(function (div) {
-      if (div.data) { window.Plotly.relayout(div, { width: width, autosize: width === null }); }
+      var s = sources.get(div);
+      if (!div.data || !s) { return; }
+      var p = plan(s.fig, width === null ? div.clientWidth : width);
+      if (p.key === s.key) {
+        window.Plotly.relayout(div, { width: width, autosize: width === null });
+        return;
+      }
+      s.key = p.key;
+      var layout = merge(p.shown.layout, { width: width, autosize: width === null });
+      window.Plotly.react(div, p.shown.data, layout, config);
     });
   }
 
@@ -84,8 +131,17 @@
     });
   }
 
+  // a table wider than its card scrolls inside it: mark the box so it shows as one
+  function markScrolling() {
+    Array.prototype.forEach.call(document.querySelectorAll(".table-wrap"), function (wrap) {
+      wrap.classList.toggle("scrolls", wrap.scrollWidth > wrap.clientWidth + 1);
+    });
+  }
+
   function start() {
     labelCells();
+    markScrolling();
+    window.addEventListener("resize", markScrolling);
     if (!window.Plotly) {
       all().forEach(function (div) { div.textContent = "Charts need assets/plotly.min.js next to this page."; });
       return;
