@@ -31,6 +31,8 @@ REPORT_ONLY = frozenset(
         "acwr_low",
         "acwr_high",
         "acwr_red",
+        "acwr_min_weeks",
+        "acwr_max_break_weeks",
         "rest_day_required",
         "drops_after_run_window_s",
         "drops_sessions_per_day",

@@ -144,5 +144,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "easy_fraction": (0.3, 1.0),
     "hill_walked_share": (0.0, 1.0),
     "drops_sessions_per_day": (1, 10),  # a target of none would read as always met
+    "acwr_min_weeks": (1, 4),  # weeks of the 4 of the 28-day window
+    "acwr_max_break_weeks": (1, 520),
     "route_overlap_share": (0.0, 1.0),
 }

@@ -760,3 +760,13 @@ def test_an_out_of_range_value_is_named_by_its_option(data: Path) -> None:
         "Error: --stiffness: score 11 is outside 0-10; give a number 0-10"
     )
     assert one_line_error(run(data, "drops", "--load-kg", "-10")).startswith("Error: --load-kg: ")
+
+
+@pytest.mark.parametrize(("name", "value"), [("acwr_min_weeks", 2), ("acwr_max_break_weeks", 8)])
+def test_a_load_rule_setting_recomputes_no_summary(data: Path, name: str, value: int) -> None:
+    # the load rules are read by the report alone: the stored summaries stay valid
+    assert run(data, "import", str(SMALL[0])).exit_code == 0
+    result = run(data, "profile", "set", "--set", f"{name}={value}")
+    assert result.exit_code == 0, result.output
+    assert "Recomputed" not in result.output
+    assert run(data, "profile", "set", "--set", f"{name}=0").exit_code == 2  # out of range
