@@ -921,7 +921,7 @@ def _trend_notes(weekly: pd.DataFrame, visa_a: pd.DataFrame) -> list[dict[str, A
     if visa_a.empty:
         notes.append(_note("no VISA-A logged yet: analyzer visa-a", "y4", 50))
     if weekly["acwr_distance"].isna().all():
-        notes.append(_note("the ratio needs 28 days of history", "y2", 1.6))
+        notes.append(_note("no usual load to compare with yet", "y2", 1.6))
     return notes
 
 

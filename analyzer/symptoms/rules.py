@@ -284,5 +284,7 @@ def week_verdict(
     worst_runs = [r for r in runs if r.light != "green"]
     findings += [Finding(r.light, reason) for r in worst_runs for reason in r.reasons]
     findings += [*load, stiffness]
-    good = "pain stayed low, mornings settled and the load built gently" if runs else "no runs"
+    # "no load rule broken", not "the load built gently": a ratio may not have been judged
+    # (too little running before), and the week's notes then say so
+    good = "pain stayed low, mornings settled and no load rule was broken" if runs else "no runs"
     return verdict(findings, good)

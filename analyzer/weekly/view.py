@@ -136,12 +136,27 @@ def week_view(inputs: Inputs, hist: History, week: str) -> WeekView:
         others=hist.others[hist.others["week"] == week].reset_index(drop=True),
         links=links(hist.runs, end),
         history_runs=hist.runs[hist.runs["local_date"] <= end],
-        trends=hist.weekly.reindex(trend_weeks(week)),
+        trends=open_week_trends(hist.weekly.reindex(trend_weeks(week)), hist),
         visa_a=hist.visa_a[hist.visa_a["date"] <= end],
         settings=hist.settings,
         pain=hist.pain,
         unreadable=tuple(unreadable),
     )
+
+
+def open_week_trends(trends: pd.DataFrame, hist: History) -> pd.DataFrame:
+    """``trends`` where the week of ``hist.today`` has not ended: its ratios below the
+    amber limit and its fall in distance are left out, as the lights leave them (a week
+    with its runs still to come shows no drop yet); a high ratio or a rise still shows."""
+    if hist.today is None or iso_week(hist.today) not in trends.index:
+        return trends
+    label = iso_week(hist.today)
+    out = trends.copy()
+    low = {"acwr_distance": hist.settings.acwr_low, "acwr_trimp": hist.settings.acwr_low}
+    for column, limit in {**low, "distance_change": 0.0}.items():
+        if column in out.columns and float(out[column].get(label, float("nan"))) < limit:
+            out.loc[label, column] = float("nan")
+    return out
 
 
 def trend_weeks(week: str, count: int = TREND_WEEKS) -> list[str]:

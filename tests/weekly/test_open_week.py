@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analyzer.weekly.view import History, current_week, history
+from analyzer.weekly.view import History, current_week, history, week_view
 from tests.weekly.helpers import LONDON, daily_checkins, make_inputs, run
 
 #: a 5 km run every other day, Mon 7 Sep - Sat 21 Nov 2026 (2026-W37 .. 2026-W47)
@@ -74,3 +74,25 @@ def test_today_is_the_date_in_the_profile_zone() -> None:
 def test_the_current_week_is_the_week_of_the_pinned_today() -> None:
     assert current_week(_hist(WEDNESDAY)) == "2026-W48"
     assert current_week(_hist(pd.Timestamp("2026-11-18"))) == "2026-W47"
+
+
+def _trends(runs: list[dict], today: pd.Timestamp) -> pd.DataFrame:
+    inputs = make_inputs(runs, CHECKINS, today=today)
+    return week_view(inputs, history(inputs), "2026-W48").trends
+
+
+def test_the_trends_of_a_running_week_show_no_drop_yet() -> None:
+    trends = _trends(STEADY, WEDNESDAY)
+    assert pd.isna(trends.loc["2026-W48", "acwr_distance"])  # 0.00 so far: not plotted
+    assert pd.isna(trends.loc["2026-W48", "distance_change"])  # -100% so far: not labelled
+    assert trends.loc["2026-W47", "acwr_distance"] > 0  # the weeks that ended keep theirs
+    ended = _trends(STEADY, NEXT_MONDAY)
+    assert ended.loc["2026-W48", "acwr_distance"] == 0.0
+    assert ended.loc["2026-W48", "distance_change"] == -1.0
+
+
+def test_a_spike_in_a_running_week_is_plotted() -> None:
+    big = [run("2026-11-23T07:00Z", 20000.0), run("2026-11-24T07:00Z", 20000.0)]
+    trends = _trends([*STEADY, *big], WEDNESDAY)
+    assert trends.loc["2026-W48", "acwr_distance"] > 1.5
+    assert trends.loc["2026-W48", "distance_change"] > 0.1
