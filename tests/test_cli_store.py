@@ -669,6 +669,27 @@ def test_report_over_many_weeks_prints_one_line(
     )
 
 
+def test_a_reports_folder_belongs_to_one_data_folder(tmp_path: Path) -> None:
+    mine, other, out = tmp_path / "mine", tmp_path / "other", tmp_path / "reports"
+    for folder in (mine, other):
+        run(folder, "log", "--date", "2026-11-02", "--stiffness", "2")
+    old_page = out / "2026-W40.html"  # written before folders were marked: taken over
+    out.mkdir()
+    old_page.write_text("an older report")
+    assert run(mine, "report", "--out", str(out)).exit_code == 0
+    assert (out / ".analyzer-store").read_text().strip() == str(mine.resolve())
+    refused = one_line_error(run(other, "report", "--out", str(out)))
+    assert f"{out} holds the reports of another data folder ({mine.resolve()})" in refused
+    assert old_page.read_text() == "an older report"
+    assert run(mine, "report", "--out", str(out)).exit_code == 0  # its own folder, again
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy2(SMALL[0], inbox / "run.fit")
+    watched = run(other, "watch", str(inbox), "--once", "--interval", "0.05", "--out", str(out))
+    assert "holds the reports of another data folder" in watched.output  # nothing rewritten
+    assert (out / ".analyzer-store").read_text().strip() == str(mine.resolve())
+
+
 def test_report_first_brings_stale_summaries_up_to_date(data: Path, tmp_path: Path) -> None:
     # a stale row (an upgrade's newer analysis, an interrupted reread) is recomputed from
     # its stream before any page is written

@@ -535,7 +535,7 @@ def _history_with_data(inputs: Inputs) -> History:
         others = f" ({words}: not running)" if words else ""
         raise AnalyzerError(
             f"the store holds no runs, check-ins, heel drops or VISA-A yet{others}; "
-            "import some first"
+            "import runs (analyzer import PATH...) or log a check-in (analyzer log) first"
         )
     return hist
 
@@ -586,11 +586,50 @@ def _write_reports(
     return [*written, index]
 
 
+#: in a reports folder, the data folder whose reports it holds (one line, its path)
+OWNER = ".analyzer-store"
+
+
+def claim_folder(store: StoreLike, out: Path) -> None:
+    """Refuse ``out`` where it holds another data folder's reports (its index would list
+    only this store's weeks); mark it as this store's otherwise. A folder of reports
+    written before the mark existed is taken over."""
+    data_dir = getattr(store, "data_dir", None)
+    if data_dir is None:
+        return
+    from analyzer.errors import AnalyzerError
+
+    mine = str(Path(data_dir).resolve())
+    marker = out / OWNER
+    try:
+        theirs = marker.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        theirs = ""
+    except OSError as exc:
+        raise AnalyzerError(f"{marker}: cannot read it ({exc.strerror or exc})") from exc
+    if theirs and theirs != mine:
+        raise AnalyzerError(
+            f"{out} holds the reports of another data folder ({theirs}); write these to "
+            f"another folder with --out, or delete {marker} to give this one over"
+        )
+    if not theirs:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            marker.write_text(mine + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise AnalyzerError(
+                f"{out}: cannot write the report ({exc.strerror or exc}); choose another --out"
+            ) from exc
+
+
 def build_from_store(
     store: StoreLike, out: Path, week: str | None = None, last: int | None = None
 ) -> list[Path]:
     """Reports read from the store alone (summaries from SQLite, streams of the weeks shown)."""
-    return build_reports(from_store(store), out, week, last, _hills_of(store))
+    inputs = from_store(store)
+    _history_with_data(inputs)  # nothing to report: say so before claiming the folder
+    claim_folder(store, out)
+    return build_reports(inputs, out, week, last, _hills_of(store))
 
 
 def refresh_current_week(store: StoreLike, out: Path, dates: Iterable[str] = ()) -> Path:
@@ -604,6 +643,7 @@ def refresh_current_week(store: StoreLike, out: Path, dates: Iterable[str] = ())
         week = hist.data_weeks[-1]
     wanted = {iso_week(pd.Timestamp(d)) for d in dates} | {week}
     weeks = [w for w in hist.data_weeks if w in wanted]
+    claim_folder(store, out)
     written = _written(inputs, hist, weeks, out, _hills_of(store))
     return next(p for p in written if p.stem == week)
 
