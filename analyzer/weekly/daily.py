@@ -330,12 +330,6 @@ def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
     return weekly
 
 
-def visa_a_until(visa_a: pd.DataFrame, end: pd.Timestamp) -> tuple[float | None, float | None]:
-    """(previous, latest) VISA-A totals on or before ``end`` (a date: the whole day)."""
-    previous, latest, _ = visa_a_latest(visa_a, end)
-    return previous, latest
-
-
 def visa_a_latest(
     visa_a: pd.DataFrame, end: pd.Timestamp
 ) -> tuple[float | None, float | None, pd.Timestamp | None]:
