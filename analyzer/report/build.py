@@ -605,8 +605,10 @@ def claim_folder(store: StoreLike, out: Path) -> None:
         theirs = marker.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         theirs = ""
-    except OSError as exc:
-        raise AnalyzerError(f"{marker}: cannot read it ({exc.strerror or exc})") from exc
+    except OSError as exc:  # not a folder (a file in the way), no permission
+        raise AnalyzerError(
+            f"{out}: cannot write the report ({exc.strerror or exc}); choose another --out"
+        ) from exc
     if theirs and theirs != mine:
         raise AnalyzerError(
             f"{out} holds the reports of another data folder ({theirs}); write these to "
