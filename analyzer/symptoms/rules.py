@@ -175,6 +175,20 @@ def distance_change(change: float | None, settings: Settings) -> Finding | None:
     )
 
 
+def return_after_break(weeks_off: float | None, span: str, settings: Settings) -> Finding | None:
+    """The first week of running after more than ``acwr_max_break_weeks`` without any
+    (``span``: that time in words): amber. No ratio can judge it (the load before the
+    break no longer says what the tendon is used to), and a return is when load outruns
+    capacity most easily."""
+    if weeks_off is None or weeks_off <= settings.acwr_max_break_weeks:
+        return None
+    return Finding(
+        "amber",
+        f"back to running after {span} without: no usual load to compare with, so build "
+        "up gently from short, easy runs",
+    )
+
+
 def acwr_finding(ratio: float | None, what: str, settings: Settings) -> Finding | None:
     """Acute:chronic ratio (7-day over 28-day load): < low or > high amber, > red red."""
     if not _known(ratio) or ratio is None:

@@ -107,7 +107,7 @@ def data_dates(
     return pd.concat(parts, ignore_index=True).dropna()
 
 
-def data_span(
+def dataspan_words(
     runs: pd.DataFrame,
     checkins: pd.DataFrame,
     drops: pd.DataFrame,
@@ -154,7 +154,7 @@ def daily_frame(
     """One row per local date over whole ISO weeks: summed load, rest and back-to-back
     days, that morning's check-in and the NEXT morning's, heel drops, acute:chronic ratios.
     ``checked_in``: a check-in with a score (or swelling seen) was logged that day."""
-    index = data_span(runs, checkins, drops, visa_a)
+    index = dataspan_words(runs, checkins, drops, visa_a)
     load = runs.groupby("local_date")[LOAD_SUMS].sum(min_count=1)
     daily = load.reindex(index)
     daily["runs"] = runs.groupby("local_date").size().reindex(index).fillna(0).astype(int)
@@ -281,7 +281,7 @@ def _acwr_note(why: str, weeks: int, pause: float, lacking: str, settings: Setti
     }
     if why != "break":
         return words[why]
-    span = _span(int(pause))
+    span = span_words(int(pause))
     if pause > ACUTE_DAYS * settings.acwr_max_break_weeks:
         return f"no usual load to compare with after {span} without running"
     return (
@@ -290,7 +290,7 @@ def _acwr_note(why: str, weeks: int, pause: float, lacking: str, settings: Setti
     )
 
 
-def _span(days: int) -> str:
+def span_words(days: int) -> str:
     """``10 days``, ``5 weeks``, ``7 months``, ``3 years``."""
     if days < 2 * ACUTE_DAYS:
         return f"{days} days"

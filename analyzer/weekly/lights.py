@@ -17,7 +17,7 @@ import pandas as pd
 from analyzer.settings import Settings
 from analyzer.symptoms import rules
 from analyzer.symptoms.rules import HEADLINES, Finding, PainRules, RedFlag, Verdict
-from analyzer.weekly.daily import DAY, visa_a_latest, visa_a_steps, week_start
+from analyzer.weekly.daily import DAY, span_words, visa_a_latest, visa_a_steps, week_start
 
 NONE = "none"  # nothing to judge by: no check-ins
 NONE_HEADLINE = "No check-ins: nothing to judge the tendon by"
@@ -242,6 +242,9 @@ def assess_week(
     trend = rules.stiffness_trend(_num(row["stiffness_mean"]), prev_mean, pain)
     ended = today.normalize() > start + 6 * DAY
     load = _load_findings(row, settings, ended)
+    off = _days_off(runs, start) if len(this) else None
+    span = span_words(off) if off is not None else ""
+    load.append(rules.return_after_break(None if off is None else off / 7, span, settings))
     v = Judgement.of(rules.week_verdict(run_verdicts, load, trend, flags))
     checkin_days = int(row.get("checkin_days", 1) or 0)
     v = _week_without_checkins(v, len(this), len(run_verdicts), checkin_days)
@@ -250,6 +253,15 @@ def assess_week(
     )
     v = Judgement(v.light, v.reasons + ratio_notes(row), load_only=load_only)
     return WeekAssessment(week, v, tuple(flags), latest, previous)
+
+
+def _days_off(runs: pd.DataFrame, start: pd.Timestamp) -> int | None:
+    """Days from the last run before the week starting ``start`` to that week's start;
+    None where there was no run before (a history's first week is not a return)."""
+    before = runs.loc[runs["local_start"] < start, "local_start"]
+    if before.empty:
+        return None
+    return int((start - before.max().normalize()) / DAY)
 
 
 def _visa_a_flag(visa_a: pd.DataFrame, start: pd.Timestamp, pain: PainRules) -> list[RedFlag]:

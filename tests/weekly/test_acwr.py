@@ -48,7 +48,9 @@ def test_one_old_run_is_no_usual_load_for_a_new_start() -> None:
     hist = _hist([run("2023-01-12T07:00Z", 4841.0), *NEW_START], checkins=True)
     assert math.isnan(_ratio(hist, "2026-W42"))
     assert math.isnan(float(hist.weekly.loc["2026-W42", "acwr_trimp"]))
-    assert hist.assessments["2026-W42"].verdict.light == "green"
+    # amber all the same: the first week back after years without running
+    assert hist.assessments["2026-W42"].verdict.light == "amber"
+    assert _reasons(hist, "2026-W42")[0].startswith("back to running after 3 years without")
     assert _reasons(hist, "2026-W42")[-1] == (
         "acute:chronic ratio not judged: no usual load to compare with after 3 years "
         "without running"
