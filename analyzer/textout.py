@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import textwrap
 from collections.abc import Sequence
 from datetime import datetime
@@ -332,11 +333,7 @@ def import_summary(report: dict[str, Any], units: str, width: int | None = None)
     root = _common_folder([o["file"] for o in listed]) if len(listed) > 1 else ""
     rows, failed = [], []
     for o in listed:
-        name = _under(o["file"], root)
-        detail = o.get("message") or ""
-        detail = detail.removeprefix(f"{o['file']}: ").replace(root, "") if root else detail
-        if o["outcome"] == "imported":
-            detail = f"{o.get('local_date') or ''} {distance(o.get('distance_m'), units)}".strip()
+        name, detail = _under(o["file"], root), _detail(o, root, units)
         if o["outcome"] == "failed":
             failed.append(legend(f"failed: {name}: {detail}", width))
         else:
@@ -373,6 +370,18 @@ def import_summary(report: dict[str, Any], units: str, width: int | None = None)
 SHOWN_ON_TERMINAL = 40  # files listed by an import on a terminal; piped output lists all
 
 
+def _detail(outcome: dict[str, Any], root: str, units: str) -> str:
+    """What became of one file: the run's date and distance, or the message without the
+    file's own name, its paths under ``root`` shortened."""
+    if outcome["outcome"] == "imported":
+        day = outcome.get("local_date") or ""
+        return f"{day} {distance(outcome.get('distance_m'), units)}".strip()
+    detail = (outcome.get("message") or "").removeprefix(f"{outcome['file']}: ")
+    if root:  # only a path that starts with the shared folder
+        detail = re.sub(r"(^|\s)" + re.escape(root), r"\1", detail)
+    return detail
+
+
 def _fit_names(rows: list[tuple[str, str, str]], width: int) -> list[tuple[str, str, str]]:
     """Rows whose file names are cut from the left ("...fit") where the details would
     otherwise have less than ``DETAIL_ROOM`` columns of a ``width``-column terminal."""
@@ -394,7 +403,10 @@ def _common_folder(files: Sequence[str]) -> str:
     folders = [f.rsplit("/", 1)[0] + "/" for f in files if "/" in f]
     if len(folders) != len(files) or not folders:
         return ""
-    root = os.path.commonpath(folders)
+    try:
+        root = os.path.commonpath(folders)
+    except ValueError:  # relative and absolute paths together share no folder
+        return ""
     return root + "/" if root not in ("", "/", ".") else ""
 
 

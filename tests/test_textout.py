@@ -245,3 +245,30 @@ def test_an_activity_without_a_sport_that_was_too_fast_is_not_on_foot() -> None:
     a = {**ride(), "sport": None, "speed_median_mps": 8.3, "speed_sustained_mps": 11.0}
     assert textout.not_on_foot(a) == "session too fast for running"
     assert textout.not_on_foot({**a, "speed_median_mps": 2.8, "speed_sustained_mps": 3.5}) is None
+
+
+def test_an_import_of_relative_and_absolute_paths_lists_each_whole() -> None:
+    report = import_report(2)
+    report["files"][0]["file"] = "runs/run-000.fit"  # relative beside /data/export/...
+    text = textout.import_summary(report, "km")
+    assert "\nruns/run-000.fit " in text
+    assert "/data/export/run-001.fit" in text
+
+
+def test_one_failed_file_names_itself_once() -> None:
+    report = import_report(0)
+    text = textout.import_summary(report, "km")
+    assert "failed: /data/export/Settings.fit: this is a settings file, not an activity" in text
+
+
+def test_only_paths_that_start_with_the_shared_folder_are_shortened() -> None:
+    report = import_report(1)
+    report["files"].append(
+        {
+            "file": "/data/export/run-001.gpx",
+            "outcome": "duplicate",
+            "message": "duplicate of 2026-11-01 /home/me/data/export/x.fit",  # not under it
+        }
+    )
+    text = textout.import_summary(report, "km")
+    assert "duplicate of 2026-11-01 /home/me/data/export/x.fit" in text
