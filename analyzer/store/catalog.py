@@ -35,8 +35,10 @@ from analyzer.symptoms.visa_a import VisaAResult
 
 BUSY_TIMEOUT_S = 120.0
 DUPLICATE_WINDOW_S = 60.0  # two recordings starting this close may be one run
-DUPLICATE_DISTANCE_SHARE = 0.02  # ... if their distances differ by at most this share;
-# otherwise (an interrupted sync, a watch stopped late) the one covering more time is kept
+DUPLICATE_DISTANCE_SHARE = 0.02  # copies of one run: distances within this share
+#: a recording with at most this share of the other's time or distance covers clearly less
+#: of the run (an interrupted sync): the fuller one is kept, whatever its channels
+PARTIAL_SHARE = 0.9
 FORMAT_RANK = {"fit": 3, "tcx": 2, "gpx": 1}  # richer first, after the number of channels
 #: test hook: seconds to sleep between writing a stream and committing its row
 PAUSE_ENV = "ANALYZER_DEBUG_PAUSE_BEFORE_COMMIT_S"
@@ -362,12 +364,14 @@ class Store:
     def _find_twin(
         self, conn: sqlite3.Connection, rec: ActivityRecord
     ) -> tuple[sqlite3.Row | None, bool]:
-        """The stored recording of the same run, if any, and whether the two differ in
-        distance (one is a partial copy: an interrupted sync, a watch stopped late).
+        """The stored recording of the same run, if any, and whether one of the two
+        covers clearly less of it (``PARTIAL_SHARE``: an interrupted sync).
 
         Recordings starting within ``DUPLICATE_WINDOW_S`` of each other are one run, one
-        runner's store having no two runs begun in the same minute; the sessions of one
-        file (a multisport's legs) are never twins of each other.
+        runner's store having no two runs begun in the same minute (a watch and a phone
+        recording the same run included); the sessions of one file (a multisport's legs)
+        are never twins of each other. One whose distance is within
+        ``DUPLICATE_DISTANCE_SHARE`` is preferred.
         """
         start = _epoch(rec.summary.start_time)
         conn.row_factory = sqlite3.Row
@@ -392,7 +396,14 @@ class Store:
                 row["track_m"], rec.track_m
             ):
                 return row, False
-        return (others[0], True) if others else (None, False)
+        if not others:
+            return None, False
+        row = others[0]
+        stored, new = (
+            _extent(row["elapsed_s"], row["distance_m"]),
+            _extent(rec.summary.elapsed_s, rec.summary.distance_m),
+        )
+        return row, _covers_less(new, stored) or _covers_less(stored, new)
 
     def _insert_activity(self, conn: sqlite3.Connection, rec: ActivityRecord) -> None:
         row = _activity_row(rec)
@@ -797,14 +808,25 @@ def _rank(n_channels: int, source_format: str) -> tuple[int, int]:
 
 
 def _stored_is_richer(twin: sqlite3.Row, rec: ActivityRecord, partial: bool) -> bool:
-    """Whether the stored twin stays: of two copies of one run the one with more channels
-    (then the richer format) wins; of a partial copy and a fuller one, the one covering
-    more time, whatever its format."""
-    stored = _rank(twin["n_channels"], twin["source_format"])
-    new = _rank(len(rec.summary.channels), rec.summary.source_format)
+    """Whether the stored twin stays: of a partial copy and a fuller one, the fuller one,
+    whatever its format; else the one with more channels (a watch's heart rate and
+    cadence over a phone's GPS), then the richer format."""
     if partial:
-        return (_num(twin["elapsed_s"]) or 0.0, *stored) >= (rec.summary.elapsed_s or 0.0, *new)
-    return stored >= new
+        stored = _extent(twin["elapsed_s"], twin["distance_m"])
+        new = _extent(rec.summary.elapsed_s, rec.summary.distance_m)
+        if _covers_less(new, stored) != _covers_less(stored, new):
+            return _covers_less(new, stored)
+    stored_rank = _rank(twin["n_channels"], twin["source_format"])
+    return stored_rank >= _rank(len(rec.summary.channels), rec.summary.source_format)
+
+
+def _extent(elapsed_s: Any, distance_m: Any) -> tuple[float, float]:
+    return (_num(elapsed_s) or 0.0, _num(distance_m) or 0.0)
+
+
+def _covers_less(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Whether recording ``a`` (elapsed s, distance m) covers clearly less than ``b``."""
+    return any(x <= PARTIAL_SHARE * y for x, y in zip(a, b, strict=True) if y > 0)
 
 
 def _close(a: float | None, b: float | None) -> bool:

@@ -7,6 +7,7 @@ import sqlite3
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from analyzer.errors import StoreError
@@ -217,6 +218,21 @@ def test_the_full_run_replaces_a_partial_copy_whatever_its_format(store: Store) 
     assert (o.outcome, o.other_id) == ("replaced", cut.activity_id)
     assert o.message == "replaced the shorter recording partial.fit"
     assert store.activity_ids() == [full_gpx.activity_id]
+
+
+def test_a_phone_recording_of_the_same_run_does_not_replace_the_watch(store: Store) -> None:
+    # a phone app started with the watch: 5% more GPS distance, no heart rate or cadence
+    fit = read(SMALL[0])[0]
+    frame = fit.frame.assign(
+        distance_m=fit.frame["distance_m"] * 1.05, heart_rate_bpm=np.nan, cadence_spm=np.nan
+    )
+    phone = Activity(
+        frame=frame, source_path="phone.gpx", source_format="gpx", source_hash="phonehash"
+    )
+    store.store_file([record_of(analysed(fit))], "run.fit", None)
+    [o] = store.store_file([record_of(analysed(phone))], "phone.gpx", None)
+    assert (o.outcome, o.other_id) == ("duplicate", fit.activity_id)  # kept: the richer
+    assert store.activity_ids() == [fit.activity_id]
 
 
 def test_sessions_of_one_file_are_never_twins(store: Store) -> None:
