@@ -979,7 +979,9 @@ def drops_import(ctx: click.Context, file: Path, replace: bool, keep: bool) -> N
     with library_errors():
         data = _read_input(file)
         tz = store.settings().timezone
-        entries = parse_heel_drops_csv(data, str(file), tz, today_local(tz))
+        # with --replace an empty cell keeps the logged session's value, as log import does
+        logged = {d.time: d for d in store.heel_drops()} if replace else None
+        entries = parse_heel_drops_csv(data, str(file), tz, today_local(tz), logged)
         result = store.put_heel_drops(entries, replace=replace, keep=keep)
     click.echo(_put_message("heel-drop sessions", result))
 

@@ -383,6 +383,19 @@ def test_log_import_over_a_logged_date_stops_keeps_or_merges(data: Path, tmp_pat
     assert run(data, "log", "import", "--replace", "--keep-logged", str(src)).exit_code == 2
 
 
+def test_drops_import_replace_keeps_what_an_empty_cell_does_not_give(
+    data: Path, tmp_path: Path
+) -> None:
+    at = "2026-10-12T07:49"
+    run(data, "drops", "--at", at, "--load-kg", "10", "--note", "left calf sore")
+    src = write_csv(tmp_path / "d.csv", DROPS_COLUMNS, f"{at},3,3,12,,")  # reps given only
+    assert "1 replaced" in run(data, "drops", "import", "--replace", str(src)).output
+    [session] = json.loads(run(data, "drops", "list", "--json").output)
+    assert session["reps"] == 12
+    assert session["added_load_kg"] == 10.0  # empty cell: the logged load stays
+    assert session["note"] == "left calf sore"
+
+
 def test_a_csv_row_without_a_side_gets_the_profile_side(data: Path, tmp_path: Path) -> None:
     run(data, "profile", "set", "--side", "right")
     src = write_csv(tmp_path / "in.csv", CHECKIN_COLUMNS, "2026-10-12,2,11,,,2,false,,")

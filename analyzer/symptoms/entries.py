@@ -214,18 +214,28 @@ def check_heel_drops(
 
 
 def parse_heel_drops(
-    row: Mapping[str, str | None], tz: str, now: datetime, line: int | None = None
+    row: Mapping[str, str | None],
+    tz: str,
+    now: datetime,
+    line: int | None = None,
+    logged: Mapping[datetime, HeelDropSession] | None = None,
 ) -> HeelDropSession:
+    """One session of a CSV row; an empty cell takes the value of the session ``logged``
+    at the same time, where there is one (a replace keeps what the row does not give),
+    else the programme's default (3 x 3 x 15, no added load)."""
     raw_time = _text(row.get("time"))
     if raw_time is None:
         raise InvalidEntry("time", "missing; every row needs a time (ISO 8601)", line)
+    when = parse_time(raw_time, tz, now, line)
+    base = (logged or {}).get(when) or HeelDropSession(when)
+    load = _number(row, "added_load_kg", line)
     entry = HeelDropSession(
-        time=parse_time(raw_time, tz, now, line),
-        straight_knee_sets=_integer(row, "straight_knee_sets", 3, line),
-        bent_knee_sets=_integer(row, "bent_knee_sets", 3, line),
-        reps=_integer(row, "reps", 15, line),
-        added_load_kg=_number(row, "added_load_kg", line) or 0.0,
-        note=_text(row.get("note")),
+        time=when,
+        straight_knee_sets=_integer(row, "straight_knee_sets", base.straight_knee_sets, line),
+        bent_knee_sets=_integer(row, "bent_knee_sets", base.bent_knee_sets, line),
+        reps=_integer(row, "reps", base.reps, line),
+        added_load_kg=base.added_load_kg if load is None else load,
+        note=_text(row.get("note")) or base.note,
     )
     return check_heel_drops(entry, now, line)
 
@@ -349,10 +359,20 @@ def parse_checkins_csv(data: bytes, name: str, today: date) -> list[CheckIn]:
     )
 
 
-def parse_heel_drops_csv(data: bytes, name: str, tz: str, now: datetime) -> list[HeelDropSession]:
-    """Sessions of a ``heel_drops.csv``; one per time."""
+def parse_heel_drops_csv(
+    data: bytes,
+    name: str,
+    tz: str,
+    now: datetime,
+    logged: Mapping[datetime, HeelDropSession] | None = None,
+) -> list[HeelDropSession]:
+    """Sessions of a ``heel_drops.csv``; one per time (``logged``: see parse_heel_drops)."""
     return parse_csv(
-        data, name, DROPS_COLUMNS, lambda row, line: parse_heel_drops(row, tz, now, line), _time_key
+        data,
+        name,
+        DROPS_COLUMNS,
+        lambda row, line: parse_heel_drops(row, tz, now, line, logged),
+        _time_key,
     )
 
 
