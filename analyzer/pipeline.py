@@ -746,7 +746,7 @@ def update_profile(
     """Check and save profile changes; recompute the summaries where the metrics read them."""
     current = store.profile()
     merged = {k: v for k, v in {**current, **changes}.items() if k not in unset}
-    check_settings(Settings.from_dict(merged))
+    check_settings(Settings.from_dict(merged), changed=changes)
     settings = store.update_profile(changes, unset)
     touched = [*changes, *unset]
     if not any(affects_analysis(k) for k in touched):

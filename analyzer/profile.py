@@ -12,6 +12,7 @@ import json
 import math
 import types
 import typing
+from collections.abc import Iterable
 from dataclasses import MISSING, fields
 from typing import Any, get_args, get_origin
 
@@ -125,10 +126,15 @@ def _kind(base: Any) -> str:
     return {bool: "true/false", int: "whole number", float: "number"}.get(base, "value")
 
 
-def check_settings(settings: Settings) -> Settings:
-    """The settings if every value is sensible, else InvalidEntry naming the first bad one."""
-    for f in fields(Settings):
-        _check_number(f.name, getattr(settings, f.name))
+def check_settings(settings: Settings, changed: Iterable[str] | None = None) -> Settings:
+    """The settings if every value is sensible, else InvalidEntry naming the first bad one.
+
+    ``changed``: check the ranges of these only (a value stored under an older, wider
+    range must not block setting something else); the values are always checked together.
+    """
+    names = set(changed) if changed is not None else {f.name for f in fields(Settings)}
+    for name in sorted(names & {f.name for f in fields(Settings)}):
+        _check_number(name, getattr(settings, name))
     if settings.timezone:
         zone(settings.timezone)
     if settings.affected_side is not None and settings.affected_side not in SIDES:
