@@ -35,8 +35,8 @@ from analyzer.settings import Settings
 #: carry it (through the store's settings fingerprint) and are recomputed from their
 #: streams on the next import or profile change.
 #: 3: steps across a timer pause keep only their running part; 4: speed facts stored for
-#: activities whose file names no sport
-ANALYSIS_VERSION = 4
+#: activities whose file names no sport; 5: a 2-minute speed window must be half covered
+ANALYSIS_VERSION = 5
 
 ALTITUDE_SOURCES = get_args(AltitudeSource)
 

@@ -11,6 +11,7 @@ import pandas as pd
 
 MOVING_MIN_MPS = 0.5  # DOMAIN.md: standing still below this
 SUSTAINED_WINDOW_S = 120.0
+WINDOW_COVER = 0.5  # share of a window's expected samples it must hold to be read
 
 #: sports that say nothing about what was done: the data decide, as without a sport
 UNSAID = frozenset({"generic", "all", "unknown", "none"})
@@ -31,7 +32,8 @@ def needs_data(value: Any) -> bool:
 
 def speed_facts(stream: pd.DataFrame) -> tuple[float | None, float | None]:
     """(median moving speed, highest 2-minute median speed) of a per-second frame, m/s;
-    None where the frame has no speed. The 2-minute median ignores GPS spikes."""
+    None where the frame has no speed. The 2-minute median ignores GPS spikes, also one
+    alone in a window after a pause."""
     if stream.empty or "speed_mps" not in stream.columns:
         return None, None
     speed = pd.to_numeric(stream["speed_mps"], errors="coerce")
@@ -48,8 +50,14 @@ def speed_facts(stream: pd.DataFrame) -> tuple[float | None, float | None]:
         speed.to_numpy(dtype=float)[ok], index=pd.to_timedelta(seconds[ok], unit="s")
     ).sort_index()
     series = series[~series.index.duplicated()]
-    rolled = series.rolling(pd.Timedelta(seconds=SUSTAINED_WINDOW_S)).median()
-    # only windows that span the full 2 minutes
-    full = rolled[rolled.index >= series.index[0] + pd.Timedelta(seconds=SUSTAINED_WINDOW_S)]
+    window = pd.Timedelta(seconds=SUSTAINED_WINDOW_S)
+    rolled = series.rolling(window).median()
+    # only windows that span the full 2 minutes and hold at least half the samples the
+    # recording's interval gives them: after a pause a window holds a sample or two, and
+    # one GPS spike at the restart would be its "median"
+    steps = np.diff(series.index.total_seconds())
+    interval = float(np.median(steps[steps > 0])) if (steps > 0).any() else 1.0
+    enough = series.rolling(window).count() >= WINDOW_COVER * SUSTAINED_WINDOW_S / interval
+    full = rolled[(rolled.index >= series.index[0] + window) & enough]
     sustained = float(full.max()) if len(full) and full.notna().any() else None
     return median, sustained

@@ -208,3 +208,20 @@ def test_summaries_from_before_the_facts_were_stored_read_the_stream() -> None:
     assert list(out["speed_median_mps"].iloc[:2]) == [9.0, 3.0]
     assert np.isnan(out["speed_median_mps"].iloc[2])
     assert "speed_facts" not in out.columns
+
+
+def test_a_spike_alone_in_a_window_after_a_pause_is_not_a_sustained_speed() -> None:
+    # 20 min at 3 m/s, a 5-minute pause (no samples), one 15 m/s GPS jump at the restart,
+    # then 20 min more at 3 m/s: the window after the pause holds the jump alone
+    before = np.arange(0.0, 1200.0)
+    after = np.arange(1500.0, 2700.0)
+    seconds = np.r_[before, after]
+    speed = np.full(len(seconds), 3.0)
+    speed[len(before)] = 15.0
+    frame = pd.DataFrame({"elapsed_s": seconds, "speed_mps": speed})
+    median, sustained = speed_facts(frame)
+    assert sustained == pytest.approx(3.0)
+    assert (
+        kind_of({"sport": None, "speed_median_mps": median, "speed_sustained_mps": sustained})
+        == RUN
+    )
