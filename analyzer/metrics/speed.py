@@ -55,7 +55,7 @@ def speed_facts(stream: pd.DataFrame) -> tuple[float | None, float | None]:
     # only windows that span the full 2 minutes and hold at least half the samples the
     # recording's interval gives them: after a pause a window holds a sample or two, and
     # one GPS spike at the restart would be its "median"
-    steps = np.diff(series.index.total_seconds())
+    steps = np.diff(np.unique(seconds[ok]))
     interval = float(np.median(steps[steps > 0])) if (steps > 0).any() else 1.0
     enough = series.rolling(window).count() >= WINDOW_COVER * SUSTAINED_WINDOW_S / interval
     full = rolled[(rolled.index >= series.index[0] + window) & enough]
