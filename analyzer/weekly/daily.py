@@ -158,6 +158,9 @@ def daily_frame(
     load = runs.groupby("local_date")[LOAD_SUMS].sum(min_count=1)
     daily = load.reindex(index)
     daily["runs"] = runs.groupby("local_date").size().reindex(index).fillna(0).astype(int)
+    for col, name, _ in ACWR_MEASURES:  # runs that lack a load (no heart rate: no TRIMP)
+        lacking = runs[col].isna().groupby(runs["local_date"]).sum()
+        daily[f"runs_without_{name}"] = lacking.reindex(index).fillna(0).astype(int)
     daily["easy_share"] = daily["easy_s"] / daily["moving_s"]
     daily["ran"] = daily["runs"] > 0
     daily["rest_day"] = ~daily["ran"]
@@ -194,7 +197,8 @@ def add_acwr(daily: pd.DataFrame, first_data: pd.Timestamp, settings: Settings) 
     out = daily.copy()
     history = pd.Series(out.index >= first_data + (CHRONIC_DAYS - 1) * DAY, index=out.index)
     for col, name, lacking in ACWR_MEASURES:
-        ratio, note = acwr(out[col], out["ran"], history, lacking, settings)
+        partial = out.get(f"runs_without_{name}", pd.Series(0, index=out.index)) > 0
+        ratio, note = acwr(out[col], out["ran"], history, lacking, settings, partial)
         out[f"acwr_{name}"] = ratio
         out[f"acwr_{name}_note"] = note
     return out
@@ -215,12 +219,19 @@ def _days_since(pos: pd.Series, when: pd.Series) -> pd.Series:
 
 
 def acwr(
-    load: pd.Series, ran: pd.Series, history: pd.Series, lacking: str, settings: Settings
+    load: pd.Series,
+    ran: pd.Series,
+    history: pd.Series,
+    lacking: str,
+    settings: Settings,
+    partial: pd.Series | None = None,
 ) -> tuple[pd.Series, pd.Series]:
     """(ratio, why there is none) per day of one load (daily sums, NaN where not recorded,
     on a contiguous daily index). ``ran``: a run that day; ``history``: the 28 days up to
     the day begin on or after the first run; ``lacking``: what a run without this load
-    lacks ("heart rate"), for the words.
+    lacks ("heart rate"), for the words; ``partial``: a run that day lacked it. Where a
+    run of the 28 days lacks the load, their sums undercount it (read as 0), so no ratio
+    is given.
 
     The ratio compares the acute week with the usual load: the chronic load, where runs
     fall in at least ``acwr_min_weeks`` of the 4 weeks of its window and the 3 weeks
@@ -246,20 +257,23 @@ def acwr(
     recent = gap <= ACUTE_DAYS * settings.acwr_max_break_weeks
     ran_now = ran.astype(int).rolling(ACUTE_DAYS, min_periods=1).max().astype(bool)
     unrecorded = ran_now & (acute <= 0)
+    gaps = pd.Series(False, index=values.index) if partial is None else partial.astype(bool)
+    undercounted = gaps.astype(int).rolling(CHRONIC_DAYS, min_periods=1).max().astype(bool)
     ratio = (acute / chronic).where(usual)
     ratio = ratio.fillna((acute / before).where(~usual & recent & (acute >= before)))
-    ratio = ratio.where(~unrecorded)
+    ratio = ratio.where(~unrecorded & ~undercounted)
     pause = _days_since(pos, ran)  # since the last run before the acute week
     why = np.select(
         [
             ratio.notna(),
             ~history,
             unrecorded,
+            undercounted,
             recent,
             pause >= CHRONIC_DAYS - ACUTE_DAYS,  # a break: no run in the 3 weeks before
             weeks >= settings.acwr_min_weeks,
         ],
-        ["", "history", "unrecorded", "below", "break", "missing"],
+        ["", "history", "unrecorded", "partial", "below", "break", "missing"],
         default="thin",
     )
     notes: list[str | None] = [None] * len(why)
@@ -274,6 +288,7 @@ def _acwr_note(why: str, weeks: int, pause: float, lacking: str, settings: Setti
     words = {
         "history": "less than 4 weeks of running history to compare with",
         "unrecorded": f"no {lacking} recorded on this week's runs",
+        "partial": f"a run of the last 4 weeks has no {lacking}, so the load would read low",
         "below": "back after a break, below the usual load before it (no spike)",
         "missing": f"no {lacking} recorded in the 3 weeks before this week to compare with",
         "thin": "not enough running before this week to compare with (runs in "

@@ -183,3 +183,25 @@ def test_the_weekly_distance_rule_judges_weeks_without_a_ratio() -> None:
     assert a.verdict.light == "amber"
     assert a.verdict.reasons[0] == "weekly distance up 20% on the week before (limit +10%)"
     assert a.verdict.reasons[-1].startswith("acute:chronic ratio not judged: ")
+
+
+def test_a_heart_rate_load_that_undercounts_is_not_a_ratio() -> None:
+    # W41 (5-11 Oct): the strap was left at home on every run but one. Read as 0, those
+    # runs made W41 a "sudden drop" (TRIMP ratio 0.36) and, in the 28-day load of the
+    # weeks after, a rise that was not there (W44: 1.45, amber); the distance ratio of
+    # the same runs stays between 0.86 and 1.14
+    without = {d.date() for d in _days("2026-10-05", "2026-10-09")}
+    runs = [
+        {**r, "trimp": None} if r["start_time"].date() in without else r for r in STEADY
+    ] + _runs(_days("2026-10-20", "2026-11-15"), 5.0)
+    hist = _hist(runs)
+    for week in ("2026-W41", "2026-W43", "2026-W44"):
+        assert math.isnan(float(hist.weekly.loc[week, "acwr_trimp"])), week
+        assert _ratio(hist, week) > 0  # the distance ratio stands: every run has distance
+    assert any(
+        r == "acute:chronic heart-rate load ratio not judged: a run of the last 4 weeks has "
+        "no heart rate, so the load would read low"
+        for r in _reasons(hist, "2026-W43")
+    )
+    # four weeks after the last run without heart rate, the ratio is back
+    assert float(hist.weekly.loc["2026-W45", "acwr_trimp"]) > 0
