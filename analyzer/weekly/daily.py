@@ -239,9 +239,10 @@ def acwr(
     begun), the plain ratio compares the acute week mostly with itself (4.0 for any
     return after 3 weeks off), and the acute week is compared with the usual load before
     the break instead: the chronic load at the last run, at least a week before, where it
-    was one, if no more than ``acwr_max_break_weeks`` lie between. A week at or below
-    that is neither a spike nor a drop and gives no ratio; with no usual load before it,
-    no ratio either.
+    was one, if no more than ``acwr_max_break_weeks`` lie between (after a longer break,
+    only a return above ``acwr_high`` times it, a spike whatever the break). A week at or
+    below that is neither a spike nor a drop and gives no ratio; with no usual load
+    before it, no ratio either.
     """
     values = load.fillna(0.0)
     acute = values.rolling(ACUTE_DAYS, min_periods=1).sum()
@@ -260,7 +261,11 @@ def acwr(
     gaps = pd.Series(False, index=values.index) if partial is None else partial.astype(bool)
     undercounted = gaps.astype(int).rolling(CHRONIC_DAYS, min_periods=1).max().astype(bool)
     ratio = (acute / chronic).where(usual)
-    ratio = ratio.fillna((acute / before).where(~usual & recent & (acute >= before)))
+    # after a longer break the load before it no longer says what the tendon is used to,
+    # but a return well above it (a spike, > acwr_high) is still one: judged on that side
+    vs_before = acute / before
+    compared = recent | (gap.notna() & (vs_before > settings.acwr_high))
+    ratio = ratio.fillna(vs_before.where(~usual & compared & (acute >= before)))
     ratio = ratio.where(~unrecorded & ~undercounted)
     pause = _days_since(pos, ran)  # since the last run before the acute week
     why = np.select(

@@ -105,20 +105,28 @@ def test_less_than_four_weeks_of_history_says_so() -> None:
 STEADY = _runs(_days("2026-09-07", "2026-10-18"), 5.0)
 
 
-def test_a_big_return_after_eight_weeks_is_past_the_usual_load() -> None:
+def test_a_big_return_after_eight_weeks_is_still_a_spike() -> None:
     # 7 x 15 km from Mon 14 Dec: 57 days (8 weeks) after the last run on 17 Oct, more than
-    # the 6 weeks after which the load before a break is no longer compared
+    # the 6 weeks after which the load before a break stops judging a return: 105 km over
+    # the 17.5 km a week before it is a spike all the same
     back = _runs(list(pd.date_range("2026-12-14", "2026-12-20")), 15.0)
+    hist = _hist([*STEADY, *back])
+    assert _ratio(hist, "2026-W51") == pytest.approx(6.0)
+    assert hist.assessments["2026-W51"].verdict.light == "red"
+
+
+def test_a_modest_return_after_eight_weeks_is_not_judged_by_the_old_load() -> None:
+    # 4 x 5 km (20 km) after the same 8 weeks: 1.14 x the load before the break, no spike
+    back = _runs(_days("2026-12-14", "2026-12-20"), 5.0)
     hist = _hist([*STEADY, *back])
     assert math.isnan(_ratio(hist, "2026-W51"))
     assert _reasons(hist, "2026-W51")[-1] == (
         "acute:chronic ratio not judged: no usual load to compare with after 8 weeks "
         "without running"
     )
-    # a profile that keeps the usual load for 10 weeks compares it: 105 km over 17.5
+    # a profile that keeps the usual load for 10 weeks compares it: 20 km over 17.5
     ten = _hist([*STEADY, *back], LONDON.with_changes(acwr_max_break_weeks=10))
-    assert _ratio(ten, "2026-W51") == pytest.approx(6.0)
-    assert ten.assessments["2026-W51"].verdict.light == "red"
+    assert _ratio(ten, "2026-W51") == pytest.approx(20 / 17.5)
 
 
 def test_the_second_week_back_is_still_compared_with_the_usual_load() -> None:
