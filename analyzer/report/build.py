@@ -629,9 +629,10 @@ def build_from_store(
 ) -> list[Path]:
     """Reports read from the store alone (summaries from SQLite, streams of the weeks shown)."""
     inputs = from_store(store)
-    _history_with_data(inputs)  # nothing to report: say so before claiming the folder
+    hist = _history_with_data(inputs)  # nothing to report: say so before claiming the folder
     claim_folder(store, out)
-    return build_reports(inputs, out, week, last, _hills_of(store))
+    weeks = select_weeks(hist.data_weeks, week, last)
+    return _written(inputs, hist, weeks, out, _hills_of(store))
 
 
 def refresh_current_week(store: StoreLike, out: Path, dates: Iterable[str] = ()) -> Path:

@@ -518,13 +518,13 @@ class Store:
         ``start_time`` is a UTC timestamp; metric columns are NaN where not computed.
         """
         where, params = _date_range("local_date", since, until)
-        # the speed facts of activities without a sport (JSON null: computed, no speed;
-        # SQL NULL in speed_facts: not computed, as by versions before they were kept)
+        # the speed facts of activities without a sport (JSON null: computed, no speed);
+        # speed_facts_stored: whether they were computed (not by versions before 4)
         facts = ", ".join(
             f"json_extract(metrics_json, '$.{key}') AS {key}"
             for key in ("speed_median_mps", "speed_sustained_mps")
         )
-        known = "json_type(metrics_json, '$.speed_median_mps') AS speed_facts"
+        known = "json_type(metrics_json, '$.speed_median_mps') IS NOT NULL AS speed_facts_stored"
         sql = f"SELECT *, {facts}, {known} FROM activities {where} ORDER BY start_epoch_s"
         df = pd.read_sql_query(sql, self.conn, params=params)
         df = df.drop(columns=["summary_json", "metrics_json"])

@@ -148,13 +148,17 @@ def _store_hills(store: StoreLike) -> Callable[[list[str]], pd.DataFrame]:
 
 def with_speed_facts(acts: pd.DataFrame, streams: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
     """``acts`` with the speed facts of ``weekly.sport`` for the activities whose file gave
-    no sport, or ``generic``: those the analysis stored (``speed_facts`` not null), else
+    no sport, or ``generic``: those the analysis stored (``speed_facts_stored``), else
     computed from the stream (summaries from before they were stored). The file's sport
     decides for the others, whose facts are NaN."""
     out = acts.copy()
     median = _column(out, "speed_median_mps")
     sustained = _column(out, "speed_sustained_mps")
-    stored = out["speed_facts"].notna().to_numpy() if "speed_facts" in out.columns else None
+    stored = (
+        out["speed_facts_stored"].fillna(0).astype(bool).to_numpy()
+        if "speed_facts_stored" in out.columns
+        else None
+    )
     sport = out["sport"] if "sport" in out.columns else pd.Series(None, index=out.index)
     silent = sport.map(needs_data).to_numpy(dtype=bool)
     median[~silent] = np.nan
@@ -169,7 +173,7 @@ def with_speed_facts(acts: pd.DataFrame, streams: Callable[[str], pd.DataFrame])
         sustained[pos] = np.nan if s is None else s
     out["speed_median_mps"] = median
     out["speed_sustained_mps"] = sustained
-    return out.drop(columns=["speed_facts"], errors="ignore")
+    return out.drop(columns=["speed_facts_stored"], errors="ignore")
 
 
 def _column(frame: pd.DataFrame, name: str) -> np.ndarray:

@@ -183,7 +183,7 @@ def test_speed_facts_of_a_file_without_a_sport_are_stored_once(
     assert quiet["speed_median_mps"] == pytest.approx(median)
     assert quiet["speed_sustained_mps"] == pytest.approx(sustained)
     assert named["sport"] == "running"  # the file says: nothing to store
-    assert pd.isna(named["speed_facts"])
+    assert not named["speed_facts_stored"]
     assert (kinds(inputs.activities) == RUN).all()
 
 
@@ -194,7 +194,7 @@ def test_summaries_from_before_the_facts_were_stored_read_the_stream() -> None:
             "sport": [None, None, "running"],
             "speed_median_mps": [None, 3.0, None],
             "speed_sustained_mps": [None, 3.5, None],
-            "speed_facts": [None, "real", None],
+            "speed_facts_stored": [0, 1, 0],
         }
     )
     read: list[str] = []
@@ -207,7 +207,7 @@ def test_summaries_from_before_the_facts_were_stored_read_the_stream() -> None:
     assert read == ["old"]
     assert list(out["speed_median_mps"].iloc[:2]) == [9.0, 3.0]
     assert np.isnan(out["speed_median_mps"].iloc[2])
-    assert "speed_facts" not in out.columns
+    assert "speed_facts_stored" not in out.columns
 
 
 def test_a_spike_alone_in_a_window_after_a_pause_is_not_a_sustained_speed() -> None:
