@@ -36,8 +36,10 @@ from analyzer.symptoms.visa_a import VisaAResult
 BUSY_TIMEOUT_S = 120.0
 DUPLICATE_WINDOW_S = 60.0  # two recordings starting this close may be one run
 DUPLICATE_DISTANCE_SHARE = 0.02  # copies of one run: distances within this share
-#: a recording with at most this share of the other's time or distance covers clearly less
-#: of the run (an interrupted sync): the fuller one is kept, whatever its channels
+#: a recording with at most this share of the other's elapsed time covers clearly less of
+#: the run (an interrupted sync): the fuller one is kept, whatever its channels. Time, not
+#: distance: two whole recordings of one run can disagree on distance (smart recording
+#: cuts corners, a phone's GPS wanders), and then the richer copy is kept as ever
 PARTIAL_SHARE = 0.9
 FORMAT_RANK = {"fit": 3, "tcx": 2, "gpx": 1}  # richer first, after the number of channels
 #: test hook: seconds to sleep between writing a stream and committing its row
@@ -365,7 +367,7 @@ class Store:
         self, conn: sqlite3.Connection, rec: ActivityRecord
     ) -> tuple[sqlite3.Row | None, bool]:
         """The stored recording of the same run, if any, and whether one of the two
-        covers clearly less of it (``PARTIAL_SHARE``: an interrupted sync).
+        covers clearly less of its time (``PARTIAL_SHARE``: an interrupted sync).
 
         Recordings starting within ``DUPLICATE_WINDOW_S`` of each other are one run, one
         runner's store having no two runs begun in the same minute (a watch and a phone
@@ -399,10 +401,7 @@ class Store:
         if not others:
             return None, False
         row = others[0]
-        stored, new = (
-            _extent(row["elapsed_s"], row["distance_m"]),
-            _extent(rec.summary.elapsed_s, rec.summary.distance_m),
-        )
+        stored, new = _num(row["elapsed_s"]) or 0.0, rec.summary.elapsed_s or 0.0
         return row, _covers_less(new, stored) or _covers_less(stored, new)
 
     def _insert_activity(self, conn: sqlite3.Connection, rec: ActivityRecord) -> None:
@@ -812,21 +811,15 @@ def _stored_is_richer(twin: sqlite3.Row, rec: ActivityRecord, partial: bool) -> 
     whatever its format; else the one with more channels (a watch's heart rate and
     cadence over a phone's GPS), then the richer format."""
     if partial:
-        stored = _extent(twin["elapsed_s"], twin["distance_m"])
-        new = _extent(rec.summary.elapsed_s, rec.summary.distance_m)
-        if _covers_less(new, stored) != _covers_less(stored, new):
-            return _covers_less(new, stored)
+        return _covers_less(rec.summary.elapsed_s or 0.0, _num(twin["elapsed_s"]) or 0.0)
     stored_rank = _rank(twin["n_channels"], twin["source_format"])
     return stored_rank >= _rank(len(rec.summary.channels), rec.summary.source_format)
 
 
-def _extent(elapsed_s: Any, distance_m: Any) -> tuple[float, float]:
-    return (_num(elapsed_s) or 0.0, _num(distance_m) or 0.0)
-
-
-def _covers_less(a: tuple[float, float], b: tuple[float, float]) -> bool:
-    """Whether recording ``a`` (elapsed s, distance m) covers clearly less than ``b``."""
-    return any(x <= PARTIAL_SHARE * y for x, y in zip(a, b, strict=True) if y > 0)
+def _covers_less(a_s: float, b_s: float) -> bool:
+    """Whether a recording of ``a_s`` elapsed seconds covers clearly less than one of
+    ``b_s`` (``PARTIAL_SHARE``)."""
+    return b_s > 0 and a_s <= PARTIAL_SHARE * b_s
 
 
 def _close(a: float | None, b: float | None) -> bool:
