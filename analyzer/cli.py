@@ -519,11 +519,19 @@ def profile_show(ctx: click.Context, as_json: bool) -> None:
       analyzer profile show --json
     """
     from analyzer import textout
+    from analyzer.settings import Settings
+    from analyzer.store import paths
 
-    store = open_store(ctx)
-    with library_errors():
-        saved = store.profile()
-        settings = store.settings().to_dict()
+    state = ctx.find_object(AppState)
+    folder = paths.resolve_data_dir(state.data_dir if state else None)
+    if paths.catalog_path(folder).exists():
+        store = open_store(ctx)
+        with library_errors():
+            saved = store.profile()
+            settings = store.settings().to_dict()
+    else:  # the defaults, without making a store in what may be a mistyped folder
+        saved, settings = {}, Settings().to_dict()
+        click.echo(f"No store in {folder} yet: these are the defaults.", err=True)
     if as_json:
         click.echo(json.dumps({"settings": settings, "from_profile": sorted(saved)}, indent=2))
         return

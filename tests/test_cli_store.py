@@ -812,3 +812,13 @@ def test_a_value_stored_under_an_older_range_does_not_block_other_settings(data:
     result = run(data, "profile", "set", "--units", "km")
     assert result.exit_code == 0, result.output
     assert run(data, "profile", "set", "--drops-per-day", "0").exit_code == 2  # not anew
+
+
+def test_profile_show_without_a_store_shows_the_defaults_and_creates_nothing(
+    tmp_path: Path,
+) -> None:
+    typo = tmp_path / "analyzr-data"
+    result = run(typo, "profile", "show", "--json")
+    assert result.exit_code == 0, result.output
+    assert f"No store in {typo} yet: these are the defaults." in result.output  # stderr
+    assert not typo.exists()
