@@ -597,7 +597,8 @@ def hills_report(data: dict[str, Any], units: str, width: int | None = None) -> 
 
 
 def _recurring(data: dict[str, Any]) -> int:
-    return sum(1 for h in data["hills"] if h["times_run"] + h["times_walked"] > 1)
+    """Hills found on more than one run (a loop run twice passes its hill twice in one)."""
+    return sum(1 for h in data["hills"] if len(h.get("activity_ids") or ()) > 1)
 
 
 def _block(head: str, body: str, width: int) -> str:

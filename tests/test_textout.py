@@ -92,6 +92,7 @@ def hills_data() -> dict[str, Any]:
         "times_walked": 6,
         "heart_rate_run_bpm": 136.0,
         "stiffness": {"after_run": 5.0, "after_walked": 2.0, "enough_data": True},
+        "activity_ids": [f"run-{n}" for n in range(9)],  # 11 passes on 9 runs
     }
     route = {
         "id": "R1",
@@ -134,7 +135,7 @@ def test_hills_become_wrapped_blocks_in_a_narrow_window() -> None:
     assert "next-morning stiffness: 5.0 run / 2.0 walked" in flat
     assert "R1 Church hill loop 11 runs, typically 3.78 km" in flat
     assert "flatter: R2 Riverside loop" in flat
-    assert "1 of them on more than one run" in flat  # H1: run 5 times, walked 6
+    assert "1 of them on more than one run" in flat  # H1: on 9 runs
 
 
 def test_heel_drop_times_read_to_the_minute() -> None:
@@ -272,3 +273,9 @@ def test_only_paths_that_start_with_the_shared_folder_are_shortened() -> None:
     )
     text = textout.import_summary(report, "km")
     assert "duplicate of 2026-11-01 /home/me/data/export/x.fit" in text
+
+
+def test_a_hill_passed_three_times_on_one_run_is_not_recurring() -> None:
+    data = hills_data()
+    data["hills"][0]["activity_ids"] = ["loop-run"]  # three laps of one loop
+    assert "0 of them on more than one run" in textout.hills_report(data, "km")
