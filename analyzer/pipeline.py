@@ -71,14 +71,20 @@ def profile_settings(data_dir: Path | None) -> Settings:
 def inspect_file(
     path: Path, settings: Settings | None = None, decoder: str | None = None
 ) -> dict[str, Any]:
-    """Read one file without the store: ``{"file", "activities", "warnings"}``.
+    """Read one file without the store: ``{"file", "activities", "warnings"}``. Where
+    the profile gives no maximum heart rate, the highest held in any of its sessions is
+    used for all of them.
 
     ``decoder``: the FIT decoder, "fast" (default) or "fitparse".
     """
     settings = settings or Settings()
     try:
         activities = with_local_offsets(read(path, decoder), settings.timezone)
-        summaries = [analyse(a, settings).to_json() for a in activities]
+        # the maximum held across the file's sessions, as an import takes it across the
+        # history: one session of a triathlon is not a maximum of its own
+        held = [observed_max_bpm(a.frame, settings) for a in activities if len(a.frame)]
+        top = max((v for v in held if v is not None), default=None)
+        summaries = [analyse(a, settings, top).to_json() for a in activities]
     except MemoryError as exc:
         raise AnalyzerError(f"{path}: {OUT_OF_MEMORY}") from exc
     warnings = sorted({w for s in summaries for w in s["warnings"]})

@@ -8,7 +8,11 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from analyzer import pipeline
 from analyzer.cli import cli
+from analyzer.importers import read
+from analyzer.metrics.heart import observed_max_bpm
+from analyzer.settings import Settings
 from tests.conftest import DATA
 
 FIT = DATA / "python-fitparse/activity-small-fenix2-run.fit"
@@ -97,3 +101,13 @@ def test_usage_errors_exit_2(tmp_path: object) -> None:
     assert runner.invoke(cli, ["inspect"]).exit_code == 2
     assert runner.invoke(cli, ["inspect", "--units", "furlongs", str(FIT)]).exit_code == 2
     assert runner.invoke(cli, ["inspect", "/no/such/file.fit"]).exit_code == 2
+
+
+def test_inspect_takes_the_maximum_heart_rate_across_the_sessions_of_a_file() -> None:
+    # the fenix 2 triathlon: each leg used to be judged against its own maximum (115 bpm
+    # for a transition: an easy limit of 80 bpm), or none at all
+    path = DATA / "python-fitparse" / "activity-large-fenxi2-multisport.fit"
+    report = pipeline.inspect_file(path, Settings())
+    used = {a["hr_max_used_bpm"] for a in report["activities"]}
+    held = [observed_max_bpm(a.frame, Settings()) for a in read(path)]
+    assert used == {max(v for v in held if v is not None)}
