@@ -1178,6 +1178,10 @@ def watch(ctx: click.Context, inbox: Path, once: bool, interval: float, out: Pat
             click.echo(batch.refresh)
 
     with library_errors():
+        from analyzer.report.build import claim_folder
+
+        if inbox.is_dir():  # a folder for another store's pages: say so before importing
+            claim_folder(store, out)
         if not once:
             click.echo(f"Watching {inbox} every {interval:g} s; Ctrl-C to stop.", err=True)
         try:

@@ -699,8 +699,10 @@ def test_a_reports_folder_belongs_to_one_data_folder(tmp_path: Path) -> None:
     inbox.mkdir()
     shutil.copy2(SMALL[0], inbox / "run.fit")
     watched = run(other, "watch", str(inbox), "--once", "--interval", "0.05", "--out", str(out))
+    assert watched.exit_code == 1
     assert "holds the reports of another data folder" in watched.output  # nothing rewritten
     assert (out / ".analyzer-store").read_text().strip() == str(mine.resolve())
+    assert (inbox / "run.fit").exists()  # said before importing: the file waits
 
 
 def test_report_first_brings_stale_summaries_up_to_date(data: Path, tmp_path: Path) -> None:
