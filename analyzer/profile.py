@@ -147,8 +147,12 @@ def check_settings(settings: Settings, changed: Iterable[str] | None = None) -> 
     if settings.acwr_low >= settings.acwr_high or settings.acwr_high > settings.acwr_red:
         raise InvalidEntry("acwr_high", "needs acwr_low < acwr_high <= acwr_red")
     edges = settings.zone_edges
-    if any(b <= a for a, b in zip(edges, edges[1:], strict=False)):
-        raise InvalidEntry("zone_edges", "must be increasing fractions")
+    if any(b <= a for a, b in zip(edges, edges[1:], strict=False)) or any(
+        not 0 < e < 1 for e in edges
+    ):
+        raise InvalidEntry("zone_edges", "must be increasing fractions between 0 and 1")
+    if settings.stand_speed_mps >= settings.walk_speed_mps:
+        raise InvalidEntry("stand_speed_mps", "must be below walk_speed_mps")
     return settings
 
 

@@ -145,6 +145,16 @@ RANGES: dict[str, tuple[float, float]] = {
     "hill_walked_share": (0.0, 1.0),
     "drops_sessions_per_day": (1, 10),  # a target of none would read as always met
     "acwr_min_weeks": (1, 4),  # weeks of the 4 of the 28-day window
+    # what a run can be: a gap of under a second is every step; a cadence or a speed far
+    # outside a person's makes everyone walk or run; a hill needs some length and rise
+    "gap_limit_s": (1, 3600),
+    "hr_max_hold_s": (1, 600),
+    "walk_cadence_spm": (60, 250),
+    "walk_speed_mps": (0.5, 4),
+    "stand_speed_mps": (0.1, 2),
+    "hill_min_grade_pct": (1, 30),
+    "hill_min_length_m": (10, 5000),
+    "grade_window_m": (5, 1000),
     "acwr_max_break_weeks": (1, 520),
     "route_overlap_share": (0.0, 1.0),
 }

@@ -204,6 +204,8 @@ def test_profile_set_recomputes_the_summaries(data: Path) -> None:
         (["--hr-max", "400"], "outside 100-240"),
         (["--age", "5"], "outside 10-100"),
         (["--drops-per-day", "0"], "outside 1-10"),
+        (["--set", "gap_limit_s=0"], "outside 1-3600"),  # every step a pause: no moving time
+        (["--set", "zone_edges=1,2"], "fractions between 0 and 1"),
         (["--hr-max", "110", "--hr-rest", "115"], "must be below maximum"),
         (["--set", "colour=red"], "unknown setting"),
         (["--units", "furlongs"], "not one of mi, km"),
