@@ -569,7 +569,6 @@ def profile_set(ctx: click.Context, pairs: tuple[str, ...], **options: str | Non
       analyzer profile set --set walk_cadence_spm=135 --set gap_limit_s=20
     """
     from analyzer import pipeline
-    from analyzer.profile import parse_value
 
     raw = {PROFILE_OPTIONS[k]: v for k, v in options.items() if v is not None}
     for pair in pairs:
@@ -581,23 +580,11 @@ def profile_set(ctx: click.Context, pairs: tuple[str, ...], **options: str | Non
         raise click.UsageError("nothing to set; see analyzer profile set --help")
     store = open_store(ctx)
     progress = RecomputeLine()
-    option_of = {
-        v: "--" + k.replace("profile_", "").replace("_", "-") for k, v in PROFILE_OPTIONS.items()
-    }
     with library_errors():
-        changes = {}
-        for k, v in raw.items():
-            try:
-                changes[k] = parse_value(k, v)
-            except InvalidEntry as exc:  # a bad value given on the command line: usage
-                hint = option_of.get(k, f"--set {k}")
-                raise click.BadParameter(exc.problem, param_hint=hint) from None
+        changes = _profile_changes(raw)
         unset = [k for k, v in changes.items() if v is None]
         changes = {k: v for k, v in changes.items() if v is not None}
-        try:
-            _, recomputed = pipeline.update_profile(store, changes, unset, progress=progress)
-        except InvalidEntry as exc:  # values that do not go together (rest above max)
-            raise click.UsageError(str(exc)) from None
+        _, recomputed = pipeline.update_profile(store, changes, unset, progress=progress)
     progress.close()
     for k in sorted({*changes, *unset}):
         click.echo(f"{k} = {changes.get(k)}")
@@ -605,6 +592,29 @@ def profile_set(ctx: click.Context, pairs: tuple[str, ...], **options: str | Non
         click.echo(f"Recomputed {recomputed.recomputed} activity summaries.")
         for problem in recomputed.failed:
             click.echo(f"could not recompute {problem}", err=True)
+
+
+def _profile_changes(raw: dict[str, str]) -> dict[str, Any]:
+    """Each setting's text read as its value. A value of the wrong form (not a number,
+    not a choice, no such setting) is a usage error (exit 2); a number outside what makes
+    sense a bad value (exit 1, as in log and drops); both name the option."""
+    from analyzer.profile import check_range, parse_value
+
+    option_of = {
+        v: "--" + k.removeprefix("profile_").replace("_", "-") for k, v in PROFILE_OPTIONS.items()
+    }
+    changes = {}
+    for name, text in raw.items():
+        hint = option_of.get(name, f"--set {name}")
+        try:
+            changes[name] = parse_value(name, text)
+        except InvalidEntry as exc:
+            raise click.BadParameter(exc.problem, param_hint=hint) from None
+        try:
+            check_range(name, changes[name])
+        except InvalidEntry as exc:
+            raise click.ClickException(f"{hint}: {exc.problem}") from None
+    return changes
 
 
 class RecomputeLine:
@@ -1181,7 +1191,7 @@ def watch(ctx: click.Context, inbox: Path, once: bool, interval: float, out: Pat
         from analyzer.report.build import claim_folder
 
         if inbox.is_dir():  # a folder for another store's pages: say so before importing
-            claim_folder(store, out)
+            claim_folder(store, out, mark=False)
         if not once:
             click.echo(f"Watching {inbox} every {interval:g} s; Ctrl-C to stop.", err=True)
         try:

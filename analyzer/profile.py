@@ -91,9 +91,7 @@ def parse_value(name: str, raw: str) -> Any:
         if text.lower() not in choices:
             raise InvalidEntry(name, f"{raw!r} is not one of {', '.join(choices)}")
         return text.lower()
-    value = _convert(name, _base(hint), text)
-    _check_number(name, value)
-    return value
+    return _convert(name, _base(hint), text)
 
 
 def _optional(name: str) -> bool:
@@ -134,7 +132,7 @@ def check_settings(settings: Settings, changed: Iterable[str] | None = None) -> 
     """
     names = set(changed) if changed is not None else {f.name for f in fields(Settings)}
     for name in sorted(names & {f.name for f in fields(Settings)}):
-        _check_number(name, getattr(settings, name))
+        check_range(name, getattr(settings, name))
     if settings.timezone:
         zone(settings.timezone)
     if settings.affected_side is not None and settings.affected_side not in SIDES:
@@ -156,7 +154,8 @@ def check_settings(settings: Settings, changed: Iterable[str] | None = None) -> 
     return settings
 
 
-def _check_number(name: str, value: Any) -> None:
+def check_range(name: str, value: Any) -> None:
+    """InvalidEntry where a number is outside its setting's range (``RANGES``)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return
     low, high = RANGES.get(name, (0.0, math.inf))

@@ -213,7 +213,10 @@ def test_profile_set_recomputes_the_summaries(data: Path) -> None:
 )
 def test_profile_set_refuses_bad_values(data: Path, args: list[str], problem: str) -> None:
     result = run(data, "profile", "set", *args)
-    assert result.exit_code == 2, result.output  # a usage error, as for any bad option
+    # a value of the wrong form is a usage error (2), a number out of range or values that
+    # do not go together a bad value (1), as in log and drops
+    wrong_form = ("not a valid number", "unknown setting", "not one of mi, km")
+    assert result.exit_code == (2 if problem in wrong_form else 1), result.output
     assert problem in result.output
     assert run(data, "profile", "show", "--json").exit_code == 0
     assert json.loads(run(data, "profile", "show", "--json").output)["from_profile"] == []
@@ -555,7 +558,7 @@ def test_watch_once_moves_files_and_explains_failures(data: Path, tmp_path: Path
     assert sorted(p.name for p in inbox.iterdir()) == ["failed", "imported", "notes.txt"]
     assert len(json.loads(run(data, "activities", "--json").output)) == 2
     assert "imported: run.fit" in result.output
-    nothing = run(data, "watch", str(inbox), "--once", "--interval", "0.05")
+    nothing = run(data, "watch", str(inbox), "--once", "--interval", "0.05", "--out", str(tmp_path))
     assert nothing.exit_code == 0
     assert "Nothing to import" in nothing.output
     # the same run dropped again is not imported again, and says so
@@ -807,7 +810,7 @@ def test_a_load_rule_setting_recomputes_no_summary(data: Path, name: str, value:
     result = run(data, "profile", "set", "--set", f"{name}={value}")
     assert result.exit_code == 0, result.output
     assert "Recomputed" not in result.output
-    assert run(data, "profile", "set", "--set", f"{name}=0").exit_code == 2  # out of range
+    assert run(data, "profile", "set", "--set", f"{name}=0").exit_code == 1  # out of range
 
 
 def test_a_value_stored_under_an_older_range_does_not_block_other_settings(data: Path) -> None:
@@ -815,7 +818,7 @@ def test_a_value_stored_under_an_older_range_does_not_block_other_settings(data:
         store.update_profile({"drops_sessions_per_day": 0}, [])
     result = run(data, "profile", "set", "--units", "km")
     assert result.exit_code == 0, result.output
-    assert run(data, "profile", "set", "--drops-per-day", "0").exit_code == 2  # not anew
+    assert run(data, "profile", "set", "--drops-per-day", "0").exit_code == 1  # not anew
 
 
 def test_profile_show_without_a_store_shows_the_defaults_and_creates_nothing(

@@ -201,6 +201,7 @@ def glance(view: WeekView, units: Units) -> dict[str, Any]:
         "rest_days": int(t["rest_days"]),
         "back_to_back": int(t["back_to_back"]),
         "drops": f"{t['drops_sessions']:.0f} of {t['drops_target']:.0f}",
+        **so_far(view),
         "drops_after_run": int(t["drops_after_run"]),
         "visa_a": _score(a.visa_a_latest),
         "visa_a_previous": _score(a.visa_a_previous),
@@ -211,6 +212,25 @@ def glance(view: WeekView, units: Units) -> dict[str, Any]:
         "hill_mornings": hill_mornings(view.runs),
         "left_out": left_out_words(view.others, units),
     }
+
+
+def so_far(view: WeekView) -> dict[str, str | None]:
+    """In a week still going on (days still to come): ``so_far``, the days its totals
+    cover (``Mon 23 – Wed 25 Nov (today)``), for the words "so far"; None once the week
+    has ended."""
+    to_come = int(_num(view.totals.get("days_to_come")) or 0)
+    if to_come <= 0:
+        return {"so_far": None}
+    if to_come >= 7:
+        return {"so_far": "none of its days yet"}
+    first, last = view.start, view.start + pd.Timedelta(days=6 - to_come)
+    span = day_words(first) if first == last else f"{day_words(first)} – {day_words(last)}"
+    return {"so_far": f"{span} (today)"}
+
+
+def day_words(day: pd.Timestamp) -> str:
+    """``Wed 25 Nov``."""
+    return f"{day:%a} {day.day} {day:%b}"
 
 
 def _visa_a_dates(visa_a: pd.DataFrame) -> dict[str, str | None]:
@@ -319,7 +339,8 @@ def hr_max_notice(view: WeekView) -> dict[str, str] | None:
     if source == "observed" and bpm is not None:
         text = (
             f"This page takes {bpm:.0f} bpm as your maximum: the highest heart rate you held "
-            f"for {s.hr_max_hold_s:g} s in your runs{limit_words}. If you mostly run easily, "
+            f"for {s.hr_max_hold_s:g} s in your recordings (rides and other sports included)"
+            f"{limit_words}. If you mostly run easily, "
             "your true maximum is higher, so the easy limit is too low and the easy share "
             "shown here too small."
         )
@@ -343,16 +364,28 @@ def method(view: WeekView, units: Units) -> dict[str, Any]:
     hr_max, src = hr_max_used(view)
     source = HR_MAX_SOURCES.get(src, src or "unknown").format(hold=s.hr_max_hold_s)
     limit = easy_limit_bpm(hr_max, s)
-    altitude = sorted({str(v) for v in view.runs["altitude_source"].dropna()})
     return {
         "hr_max": "–" if hr_max is None else f"{hr_max:.0f} bpm",
         "hr_max_source": source,
         "easy_limit": "–" if limit is None else f"{limit:.0f} bpm",
         "settings": s,
         "pain": view.pain,
-        "altitude": ", ".join(altitude) or "unknown",
+        "altitude": altitude_words(view.runs),
         "units": units,
     }
+
+
+ALTITUDE_SOURCES = {"barometric": "barometric", "gps": "GPS", "none": "none recorded"}
+
+
+def altitude_words(runs: pd.DataFrame) -> str | None:
+    """Where the altitude of the week's runs came from (``barometric, GPS``), "not
+    recorded in the files" where no run says; None without runs (nothing to say)."""
+    if runs.empty:
+        return None
+    sources = sorted({str(v) for v in runs["altitude_source"].dropna()})
+    words = [ALTITUDE_SOURCES.get(v, v) for v in sources]
+    return ", ".join(words) or "not recorded in the files"
 
 
 # --- pages ------------------------------------------------------------------------------------
@@ -590,10 +623,11 @@ def _write_reports(
 OWNER = ".analyzer-store"
 
 
-def claim_folder(store: StoreLike, out: Path) -> None:
+def claim_folder(store: StoreLike, out: Path, mark: bool = True) -> None:
     """Refuse ``out`` where it holds another data folder's reports (its index would list
-    only this store's weeks); mark it as this store's otherwise. A folder of reports
-    written before the mark existed is taken over."""
+    only this store's weeks); mark it as this store's otherwise (``mark``: only check,
+    for a command that may write nothing). A folder of reports written before the mark
+    existed is taken over."""
     data_dir = getattr(store, "data_dir", None)
     if data_dir is None:
         return
@@ -614,7 +648,7 @@ def claim_folder(store: StoreLike, out: Path) -> None:
             f"{out} holds the reports of another data folder ({theirs}); write these to "
             f"another folder with --out, or delete {marker} to give this one over"
         )
-    if not theirs:
+    if not theirs and mark:
         try:
             out.mkdir(parents=True, exist_ok=True)
             marker.write_text(mine + "\n", encoding="utf-8")
