@@ -942,7 +942,7 @@ def drops(
     with library_errors():
         tz = store.settings().timezone
         now = today_local(tz)
-        when = parse_time(at, tz, now) if at else now.replace(microsecond=0)
+        when = parse_time(at, tz, now) if at else now.replace(second=0, microsecond=0)
         entry = check_heel_drops(
             HeelDropSession(when, straight_sets, bent_sets, reps, load_kg, note), now
         )

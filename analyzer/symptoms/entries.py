@@ -11,6 +11,7 @@ import contextlib
 import csv
 import io
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
@@ -131,6 +132,8 @@ def parse_time(text: str, tz: str, now: datetime, line: int | None = None) -> da
             date.fromisoformat(raw)
             raise InvalidEntry("time", f"{text!r} has no time of day; {usage}", line)
         raise InvalidEntry("time", f"{text!r} is not a time; {usage}", line)
+    if re.fullmatch(r"\d:\d\d(:\d\d)?", raw):  # 7:45, as people write it
+        raw = "0" + raw
     try:
         if len(raw) <= 8 and "-" not in raw:
             local_today = now.astimezone(zone(tz)).date()
@@ -141,7 +144,8 @@ def parse_time(text: str, tz: str, now: datetime, line: int | None = None) -> da
         raise InvalidEntry("time", f"{text!r} is not a time; {usage}", line) from exc
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone(tz))
-    return value
+    # to the minute: a session logged at 07:45:30 is the one of 07:45, not a second one
+    return value.replace(second=0, microsecond=0)
 
 
 # --- check-ins -------------------------------------------------------------------------

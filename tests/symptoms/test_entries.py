@@ -177,3 +177,10 @@ def test_a_heel_drop_time_needs_a_time_of_day(text: str, said: str) -> None:
     # a date alone would be stored as midnight, which moves "within 2 h of a run"
     with pytest.raises(InvalidEntry, match=said):
         parse_time(text, "UTC", NOW)
+
+
+def test_a_heel_drop_time_reads_as_people_write_it_to_the_minute() -> None:
+    assert parse_time("7:45", "UTC", NOW) == datetime(2026, 11, 30, 7, 45, tzinfo=UTC)
+    assert parse_time("2026-11-24T07:45:30", "UTC", NOW) == datetime(
+        2026, 11, 24, 7, 45, tzinfo=UTC
+    )  # the same session as 07:45, not a second one
