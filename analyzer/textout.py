@@ -602,19 +602,29 @@ def _recurring(data: dict[str, Any]) -> int:
 
 
 def _block(head: str, body: str, width: int) -> str:
-    """A first line, then the body wrapped to ``width`` under a four-space indent."""
-    rest = textwrap.fill(body, width, initial_indent="    ", subsequent_indent="    ")
-    return textwrap.fill(head, width, subsequent_indent="    ") + "\n" + rest
+    """A first line, then the body wrapped to ``width`` under a four-space indent; a line
+    breaks only between words, never inside a value (``_whole``) or at a hyphen."""
+    wrap = textwrap.TextWrapper(width, subsequent_indent="    ", break_on_hyphens=False)
+    first = wrap.fill(head)
+    wrap.initial_indent = "    "
+    return first + "\n" + wrap.fill(body)
+
+
+def _whole(value: str) -> str:
+    """``value`` with no space a line may break at (``+50 ft``, ``140 bpm``)."""
+    return value.replace(" ", "\u00a0")
 
 
 def _hill_block(row: tuple[str, ...], width: int) -> str:
     ident, name, flag, grade, length, gain, score_, runs, bpm, stiff = row
     run, walked = runs.split("/")
+    avg, top = grade.split("/")
     flag_text = f"{flag}: " if flag != "-" else ""
     body = (
-        f"{flag_text}grade {grade.replace('/', ' avg, ')} max; {length} long, {gain}; "
-        f"score {score_}; run {run}x, walked {walked}x; "
-        + ("" if bpm == "-" else f"{bpm} bpm running; ")
+        f"{flag_text}grade {_whole(avg + ' avg')}, {_whole(top + ' max')}; "
+        f"{_whole(length + ' long')}, {_whole(gain)}; score {score_}; "
+        f"run {run}x, walked {walked}x; "
+        + ("" if bpm == "-" else f"{_whole(bpm + ' bpm')} running; ")
         + f"next-morning stiffness: {stiff}."
     )
     return _block(f"{ident}  {name}", body, width)
@@ -622,10 +632,11 @@ def _hill_block(row: tuple[str, ...], width: int) -> str:
 
 def _route_block(row: tuple[str, ...], width: int) -> str:
     ident, name, runs, dist, ascent, hills, flagged, flatter = row
+    on_it = "no hills" if hills == "-" else f"hills {hills} ({flagged} flagged)"
     body = (
-        f"{runs} run{'' if runs == '1' else 's'}, typically {dist} and {ascent} up; "
-        f"hills {hills} ({flagged} flagged); "
-        f"flatter: {flatter}."
+        f"{runs} run{'' if runs == '1' else 's'}, typically {_whole(dist)} and "
+        f"{_whole(ascent)} up; {on_it}; "
+        + ("no flatter route nearby." if flatter == "-" else f"flatter: {flatter}.")
     )
     return _block(f"{ident}  {name}", body, width)
 
