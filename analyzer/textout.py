@@ -425,26 +425,33 @@ def activities_table(
     """One line per stored activity, in ``units``; starts in local time."""
     body = []
     for a in rows:
+        foot = not_on_foot(a) is None  # a ride: its speed, and no hills run or walked
         hills = "-"
-        if a.get("hills_run") is not None or a.get("hills_walked") is not None:
+        if foot and (a.get("hills_run") is not None or a.get("hills_walked") is not None):
             hills = f"{a.get('hills_run') or 0}/{a.get('hills_walked') or 0}"
+        file_hash, _, session = str(a["id"]).rpartition("-")
         body.append(
             (
                 f"{a['local_date']} {start_clock(a['start_time'], a.get('utc_offset_s'), tz)}",
                 a.get("sport") or "-",
                 distance(a.get("distance_m"), units),
                 duration(a.get("moving_s") if a.get("moving_s") is not None else a.get("timer_s")),
-                pace(a.get("pace_s_per_km"), units),
+                pace(a.get("pace_s_per_km"), units)
+                if foot
+                else speed(a.get("pace_s_per_km"), units),
                 "-" if a.get("ascent_m") is None else elevation(a.get("ascent_m"), units),
                 percent(a.get("easy_share")),
                 hills,
                 a.get("source_format") or "-",
-                str(a["id"])[:12],
+                f"{file_hash[:8]}-{session}" if file_hash else str(a["id"])[:12],
             )
         )
     headers = ["start", "sport", "distance", "moving", "pace", "ascent", "easy", "hills"]
     headers += ["format", "id"]
-    keys = "easy: share of moving time under the easy limit; hills: run/walked."
+    keys = (
+        "pace: speed for rides; easy: share of moving time under the easy limit; "
+        "hills: run/walked; id: file-session."
+    )
     text = table(headers, body, width, optional=("id", "format"))
     return text + "\n" + legend(keys, width)
 

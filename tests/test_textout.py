@@ -279,3 +279,11 @@ def test_a_hill_passed_three_times_on_one_run_is_not_recurring() -> None:
     data = hills_data()
     data["hills"][0]["activity_ids"] = ["loop-run"]  # three laps of one loop
     assert "0 of them on more than one run" in textout.hills_report(data, "km")
+
+
+def test_a_ride_in_the_activities_shows_its_speed_and_no_hills() -> None:
+    rows = [{**activity(1), "sport": "cycling", "pace_s_per_km": 120.0, "id": "abcdef0123-6"}]
+    line = textout.activities_table(rows, "km").splitlines()[2]
+    assert "30.0 km/h" in line  # 2:00 /km is 30 km/h
+    assert "2/1" not in line  # hills run/walked mean nothing on a bike
+    assert line.endswith("abcdef01-6")  # the file and its session
