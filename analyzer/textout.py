@@ -268,8 +268,10 @@ def activity_block(a: dict[str, Any], units: str) -> str:
     width = max(len(k) for k, _ in rows)
     text = "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows)
     if a.get("hills"):
-        text += "\n\n" + hills_table(a["hills"], units, not_on_foot(a) is None)
-        text += "\nWalking hills is a precaution: evidence on hills and Achilles load is thin."
+        foot = not_on_foot(a) is None
+        text += "\n\n" + hills_table(a["hills"], units, foot)
+        if foot:
+            text += "\nWalking hills is a precaution: evidence on hills and Achilles load is thin."
     return text
 
 
