@@ -737,8 +737,8 @@ def _confirm_replace(what: str) -> None:
     """Ask before overwriting ``what`` on a terminal; elsewhere demand --replace."""
     if not sys.stdin.isatty():
         raise click.ClickException(f"{what} already exists; add --replace to overwrite it")
-    if not click.confirm(f"{what} already exists. Replace it?", default=False):
-        raise click.ClickException("kept the existing entry; nothing written")
+    if not click.confirm(f"{what} already exists. Change it?", default=False):
+        raise click.ClickException("kept the logged entry as it was; nothing written")
 
 
 def today_local(tz: str) -> datetime:
@@ -1070,7 +1070,14 @@ def visa_a(ctx: click.Context, answers: str | None, day: datetime | None, replac
         except AlreadyLogged:
             _confirm_replace(f"a VISA-A result for {result.date}")
             store.put_visa_a(result, replace=True)
+        earlier = [r for r in store.visa_a() if r.date < result.date]
+        drop = store.settings().visa_a_drop_points
     click.echo(f"VISA-A {result.date}: {result.total}/100 (100 = no symptoms)")
+    if earlier and earlier[-1].total - result.total >= drop:  # DOMAIN: a red flag
+        click.echo(
+            f"That is {earlier[-1].total - result.total} below the {earlier[-1].total} of "
+            f"{earlier[-1].date}: talk to your physio. Not medical advice."
+        )
 
 
 @visa_a.command("list", context_settings=CONTEXT)

@@ -360,7 +360,7 @@ def import_summary(report: dict[str, Any], units: str, width: int | None = None)
         parts.append("")
         parts.append(
             legend(
-                f"{report['recomputed']} earlier summaries recomputed from their streams (a "
+                f"{report['recomputed']} summaries recomputed from their streams (a "
                 "new maximum heart rate seen, a newer version of the analysis, or an "
                 "interrupted reread).",
                 width,

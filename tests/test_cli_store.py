@@ -829,3 +829,12 @@ def test_profile_show_without_a_store_shows_the_defaults_and_creates_nothing(
     assert result.exit_code == 0, result.output
     assert f"No store in {typo} yet: these are the defaults." in result.output  # stderr
     assert not typo.exists()
+
+
+def test_a_visa_a_fall_of_ten_says_talk_to_your_physio_when_logged(data: Path) -> None:
+    run(data, "visa-a", "--answers", "7,8,6,5,9,10,7,B14", "--date", "2026-11-09")  # 66
+    fall = run(data, "visa-a", "--answers", "5,5,5,5,5,5,4,A7", "--date", "2026-11-18")  # 41
+    assert fall.exit_code == 0, fall.output
+    assert "That is 25 below the 66 of 2026-11-09: talk to your physio." in fall.output
+    rise = run(data, "visa-a", "--answers", "6,6,5,5,5,5,4,A14", "--date", "2026-11-20")  # 50
+    assert "physio" not in rise.output
