@@ -1417,6 +1417,8 @@ def hills(
 
     if as_json and gpx_file is not None and str(gpx_file) == "-":
         raise click.UsageError("--json and --gpx - both write to standard output; pick one")
+    if gpx_file is not None and str(gpx_file) != "-" and gpx_file.exists() and not force:
+        raise click.ClickException(f"{gpx_file} exists; --force replaces it")  # before a rename
     store = open_store(ctx, existing=True)
     with library_errors():
         settings = store.settings()
@@ -1431,6 +1433,11 @@ def hills(
             name = rename[1].strip()
             said = f"{key} is now named {name!r}" if name else f"{key} has its own name back"
             click.echo(f"{said}.", err=True)
+            if kind == "route" and name:
+                same = [r.route_id for r in overview.routes if r.name.casefold() == name.casefold()]
+                if len(same) > 1:
+                    ids = ", ".join(route_key(i) for i in same)
+                    click.echo(f"Note: {ids} are all named {name!r}; pick them by id.", err=True)
         chosen = overview.find_route(route) if route else None
     if gpx_file is not None:
         picked = overview.for_route(chosen) if chosen else overview.hills

@@ -233,7 +233,9 @@ def test_a_name_two_routes_share_asks_for_the_id(data: Path) -> None:
     first, second = routes[0]["id"], routes[1]["id"]
     try:
         for rid in (first, second):
-            assert run(data, "hills", "--rename", rid, "Loop").exit_code == 0
+            renamed = run(data, "hills", "--rename", rid, "Loop")
+            assert renamed.exit_code == 0
+        assert f"Note: {first}, {second} are all named 'Loop'; pick them by id." in renamed.output
         result = run(data, "hills", "--route", "loop")
         assert result.exit_code == 1
         assert f"2 routes are named 'loop' ({first}, {second}); give the id" in result.output
