@@ -747,6 +747,42 @@ def today_local(tz: str) -> datetime:
     return today_in(tz)
 
 
+yes_option = click.option(
+    "--yes", is_flag=True, help="Delete without asking (needed where there is no terminal)."
+)
+
+
+def _confirm_delete(what: str, yes: bool) -> None:
+    """Ask before deleting ``what`` on a terminal; elsewhere demand --yes."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise click.ClickException(f"deleting {what} needs --yes where there is no terminal")
+    if not click.confirm(f"Delete {what}? It cannot be undone", default=False):
+        raise click.ClickException(f"kept {what}; nothing deleted")
+
+
+@log.command("delete", context_settings=CONTEXT)
+@click.option("--date", "day", type=ISO_DATE, required=True, help="The check-in's date.")
+@yes_option
+@click.pass_context
+def log_delete(ctx: click.Context, day: datetime, yes: bool) -> None:
+    """Delete the check-in of one date (a mistake, a wrong date); asks first.
+
+    \b
+    Example:
+      analyzer log delete --date 1990-01-01
+    """
+    store = open_store(ctx, existing=True)
+    with library_errors():
+        entry = store.checkin(day.date())
+        if entry is None:
+            raise click.ClickException(f"no check-in for {day.date()}: see analyzer log list")
+        _confirm_delete(f"the check-in of {day.date()}", yes)
+        store.delete_checkin(day.date())
+    click.echo(f"Deleted the check-in of {day.date()}.")
+
+
 @log.command("list", context_settings=CONTEXT)
 @since_option
 @until_option
@@ -954,6 +990,37 @@ def drops(
     click.echo(f"Heel-drop session at {entry.time.isoformat(timespec='minutes')} saved.")
 
 
+@drops.command("delete", context_settings=CONTEXT)
+@click.option("--at", required=True, help="The session's time: 2026-10-12T07:49, or 07:49 today.")
+@yes_option
+@click.pass_context
+def drops_delete(ctx: click.Context, at: str, yes: bool) -> None:
+    """Delete the heel-drop session(s) logged in one minute; asks first.
+
+    \b
+    Example:
+      analyzer drops delete --at 2026-11-24T07:45
+    """
+    from analyzer.symptoms.entries import parse_time
+
+    store = open_store(ctx, existing=True)
+    with library_errors():
+        tz = store.settings().timezone
+        when = parse_time(at, tz, today_local(tz))
+        minute = when.strftime("%Y-%m-%d %H:%M")
+        if not [
+            d for d in store.heel_drops(when.date(), when.date()) if _same_minute(d.time, when)
+        ]:
+            raise click.ClickException(f"no heel-drop session at {minute}: see analyzer drops list")
+        _confirm_delete(f"the heel-drop session at {minute}", yes)
+        store.delete_heel_drops(when)
+    click.echo(f"Deleted the heel-drop session at {minute}.")
+
+
+def _same_minute(a: datetime, b: datetime) -> bool:
+    return a.replace(second=0, microsecond=0) == b.replace(second=0, microsecond=0)
+
+
 @drops.command("list", context_settings=CONTEXT)
 @since_option
 @until_option
@@ -1078,6 +1145,28 @@ def visa_a(ctx: click.Context, answers: str | None, day: datetime | None, replac
             f"That is {earlier[-1].total - result.total} below the {earlier[-1].total} of "
             f"{earlier[-1].date}: talk to your physio. Not medical advice."
         )
+
+
+@visa_a.command("delete", context_settings=CONTEXT)
+@click.option("--date", "day", type=ISO_DATE, required=True, help="The result's date.")
+@yes_option
+@click.pass_context
+def visa_a_delete(ctx: click.Context, day: datetime, yes: bool) -> None:
+    """Delete the VISA-A result of one date; asks first.
+
+    \b
+    Example:
+      analyzer visa-a delete --date 2026-11-18
+    """
+    store = open_store(ctx, existing=True)
+    with library_errors():
+        if not store.visa_a(day.date(), day.date()):
+            raise click.ClickException(
+                f"no VISA-A result for {day.date()}: see analyzer visa-a list"
+            )
+        _confirm_delete(f"the VISA-A result of {day.date()}", yes)
+        store.delete_visa_a(day.date())
+    click.echo(f"Deleted the VISA-A result of {day.date()}.")
 
 
 @visa_a.command("list", context_settings=CONTEXT)

@@ -377,7 +377,7 @@ def test_log_import_over_a_logged_date_stops_keeps_or_merges(data: Path, tmp_pat
     assert "--keep-logged" in stopped
     assert list(logged()) == ["2026-10-13"]
     kept = run(data, "log", "import", "--keep-logged", str(src))
-    assert kept.exit_code == 0, kept.output
+    assert deleted.exit_code == 0, deleted.output
     assert "1 added, 0 replaced, 0 already present, 1 kept as logged" in kept.output
     assert logged()["2026-10-13"]["morning_stiffness"] == 4
     merged = run(data, "log", "import", "--replace", str(src))
@@ -838,3 +838,24 @@ def test_a_visa_a_fall_of_ten_says_talk_to_your_physio_when_logged(data: Path) -
     assert "That is 25 below the 66 of 2026-11-09: talk to your physio." in fall.output
     rise = run(data, "visa-a", "--answers", "6,6,5,5,5,5,4,A14", "--date", "2026-11-20")  # 50
     assert "physio" not in rise.output
+
+
+def test_a_wrong_entry_can_be_deleted_after_a_confirmation(data: Path) -> None:
+    run(data, "log", "--date", "1990-01-01", "--stiffness", "2")  # a typo of a year
+    run(data, "drops", "--at", "2026-11-24T07:45")
+    run(data, "visa-a", "--answers", "7,8,6,5,9,10,7,B14", "--date", "2026-11-09")
+    asked = run(data, "log", "delete", "--date", "1990-01-01")  # no terminal: needs --yes
+    assert "needs --yes" in one_line_error(asked)
+    deleted = CliRunner().invoke(
+        cli, ["--data-dir", str(data), "log", "delete", "--date", "1990-01-01", "--yes"]
+    )
+    assert deleted.exit_code == 0, deleted.output
+    assert "Deleted the check-in of 1990-01-01." in deleted.output
+    assert json.loads(run(data, "log", "list", "--json").output) == []
+    gone = run(data, "drops", "delete", "--at", "2026-11-24T07:45:00", "--yes")
+    assert "Deleted the heel-drop session at 2026-11-24 07:45." in gone.output
+    assert json.loads(run(data, "drops", "list", "--json").output) == []
+    assert run(data, "visa-a", "delete", "--date", "2026-11-09", "--yes").exit_code == 0
+    assert json.loads(run(data, "visa-a", "list", "--json").output) == []
+    missing = one_line_error(run(data, "visa-a", "delete", "--date", "2026-11-09", "--yes"))
+    assert "no VISA-A result for 2026-11-09" in missing

@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -598,6 +598,23 @@ class Store:
     def delete_checkin(self, day: date | str) -> bool:
         with self.transaction() as conn:
             cur = conn.execute("DELETE FROM checkins WHERE date = ?", (str(day),))
+        return cur.rowcount > 0
+
+    def delete_heel_drops(self, minute: datetime) -> int:
+        """Delete the sessions logged within the minute starting at ``minute`` (aware);
+        how many there were."""
+        start = minute.replace(second=0, microsecond=0).astimezone(UTC)
+        end = start + timedelta(minutes=1)
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "DELETE FROM heel_drops WHERE time_utc >= ? AND time_utc < ?",
+                (start.isoformat(), end.isoformat()),
+            )
+        return cur.rowcount
+
+    def delete_visa_a(self, day: date | str) -> bool:
+        with self.transaction() as conn:
+            cur = conn.execute("DELETE FROM visa_a WHERE date = ?", (str(day),))
         return cur.rowcount > 0
 
     # --- heel drops ---------------------------------------------------------------------
