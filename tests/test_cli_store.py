@@ -377,7 +377,7 @@ def test_log_import_over_a_logged_date_stops_keeps_or_merges(data: Path, tmp_pat
     assert "--keep-logged" in stopped
     assert list(logged()) == ["2026-10-13"]
     kept = run(data, "log", "import", "--keep-logged", str(src))
-    assert deleted.exit_code == 0, deleted.output
+    assert kept.exit_code == 0, kept.output
     assert "1 added, 0 replaced, 0 already present, 1 kept as logged" in kept.output
     assert logged()["2026-10-13"]["morning_stiffness"] == 4
     merged = run(data, "log", "import", "--replace", str(src))
