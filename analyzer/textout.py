@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import textwrap
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -334,8 +335,12 @@ def import_summary(report: dict[str, Any], units: str, width: int | None = None)
     listed = [o for o in report["files"] if o["outcome"] not in ("present", "reread")]
     root = _common_folder([o["file"] for o in listed]) if len(listed) > 1 else ""
     rows, failed = [], []
+    sessions = Counter(o["file"] for o in listed)
     for o in listed:
         name, detail = _under(o["file"], root), _detail(o, root, units)
+        index = str(o.get("activity_id") or "").rpartition("-")[2]
+        if sessions[o["file"]] > 1 and index.isdigit():  # the legs of a multisport file
+            name += f" #{int(index) + 1}"
         if o["outcome"] == "failed":
             failed.append(legend(f"failed: {name}: {detail}", width))
         else:

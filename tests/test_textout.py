@@ -287,3 +287,14 @@ def test_a_ride_in_the_activities_shows_its_speed_and_no_hills() -> None:
     assert "30.0 km/h" in line  # 2:00 /km is 30 km/h
     assert "2/1" not in line  # hills run/walked mean nothing on a bike
     assert line.endswith("abcdef01-6")  # the file and its session
+
+
+def test_the_sessions_of_one_file_are_numbered_in_the_import_summary() -> None:
+    report = import_report(0)
+    report["files"] = [
+        {**f, "activity_id": f"abc-{i}"}
+        for i, f in enumerate(import_report(2)["files"][:1] * 2)
+    ]
+    text = textout.import_summary(report, "km")
+    assert "run-000.fit #1 " in text
+    assert "run-000.fit #2 " in text
