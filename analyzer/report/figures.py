@@ -276,6 +276,9 @@ def _symptom_lines(days: pd.DataFrame, x: list[float]) -> list[dict[str, Any]]:
     ]
 
 
+DROPS_Y = 9.6  # the heel-drop triangles' height on the 0-10 score axis
+
+
 def _after_hill_notes(
     days: pd.DataFrame, x: list[float], text: str = "after a hill run", size: int = 12
 ) -> list[dict[str, Any]]:
@@ -305,16 +308,28 @@ def _after_hill_notes(
     return notes
 
 
+def to_come(days: pd.DataFrame) -> np.ndarray:
+    """Which days are still to come (``daily.to_come``; none where the frame lacks it)."""
+    if "to_come" not in days.columns:
+        return np.zeros(len(days), dtype=bool)
+    return days["to_come"].fillna(False).to_numpy(dtype=bool)
+
+
 def _drops_marks(days: pd.DataFrame, x: list[float]) -> dict[str, Any]:
+    """A triangle per day that has happened: sessions done of the target; a day still to
+    come gets none (nothing could be done yet, so 0/2 would read as a day missed)."""
     sessions = days["drops_sessions"].to_numpy(dtype="float64")
     after = days["drops_after_run"].to_numpy(dtype="float64")
     target = days["drops_target"].to_numpy(dtype="float64")
-    text = [f"{s:.0f}/{t:.0f}" for s, t in zip(sessions, target, strict=True)]
+    later = to_come(days)
+    text = [
+        "" if c else f"{s:.0f}/{t:.0f}" for s, t, c in zip(sessions, target, later, strict=True)
+    ]
     return {
         "type": "scatter",
         "mode": "markers+text",
         "x": x,
-        "y": [9.6] * len(x),
+        "y": [None if c else DROPS_Y for c in later],
         "text": text,
         "textposition": "middle right",
         "name": "heel-drop sessions (done/target)",
@@ -332,6 +347,49 @@ def _drops_marks(days: pd.DataFrame, x: list[float]) -> dict[str, Any]:
         "xaxis": "x",
         "yaxis": "y3",
     }
+
+
+def _to_come_shade(days: pd.DataFrame, x: list[float]) -> list[dict[str, Any]]:
+    """A grey band over the days still to come (``daily.to_come``): empty because they
+    have not happened, not because they were rest days."""
+    later = to_come(days)
+    if not later.any():
+        return []
+    first = x[int(np.argmax(later))]
+    return [
+        {
+            "type": "rect",
+            "xref": "x",
+            "yref": "paper",
+            "x0": first - 0.5,
+            "x1": x[-1] + 0.5,
+            "y0": 0,
+            "y1": 1,
+            "fillcolor": "rgba(120,120,120,0.08)",
+            "line": {"width": 0},
+            "layer": "below",
+        }
+    ]
+
+
+def _to_come_note(days: pd.DataFrame, x: list[float], size: int = 12) -> list[dict[str, Any]]:
+    """``to come`` at the top of the band of :func:`_to_come_shade`."""
+    later = to_come(days)
+    if not later.any():
+        return []
+    first = x[int(np.argmax(later))]
+    return [
+        {
+            "text": "to come",
+            "xref": "x",
+            "x": (first - 0.5 + x[-1] + 0.5) / 2,
+            "yref": "paper",
+            "y": 1,
+            "yanchor": "top",
+            "showarrow": False,
+            "font": {"color": "#57606a", "size": size},
+        }
+    ]
 
 
 def day_chart(days: pd.DataFrame, units: Units) -> Figure:
@@ -359,7 +417,8 @@ def day_chart(days: pd.DataFrame, units: Units) -> Figure:
             tickangle=0,
             zeroline=False,  # x = 0 is Monday, not a zero
         ),
-        annotations=_after_hill_notes(days, x),
+        annotations=_after_hill_notes(days, x) + _to_come_note(days, x),
+        shapes=_to_come_shade(days, x),
         yaxis=_axis(units.distance, domain=[0.68, 1.0], range=[0, top]),
         yaxis2=_axis("uphill min", domain=[0.43, 0.62], rangemode="tozero"),
         yaxis3=_axis("score 0–10", domain=[0.0, 0.37], range=[-0.3, 10.6], dtick=2),
@@ -378,7 +437,8 @@ def _day_chart_narrow(
     easy = days["easy_share"].to_numpy(dtype="float64")
     layout: dict[str, Any] = {
         "xaxis": {"ticktext": short_day_labels(days), "tickfont": {"size": 11}},
-        "annotations": _after_hill_notes(days, x, "after hill run", 10),
+        "annotations": _after_hill_notes(days, x, "after hill run", 10)
+        + _to_come_note(days, x, 11),
         "margin": {"l": 44, "r": 8},
         "legend": {"font": {"size": 11}},
     }

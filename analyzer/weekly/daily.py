@@ -150,11 +150,19 @@ def daily_frame(
     drops: pd.DataFrame,
     settings: Settings,
     visa_a: pd.DataFrame | None = None,
+    today: pd.Timestamp | None = None,
 ) -> pd.DataFrame:
     """One row per local date over whole ISO weeks: summed load, rest and back-to-back
     days, that morning's check-in and the NEXT morning's, heel drops, acute:chronic ratios.
-    ``checked_in``: a check-in with a score (or swelling seen) was logged that day."""
+    ``checked_in``: a check-in with a score (or swelling seen) was logged that day.
+    ``to_come``: the date is after ``today`` (the local date; None: no date is): it is no
+    rest day and has no heel-drop target, since it has not happened yet."""
     index = dataspan_words(runs, checkins, drops, visa_a)
+    to_come = (
+        index > pd.Timestamp(today).normalize()
+        if today is not None
+        else np.zeros(len(index), dtype=bool)
+    )
     load = runs.groupby("local_date")[LOAD_SUMS].sum(min_count=1)
     daily = load.reindex(index)
     daily["runs"] = runs.groupby("local_date").size().reindex(index).fillna(0).astype(int)
@@ -163,7 +171,8 @@ def daily_frame(
         daily[f"runs_without_{name}"] = lacking.reindex(index).fillna(0).astype(int)
     daily["easy_share"] = daily["easy_s"] / daily["moving_s"]
     daily["ran"] = daily["runs"] > 0
-    daily["rest_day"] = ~daily["ran"]
+    daily["to_come"] = to_come
+    daily["rest_day"] = ~daily["ran"] & ~daily["to_come"]
     daily["back_to_back"] = daily["ran"] & daily["ran"].shift(1, fill_value=False)
     symptoms = checkins.set_index("date")[SYMPTOMS]
     daily["checked_in"] = index.isin(judgeable(checkins)["date"].dropna())
@@ -175,7 +184,7 @@ def daily_frame(
     per_day = drops_per_day(drops, runs, settings).reindex(index)
     daily["drops_sessions"] = per_day["drops_sessions"].fillna(0.0)
     daily["drops_after_run"] = per_day["drops_after_run"].fillna(0.0)
-    daily["drops_target"] = float(settings.drops_sessions_per_day)
+    daily["drops_target"] = np.where(to_come, 0.0, float(settings.drops_sessions_per_day))
     daily["week"] = [iso_week(d) for d in index]
     return add_acwr(daily, _first_load_day(runs, index), settings)
 
@@ -323,12 +332,15 @@ def span_words(days: int) -> str:
 
 def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
     """One row per ISO week: totals, rest and back-to-back days, heel drops, mean morning
-    stiffness, distance change on the week before and the ratios at the week's end."""
+    stiffness, distance change on the week before and the ratios at the week's end.
+    ``days_to_come``: the days of the week still to come (rest days and the heel-drop
+    target count the days so far only)."""
     grouped = daily.groupby("week", sort=True)
     weekly = grouped[LOAD_SUMS].sum(min_count=1).fillna(0.0)
     weekly["runs"] = grouped["runs"].sum()
     weekly["run_days"] = grouped["ran"].sum()
     weekly["rest_days"] = grouped["rest_day"].sum()
+    weekly["days_to_come"] = grouped["to_come"].sum().astype(int)
     weekly["back_to_back"] = grouped["back_to_back"].sum()
     weekly["easy_share"] = (weekly["easy_s"] / weekly["moving_s"]).where(weekly["moving_s"] > 0)
     weekly["stiffness_mean"] = grouped["morning_stiffness"].mean()

@@ -113,13 +113,16 @@ def add_day_lights(daily: pd.DataFrame, runs: pd.DataFrame, settings: Settings) 
     for day, light, why in zip(runs["local_date"], runs["light"], runs["reasons"], strict=True):
         by_day.setdefault(pd.Timestamp(day), []).append(Judgement(light, why))
     checked = out["checked_in"] if "checked_in" in out.columns else pd.Series(True, out.index)
+    to_come = out["to_come"] if "to_come" in out.columns else pd.Series(False, out.index)
     lights, reasons = [], []
-    for day, b2b, swelling, checked_in in zip(
-        out.index, out["back_to_back"], out["swelling"], checked, strict=True
+    for day, b2b, swelling, checked_in, later in zip(
+        out.index, out["back_to_back"], out["swelling"], checked, to_come, strict=True
     ):
         v = day_judgement(
             by_day.get(day, []), bool(b2b), bool(swelling), bool(checked_in), settings
         )
+        if later and v.light == NONE:
+            v = Judgement(NONE, ("a day still to come",))
         lights.append(v.light)
         reasons.append(v.reasons)
     out["light"] = lights

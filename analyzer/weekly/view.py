@@ -59,10 +59,10 @@ def history(inputs: Inputs, pain: PainRules | None = None) -> History:
     runs = runs_frame(acts[is_run], inputs.checkins, settings)
     runs = add_run_lights(runs, pain)
     others = runs_frame(acts[~is_run], inputs.checkins, settings)
-    daily = daily_frame(runs, inputs.checkins, inputs.drops, settings, inputs.visa_a)
+    today = inputs.local_today()
+    daily = daily_frame(runs, inputs.checkins, inputs.drops, settings, inputs.visa_a, today)
     daily = add_day_lights(daily, runs, settings)
     weekly = weekly_frame(daily)
-    today = inputs.local_today()
     assessments = {
         w: assess_week(w, weekly, daily, runs, inputs.visa_a, settings, pain, today)
         for w in weekly.index
