@@ -431,7 +431,15 @@ def _week_figures(
     )
     s = view.settings
     trend = figs.add(
-        figures.trends(view.trends, view.visa_a, units, s.acwr_low, s.acwr_high, s.acwr_red),
+        figures.trends(
+            view.trends,
+            view.visa_a,
+            units,
+            s.acwr_low,
+            s.acwr_high,
+            s.acwr_red,
+            view.pain.visa_a_drop_points,
+        ),
         "trends",
     )
     return {"days": days, "links": links, "profiles": profiles, "map": track_map, "trends": trend}

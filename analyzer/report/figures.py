@@ -992,12 +992,14 @@ def trends(
     settings_low: float,
     settings_high: float,
     settings_red: float,
+    visa_a_drop: float | None = None,
 ) -> Figure:
     """12 weeks: distance with its change, acute:chronic ratios, stiffness and VISA-A.
 
     The ratio axis reaches the highest ratio, and is shaded by the load rule's zones:
     green ``settings_low``-``settings_high``, amber outside it, red above
-    ``settings_red``."""
+    ``settings_red``. VISA-A: every result at its date within its week, a fall of
+    ``visa_a_drop`` or more from the one before in red."""
     red = settings_red
     x = [w.replace("-", " ") for w in weekly.index]
     dist = weekly["distance_m"].to_numpy(dtype="float64") / units.distance_m
@@ -1020,7 +1022,7 @@ def trends(
         _line(x, weekly["acwr_distance"], "acute:chronic, distance", "#1b9e77", "y2"),
         _line(x, weekly["acwr_trimp"], "acute:chronic, heart-rate load", "#e6ab02", "y2"),
         _line(x, weekly["stiffness_mean"], "mean morning stiffness (0–10)", STIFF, "y3"),
-        _visa_points(visa_a, weekly),
+        _visa_points(visa_a, weekly, visa_a_drop),
     ]
     ratios = weekly[["acwr_distance", "acwr_trimp"]].to_numpy(dtype="float64")
     ratio_top = _ratio_top(ratios, red)
@@ -1030,7 +1032,8 @@ def trends(
     layout = _layout(
         620,
         annotations=notes,
-        xaxis=_axis("", anchor="y4", type="category"),
+        xaxis=_axis("", anchor="y4", type="category", range=[-0.5, len(x) - 0.5]),
+        xaxis2=visa_axis(list(weekly.index)),
         yaxis=_axis(units.distance, domain=[0.78, 1.0], range=[0, top]),
         yaxis2=_axis("ratio", domain=[0.53, 0.72], range=[0, ratio_top]),
         yaxis3=_axis("stiffness", domain=[0.27, 0.47], range=[0, 10]),
@@ -1129,23 +1132,66 @@ def _line(x: list[str], values: pd.Series, name: str, colour: str, axis: str) ->
     }
 
 
-def _visa_points(visa_a: pd.DataFrame, weekly: pd.DataFrame) -> dict[str, Any]:
-    """The latest VISA-A of each week shown (the week's x position)."""
-    from analyzer.weekly.daily import iso_week
+VISA = "#66a61e"
+VISA_FALL = "#c0262d"
 
-    weeks = [iso_week(d) for d in visa_a["date"]] if len(visa_a) else []
-    latest = pd.Series(visa_a["total"].to_numpy(), index=weeks, dtype="float64")
-    latest = latest[~latest.index.duplicated(keep="last")].reindex(weekly.index)
+
+#: how much of its week's category a week's VISA-A results spread over, Monday to Sunday
+#: (of 1): the rest is a gap, so each result reads as its own week's
+VISA_SPREAD = 0.7
+
+
+def visa_axis(weeks: list[str]) -> dict[str, Any]:
+    """A hidden linear axis laid over the weeks' category axis, with the same range (week
+    ``k`` at ``k``), for VISA-A results placed by day within their week."""
+    return {
+        "type": "linear",
+        "overlaying": "x",
+        "range": [-0.5, len(weeks) - 0.5],
+        "visible": False,
+        "fixedrange": True,
+    }
+
+
+def visa_x(dates: pd.Series, first_week: str) -> np.ndarray:
+    """The place of each date on :func:`visa_axis`: its week's number from ``first_week``
+    (0), plus its day, Monday to Sunday, spread over ``VISA_SPREAD`` around the week."""
+    from analyzer.weekly.daily import week_start
+
+    days = ((dates - week_start(first_week)) / pd.Timedelta(days=1)).to_numpy(dtype="float64")
+    week, weekday = np.floor(days / 7), np.mod(days, 7)
+    return week + (weekday - 3) / 6 * VISA_SPREAD
+
+
+def _visa_points(
+    visa_a: pd.DataFrame, weekly: pd.DataFrame, drop: float | None = None
+) -> dict[str, Any]:
+    """Every VISA-A result at its day within its week (:func:`visa_x`), so several in one
+    week each show, in order: a fall and a later rise both stay visible (the week's last
+    result alone hid the fall). A result ``drop`` or more below the one before it is red
+    (the red flag). The last result before the weeks shown is kept, off the chart, so the
+    line comes in from it."""
+    rows = visa_a.dropna(subset=["total"]).sort_values("date", kind="stable")
+    dates = pd.to_datetime(rows["date"]).dt.normalize()
+    totals = rows["total"].to_numpy(dtype="float64")
+    falls = np.zeros(len(totals), dtype=bool)
+    if drop is not None and len(totals) > 1:
+        falls[1:] = totals[:-1] - totals[1:] >= drop
+    x = visa_x(dates, str(weekly.index[0])) if len(weekly.index) else np.zeros(len(totals))
+    keep = np.ones(len(totals), dtype=bool)
+    before = np.flatnonzero(x < -0.5)
+    keep[before[:-1]] = False  # all but the last one before the weeks shown
     return {
         "type": "scatter",
         "mode": "lines+markers",
-        "x": [w.replace("-", " ") for w in weekly.index],
-        "y": _clean(latest),
-        "name": "VISA-A (0–100, 100 = no symptoms)",
-        "connectgaps": True,
-        "line": {"color": "#66a61e", "width": 2},
-        "marker": {"size": 9},
-        "xaxis": "x",
+        "x": _clean(x[keep]),
+        "y": _clean(totals[keep]),
+        "text": [f"{d:%a} {d.day} {d:%b %Y}" for d in dates[keep]],
+        "name": "VISA-A (0–100, 100 = no symptoms), each result",
+        "line": {"color": VISA, "width": 2},
+        "marker": {"size": 9, "color": [VISA_FALL if f else VISA for f in falls[keep]]},
+        "hovertemplate": "%{text}: VISA-A %{y:.0f}/100<extra></extra>",
+        "xaxis": "x2",
         "yaxis": "y4",
     }
 
