@@ -43,7 +43,7 @@ def visa_trace(fig: dict) -> dict:
     return next(t for t in fig["data"] if t["name"].startswith("VISA-A"))
 
 
-@pytest.fixture()
+@pytest.fixture
 def fig() -> dict:
     return figures.trends(weekly(), VISA, Units("mi"), 0.8, 1.3, 1.5, 10.0)
 
