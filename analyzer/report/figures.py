@@ -276,18 +276,25 @@ def _symptom_lines(days: pd.DataFrame, x: list[float]) -> list[dict[str, Any]]:
     ]
 
 
+#: the highest morning stiffness whose "after a hill run" note goes above its point: the
+#: note sits about 3 points higher on the 0-10 axis (less on a tall chart), so from here on
+#: it would reach the heel-drop triangles at the top (``DROPS_Y``) and goes below instead
+NOTE_ABOVE_MAX = 4.0
 DROPS_Y = 9.6  # the heel-drop triangles' height on the 0-10 score axis
 
 
 def _after_hill_notes(
     days: pd.DataFrame, x: list[float], text: str = "after a hill run", size: int = 12
 ) -> list[dict[str, Any]]:
-    """Point at each morning that followed a run with a hill run."""
+    """Point at each morning that followed a run with a hill run: from above where the
+    stiffness is low, from below where it is high, so the note never covers the heel-drop
+    triangles along the top of the score panel."""
     notes = []
     hills = days["hills_run"].to_numpy(dtype="float64")
     stiff = days["morning_stiffness"].to_numpy(dtype="float64")
     for i in range(1, len(x)):
         if hills[i - 1] > 0 and math.isfinite(stiff[i]):
+            above = stiff[i] <= NOTE_ABOVE_MAX
             notes.append(
                 {
                     "x": x[i] - 0.22,
@@ -299,8 +306,8 @@ def _after_hill_notes(
                     "arrowhead": 2,
                     "arrowcolor": RUN_HILL,
                     "ax": 0,
-                    "ay": -40,
-                    "standoff": 22,
+                    "ay": -40 if above else 40,
+                    "standoff": 22 if above else 10,  # above: clear of the value's label
                     "font": {"color": RUN_HILL, "size": size},
                     "bgcolor": "rgba(255,255,255,0.85)",
                 }
@@ -437,7 +444,7 @@ def _day_chart_narrow(
     easy = days["easy_share"].to_numpy(dtype="float64")
     layout: dict[str, Any] = {
         "xaxis": {"ticktext": short_day_labels(days), "tickfont": {"size": 11}},
-        "annotations": _after_hill_notes(days, x, "after hill run", 10)
+        "annotations": _after_hill_notes(days, x, "after<br>hill run", 10)
         + _to_come_note(days, x, 11),
         "margin": {"l": 44, "r": 8},
         "legend": {"font": {"size": 11}},

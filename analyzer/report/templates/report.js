@@ -69,12 +69,24 @@
     return { key: narrow + "/" + k, shown: withLabels(shown, fig, k) };
   }
 
+  // a fresh copy of the figure for every draw: plotly keeps the objects it is handed as
+  // the div's own and changes them (its resize deletes layout.height)
+  function figureOf(text) { return JSON.parse(text); }
+
+  // the div as tall as the figure: plotly's own resize (responsive) drops layout.height and
+  // takes the div's height instead, which without this was its min-height (120 px): after
+  // a phone was turned, or a window narrowed, every chart came out squashed and clipped
+  function fit(div, layout) {
+    if (typeof layout.height === "number") { div.style.height = layout.height + "px"; }
+  }
+
   function draw(div) {
     var source = document.getElementById(div.getAttribute("data-figure"));
     if (!source) { return; }
-    var fig = JSON.parse(source.textContent);
-    var p = plan(fig, div.clientWidth);
-    sources.set(div, { fig: fig, key: p.key });
+    var text = source.textContent;
+    var p = plan(figureOf(text), div.clientWidth);
+    sources.set(div, { text: text, key: p.key });
+    fit(div, p.shown.layout);
     window.Plotly.newPlot(div, p.shown.data, p.shown.layout, config);
   }
 
@@ -87,9 +99,10 @@
     all().forEach(function (div) {
       var s = sources.get(div);
       if (!s || !div.data) { return; }
-      var p = plan(s.fig, div.clientWidth);
+      var p = plan(figureOf(s.text), div.clientWidth);
       if (p.key === s.key) { return; }
       s.key = p.key;
+      fit(div, p.shown.layout);
       window.Plotly.react(div, p.shown.data, p.shown.layout, config);
     });
   }
@@ -104,12 +117,13 @@
     all().forEach(function (div) {
       var s = sources.get(div);
       if (!div.data || !s) { return; }
-      var p = plan(s.fig, width === null ? div.clientWidth : width);
+      var p = plan(figureOf(s.text), width === null ? div.clientWidth : width);
       if (p.key === s.key) {
         window.Plotly.relayout(div, { width: width, autosize: width === null });
         return;
       }
       s.key = p.key;
+      fit(div, p.shown.layout);
       var layout = merge(p.shown.layout, { width: width, autosize: width === null });
       window.Plotly.react(div, p.shown.data, layout, config);
     });
