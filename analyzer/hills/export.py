@@ -8,8 +8,10 @@ requires (``metadata``, ``wpt``..., ``trk``; inside ``wpt``: ``name``, ``desc``,
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from xml.etree import ElementTree as ET
 
 from analyzer.hills.overview import fmt_length, hill_key
@@ -22,11 +24,22 @@ SCHEMA_LOCATION = f"{GPX_NS} http://www.topografix.com/GPX/1/1/gpx.xsd"
 CREATOR = "analyzer"
 
 
+def whole_percent(grade_pct: float) -> str:
+    """``5%`` for a 4.5% grade: the grade as the hills page shows it (one decimal), then
+    rounded half up. Python's own rounding goes half to even (4.5 -> 4), and rounding the
+    raw value can differ from the decimal shown (4.46 -> 4 beside "4.5%")."""
+    if not math.isfinite(grade_pct):
+        return "–"
+    shown = Decimal(f"{grade_pct:.1f}")
+    return f"{shown.quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
+
+
 def waypoint_name(hill: RecurringHill, units: str) -> str:
-    """``Walk: Hill 2 (8%, next 650 ft)``: the hill, its average grade and its length.
-    "next" because on a watch a bare ``650 ft`` beside a waypoint reads as an altitude."""
+    """``Walk: Hill 2 (8%, for 649 ft)``: walk the hill, of that average grade, for its
+    length from the waypoint at its foot. "for" because on a watch a bare ``649 ft``
+    beside a waypoint reads as an altitude or as the distance to it."""
     length = fmt_length(hill.length_m, units)
-    return f"Walk: {hill.label} ({hill.grade_avg_pct:.0f}%, next {length})"
+    return f"Walk: {hill.label} ({whole_percent(hill.grade_avg_pct)}, for {length})"
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from analyzer.hills.export import whole_percent
 from analyzer.report.units import Units
 from analyzer.weekly.associations import Link
 
@@ -669,7 +670,7 @@ def hill_bands(hills: pd.DataFrame, units: Units) -> list[Band]:
     """The uphill rows as bands: "RUN 5%" or "walked 6%", short "5%", ranked by score."""
     bands = []
     for h in records(hills):
-        grade = f"{h['grade_avg_pct']:.0f}%"
+        grade = whole_percent(float(h["grade_avg_pct"]))
         bands.append(
             Band(
                 x0=h["start_distance_m"] / units.distance_m,

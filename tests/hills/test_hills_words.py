@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from analyzer.hills.export import waypoint_name
+from analyzer.hills.export import waypoint_name, whole_percent
 from analyzer.hills.overview import fmt_length
 from analyzer.hills.recurring import GRADE, STIFFNESS, Flag, RecurringHill, StiffnessComparison
 from analyzer.report.hills_page import flag_words, hills_intro, seen_words, stiffness_words
@@ -38,8 +38,22 @@ def hill(**changes: object) -> RecurringHill:
 
 
 def test_waypoint_name_says_the_metres_are_a_length() -> None:
-    assert waypoint_name(hill(), "km") == "Walk: Hill 15 (10%, next 1208 m)"
-    assert waypoint_name(hill(), "mi") == "Walk: Hill 15 (10%, next 3963 ft)"
+    # 1208 m = 3963.3 ft: walk it for that far from its foot
+    assert waypoint_name(hill(), "km") == "Walk: Hill 15 (10%, for 1208 m)"
+    assert waypoint_name(hill(), "mi") == "Walk: Hill 15 (10%, for 3963 ft)"
+
+
+def test_waypoint_grade_rounds_half_up_from_the_grade_the_page_shows() -> None:
+    # README's example: a 198 m (649.6 ft) hill of 8%
+    readme = hill(hill_id=2, name="Hill 2", grade_avg_pct=8.0, length_m=198.0)
+    assert waypoint_name(readme, "mi") == "Walk: Hill 2 (8%, for 650 ft)"
+    # the hills page says "4.5%": the watch says 5%, never 4 (Python rounds 4.5 to even)
+    assert waypoint_name(hill(grade_avg_pct=4.5), "km") == "Walk: Hill 15 (5%, for 1208 m)"
+    assert whole_percent(4.5) == "5%"
+    assert whole_percent(4.46) == "5%"  # shown as 4.5% on the page
+    assert whole_percent(4.44) == "4%"
+    assert whole_percent(5.5) == "6%"
+    assert whole_percent(float("nan")) == "–"
 
 
 def test_one_length_formatter_rounds_unrounded_metres() -> None:

@@ -192,3 +192,20 @@ def test_narrow_overrides_follow_the_trace_they_name_not_its_place() -> None:
     assert drops["textposition"] == "top center"
     with pytest.raises(ValueError, match="no trace with uid gone"):
         figures.with_narrow(fig, {}, {"gone": {}})
+
+
+def test_hill_band_labels_round_a_grade_half_up_as_the_waypoints_do() -> None:
+    """The profile's band label and the GPX waypoint say 5% for the 4.5% in the table
+    under the chart (Python's own rounding said 4%)."""
+    hills = pd.DataFrame(
+        {
+            "start_distance_m": [300.0, 1160.0],
+            "end_distance_m": [670.0, 1390.0],
+            "length_m": [370.0, 230.0],
+            "grade_avg_pct": [4.5, 6.44],
+            "walked": [False, True],
+        }
+    )
+    bands = figures.hill_bands(hills, Units("km"))
+    assert [(b.long, b.short) for b in bands] == [("RUN 5%", "5%"), ("walked 6%", "6%")]
+    assert figures.hill_summary(hills.assign(gain_m=10.0), Units("km"))[0]["grade"] == "4.5%"
