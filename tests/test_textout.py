@@ -292,8 +292,7 @@ def test_a_ride_in_the_activities_shows_its_speed_and_no_hills() -> None:
 def test_the_sessions_of_one_file_are_numbered_in_the_import_summary() -> None:
     report = import_report(0)
     report["files"] = [
-        {**f, "activity_id": f"abc-{i}"}
-        for i, f in enumerate(import_report(2)["files"][:1] * 2)
+        {**f, "activity_id": f"abc-{i}"} for i, f in enumerate(import_report(2)["files"][:1] * 2)
     ]
     text = textout.import_summary(report, "km")
     assert "run-000.fit #1 " in text
