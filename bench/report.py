@@ -5,7 +5,12 @@ shifted to new dates, analysed and stored like an import), a check-in every day 
 heel-drop sessions a day. Then times ``build_from_store`` for one week, which reads
 summaries from SQLite and per-second streams for that week's runs only.
 
-    .venv/bin/python bench/report.py [--runs 180] [--repeat 5] [--keep DIR]
+    .venv/bin/python bench/report.py [--runs 180] [--repeat 5] [--keep DIR] [--no-sport]
+
+``--no-sport`` stores the runs as files that name no sport (a GPX without ``<type>``),
+whose speed facts decide whether they were runs, and times the week twice, side by side:
+with the facts the analysis stored, and with them taken out of the summaries (as stored
+by versions before 4), when the report reads every such run's stream to compute them.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import shutil
+import sqlite3
 import statistics
 import tempfile
 import time
@@ -57,9 +63,11 @@ def shifted(template: Activity, day: date, n: int) -> Activity:
     )
 
 
-def fill_store(store: Store, runs: int) -> list[str]:
+def fill_store(store: Store, runs: int, no_sport: bool = False) -> list[str]:
     settings = store.update_profile(PROFILE)
     pool = templates()
+    if no_sport:
+        pool = [dataclasses.replace(a, sport=None, sub_sport=None) for a in pool]
     days = [FIRST_DAY + timedelta(days=round(i * 364 / runs)) for i in range(runs)]
     for n, day in enumerate(days):
         analysed = analyse_activity(shifted(pool[n % len(pool)], day, n), settings, 178.0)
@@ -101,11 +109,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=180)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", type=Path, default=None, help="build the store here")
+    parser.add_argument("--no-sport", action="store_true", help="runs whose files name no sport")
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="bench-report-"))
     t0 = time.perf_counter()
     with Store.open(root / "data") as store:
-        weeks = fill_store(store, args.runs)
+        weeks = fill_store(store, args.runs, args.no_sport)
     print(
         f"store: {args.runs} runs over {len(weeks)} weeks, "
         f"built in {time.perf_counter() - t0:.1f} s"
@@ -119,6 +128,8 @@ def main() -> None:
         f"one week ({week}) from the store: median {statistics.median(times):.2f} s, "
         f"max {max(times):.2f} s over {args.repeat} runs (target < 2 s)"
     )
+    if args.no_sport:
+        side_by_side(root, out, week, args.repeat)
     print(
         f"page {page.stat().st_size / 1024:.0f} kB; shared plotly.min.js "
         f"{(out / 'assets' / 'plotly.min.js').stat().st_size / 1e6:.1f} MB"
@@ -128,6 +139,29 @@ def main() -> None:
         shutil.rmtree(root)
     else:
         print(f"store and pages kept in {root}")
+
+
+def side_by_side(root: Path, out: Path, week: str, repeat: int) -> None:
+    """The week with the stored speed facts and without them, alternately, in one run."""
+    catalog = root / "data" / "catalog.sqlite"
+    with sqlite3.connect(catalog) as conn:
+        saved = conn.execute("SELECT id, metrics_json FROM activities").fetchall()
+    stripped = "json_remove(metrics_json, '$.speed_median_mps', '$.speed_sustained_mps')"
+    stored, streams = [], []
+    for _ in range(repeat):
+        with sqlite3.connect(catalog) as conn:
+            conn.executemany(
+                "UPDATE activities SET metrics_json = ? WHERE id = ?", [(m, i) for i, m in saved]
+            )
+        stored.append(build_once(root, out, week))
+        with sqlite3.connect(catalog) as conn:
+            conn.execute(f"UPDATE activities SET metrics_json = {stripped}")
+        streams.append(build_once(root, out, week))
+    a, b = statistics.median(stored), statistics.median(streams)
+    print(
+        f"runs without a sport: median {a:.2f} s with the stored speed facts, {b:.2f} s "
+        f"reading every run's stream for them: {b / a:.1f}x ({repeat} runs each, alternated)"
+    )
 
 
 def build_once(root: Path, out: Path, week: str) -> float:
