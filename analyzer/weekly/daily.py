@@ -107,7 +107,7 @@ def data_dates(
     return pd.concat(parts, ignore_index=True).dropna()
 
 
-def dataspan_words(
+def data_span(
     runs: pd.DataFrame,
     checkins: pd.DataFrame,
     drops: pd.DataFrame,
@@ -157,7 +157,7 @@ def daily_frame(
     ``checked_in``: a check-in with a score (or swelling seen) was logged that day.
     ``to_come``: the date is after ``today`` (the local date; None: no date is): it is no
     rest day and has no heel-drop target, since it has not happened yet."""
-    index = dataspan_words(runs, checkins, drops, visa_a)
+    index = data_span(runs, checkins, drops, visa_a)
     to_come = (
         index > pd.Timestamp(today).normalize()
         if today is not None
@@ -268,7 +268,10 @@ def acwr(
     ran_now = ran.astype(int).rolling(ACUTE_DAYS, min_periods=1).max().astype(bool)
     unrecorded = ran_now & (acute <= 0)
     gaps = pd.Series(False, index=values.index) if partial is None else partial.astype(bool)
-    undercounted = gaps.astype(int).rolling(CHRONIC_DAYS, min_periods=1).max().astype(bool)
+    short = gaps.astype(int).rolling(CHRONIC_DAYS, min_periods=1).max().astype(bool)
+    # the usual load before a break is read from another 28 days: undercounted there too?
+    short_before = pd.Series(np.where(gap.notna(), short.to_numpy()[at], False), index=pos.index)
+    undercounted = short | (~usual & short_before)
     ratio = (acute / chronic).where(usual)
     # after a longer break the load before it no longer says what the tendon is used to,
     # but a return well above it (a spike, > acwr_high) is still one: judged on that side

@@ -213,3 +213,24 @@ def test_a_heart_rate_load_that_undercounts_is_not_a_ratio() -> None:
     )
     # four weeks after the last run without heart rate, the ratio is back
     assert float(hist.weekly.loc["2026-W45", "acwr_trimp"]) > 0
+
+
+def test_a_usual_load_undercounted_before_a_break_is_no_heart_rate_ratio() -> None:
+    # 5 km on Tue, Thu, Sat from 1 Sep to 24 Oct, the strap forgotten on every other run
+    # from 28 Sep; 5 weeks off; the same three runs in 2026-W49. The distance ratio reads
+    # 1.00 (the same load); the heart-rate load before the break read low, so its ratio
+    # (2.00, red) said nothing about the tendon
+    days = [d for d in pd.date_range("2026-09-01", "2026-10-24") if d.day_of_week in (1, 3, 5)]
+    runs = [
+        run(
+            f"{d.date()}T07:00Z",
+            5000.0,
+            trimp=None if d >= pd.Timestamp("2026-09-28") and n % 2 else 20.0,
+        )
+        for n, d in enumerate(days)
+    ]
+    runs += [run(f"2026-12-0{d}T07:00Z", 5000.0) for d in (1, 3, 5)]
+    hist = _hist(runs)
+    assert _ratio(hist, "2026-W49") == pytest.approx(1.0)
+    assert math.isnan(float(hist.weekly.loc["2026-W49", "acwr_trimp"]))
+    assert hist.assessments["2026-W49"].verdict.light != "red"
