@@ -37,7 +37,7 @@ BUSY_TIMEOUT_S = 120.0
 DUPLICATE_WINDOW_S = 60.0  # two recordings starting this close may be one run
 DUPLICATE_DISTANCE_SHARE = 0.02  # copies of one run: distances within this share
 #: a recording with at most this share of the other's elapsed time covers clearly less of
-#: the run (an interrupted sync): the fuller one is kept, whatever its channels. Time, not
+#: the run (an interrupted sync): the fuller one is kept where it is as rich. Time, not
 #: distance: two whole recordings of one run can disagree on distance (smart recording
 #: cuts corners, a phone's GPS wanders), and then the richer copy is kept as ever
 PARTIAL_SHARE = 0.9
@@ -379,7 +379,7 @@ class Store:
         conn.row_factory = sqlite3.Row
         try:
             rows = conn.execute(
-                "SELECT id, start_epoch_s, elapsed_s, distance_m, track_m, n_channels,"
+                "SELECT id, start_epoch_s, elapsed_s, distance_m, track_m, n_channels, channels,"
                 " source_format, source_path, local_date FROM activities"
                 " WHERE start_epoch_s BETWEEN ? AND ? AND id != ? ORDER BY abs(start_epoch_s - ?)",
                 (
@@ -824,13 +824,27 @@ def _rank(n_channels: int, source_format: str) -> tuple[int, int]:
 
 
 def _stored_is_richer(twin: sqlite3.Row, rec: ActivityRecord, partial: bool) -> bool:
-    """Whether the stored twin stays: of a partial copy and a fuller one, the fuller one,
-    whatever its format; else the one with more channels (a watch's heart rate and
-    cadence over a phone's GPS), then the richer format."""
+    """Whether the stored twin stays: of a partial copy and a fuller one, the fuller one
+    where it has every body sensor of the other (heart rate, cadence, power: an
+    interrupted sync, a FIT's GPX export); else the one with more channels (a watch's
+    heart rate over a phone's GPS, even one left running longer), then the richer format."""
     if partial:
-        return _covers_less(rec.summary.elapsed_s or 0.0, _num(twin["elapsed_s"]) or 0.0)
+        new_less = _covers_less(rec.summary.elapsed_s or 0.0, _num(twin["elapsed_s"]) or 0.0)
+        stored_body = _body(loads(twin["channels"]) or ())
+        new_body = _body(rec.summary.channels)
+        fuller, shorter = (stored_body, new_body) if new_less else (new_body, stored_body)
+        if fuller >= shorter:  # a phone left running after the watch has no heart rate
+            return new_less
     stored_rank = _rank(twin["n_channels"], twin["source_format"])
     return stored_rank >= _rank(len(rec.summary.channels), rec.summary.source_format)
+
+
+#: what only the body's sensors give (GPS, distance and speed a phone records too)
+BODY_CHANNELS = frozenset({"heart_rate", "cadence", "power"})
+
+
+def _body(channels: Iterable[str]) -> frozenset[str]:
+    return BODY_CHANNELS & frozenset(channels)
 
 
 def _covers_less(a_s: float, b_s: float) -> bool:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from analyzer.errors import StoreError
@@ -232,6 +233,24 @@ def test_a_phone_recording_of_the_same_run_does_not_replace_the_watch(store: Sto
     store.store_file([record_of(analysed(fit))], "run.fit", None)
     [o] = store.store_file([record_of(analysed(phone))], "phone.gpx", None)
     assert (o.outcome, o.other_id) == ("duplicate", fit.activity_id)  # kept: the richer
+    assert store.activity_ids() == [fit.activity_id]
+
+
+def test_a_phone_left_running_after_the_watch_does_not_replace_it(store: Store) -> None:
+    # the phone kept recording the walk home: 25% longer, but no heart rate or cadence
+    fit = read(SMALL[0])[0]
+    frame = fit.frame.assign(heart_rate_bpm=np.nan, cadence_spm=np.nan)
+    later = frame.iloc[-1:].copy()
+    later.index = later.index + (frame.index[-1] - frame.index[0]) * 0.25
+    phone = Activity(
+        frame=pd.concat([frame, later]),
+        source_path="phone.gpx",
+        source_format="gpx",
+        source_hash="phonehash",
+    )
+    store.store_file([record_of(analysed(fit))], "run.fit", None)
+    [o] = store.store_file([record_of(analysed(phone))], "phone.gpx", None)
+    assert (o.outcome, o.other_id) == ("duplicate", fit.activity_id)
     assert store.activity_ids() == [fit.activity_id]
 
 
