@@ -472,9 +472,17 @@ def activities(
             click.echo("No activities stored yet: analyzer import PATH...")
         return
     table = textout.activities_table(
-        [{**a.columns} for a in rows], units or settings.units, settings.timezone, table_width()
+        [{**a.columns, **_speed_facts(a.summary)} for a in rows],
+        units or settings.units,
+        settings.timezone,
+        table_width(),
     )
     click.echo(table)
+
+
+def _speed_facts(summary: dict[str, Any]) -> dict[str, Any]:
+    """The speed facts a file without a sport keeps in its summary (is it a ride?)."""
+    return {k: summary.get(k) for k in ("speed_median_mps", "speed_sustained_mps")}
 
 
 def _day(value: datetime | None) -> date | None:

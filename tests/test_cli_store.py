@@ -22,7 +22,7 @@ from analyzer.cli import cli
 from analyzer.store import Store
 from analyzer.store.migrations import SCHEMA_VERSION
 from analyzer.symptoms.entries import CHECKIN_COLUMNS, DROPS_COLUMNS
-from tests.conftest import DATA
+from tests.conftest import DATA, corpus_or_skip
 
 SMALL = [
     DATA / "workoutizer" / "2020-08-31-17-41-11.fit",
@@ -859,3 +859,11 @@ def test_a_wrong_entry_can_be_deleted_after_a_confirmation(data: Path) -> None:
     assert json.loads(run(data, "visa-a", "list", "--json").output) == []
     missing = one_line_error(run(data, "visa-a", "delete", "--date", "2026-11-09", "--yes"))
     assert "no VISA-A result for 2026-11-09" in missing
+
+
+def test_a_ride_without_a_sport_reads_as_a_ride_in_the_activities(data: Path) -> None:
+    ride = corpus_or_skip() / "GoldenCheetah" / "UrbanBiker2019-04-18_16-12.gpx"  # no <type>
+    assert run(data, "import", str(ride)).exit_code == 0
+    line = run(data, "activities").output.splitlines()[2]
+    assert " mph " in line  # its speed, from the speed facts the analysis stored
+    assert " /mi " not in line
