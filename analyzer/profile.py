@@ -12,7 +12,7 @@ import json
 import math
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import MISSING, fields
 from typing import Any, get_args, get_origin
 
@@ -127,31 +127,63 @@ def _kind(base: Any) -> str:
 def check_settings(settings: Settings, changed: Iterable[str] | None = None) -> Settings:
     """The settings if every value is sensible, else InvalidEntry naming the first bad one.
 
-    ``changed``: check the ranges of these only (a value stored under an older, wider
-    range must not block setting something else); the values are always checked together.
+    ``changed``: check only the rules these settings take part in (a value stored under
+    an older, looser rule must not block setting something else); None checks them all.
     """
-    names = set(changed) if changed is not None else {f.name for f in fields(Settings)}
-    for name in sorted(names & {f.name for f in fields(Settings)}):
+    every = {f.name for f in fields(Settings)}
+    names = every if changed is None else set(changed) & every
+    for name in sorted(names):
         check_range(name, getattr(settings, name))
-    if settings.timezone:
+    if "timezone" in names and settings.timezone:
         zone(settings.timezone)
-    if settings.affected_side is not None and settings.affected_side not in SIDES:
+    if "affected_side" in names and settings.affected_side not in (None, *SIDES):
         raise InvalidEntry("affected_side", f"must be one of {', '.join(SIDES)}")
-    if settings.sex is not None and settings.sex not in ("male", "female"):
+    if "sex" in names and settings.sex not in (None, "male", "female"):
         raise InvalidEntry("sex", "must be male or female")
-    rest, top = settings.hr_rest_bpm, settings.hr_max_bpm
-    if rest is not None and top is not None and rest >= top:
-        raise InvalidEntry("hr_rest_bpm", f"resting {rest:g} must be below maximum {top:g}")
-    if settings.acwr_low >= settings.acwr_high or settings.acwr_high > settings.acwr_red:
-        raise InvalidEntry("acwr_high", "needs acwr_low < acwr_high <= acwr_red")
-    edges = settings.zone_edges
-    if any(b <= a for a, b in zip(edges, edges[1:], strict=False)) or any(
-        not 0 < e < 1 for e in edges
-    ):
-        raise InvalidEntry("zone_edges", "must be increasing fractions between 0 and 1")
-    if settings.stand_speed_mps >= settings.walk_speed_mps:
-        raise InvalidEntry("stand_speed_mps", "must be below walk_speed_mps")
+    for together, broken, name, problem in _RULES:
+        if names & together and broken(settings):
+            raise InvalidEntry(name, problem(settings))
     return settings
+
+
+def _rest_above_max(s: Settings) -> bool:
+    return s.hr_rest_bpm is not None and s.hr_max_bpm is not None and s.hr_rest_bpm >= s.hr_max_bpm
+
+
+def _bad_edges(s: Settings) -> bool:
+    edges = s.zone_edges
+    return any(b <= a for a, b in zip(edges, edges[1:], strict=False)) or any(
+        not 0 < e < 1 for e in edges
+    )
+
+
+#: settings that must agree: (the settings, broken?, the one named, the problem)
+_RULES: tuple[tuple[set[str], Callable[[Settings], bool], str, Callable[[Settings], str]], ...] = (
+    (
+        {"hr_rest_bpm", "hr_max_bpm"},
+        _rest_above_max,
+        "hr_rest_bpm",
+        lambda s: f"resting {s.hr_rest_bpm:g} must be below maximum {s.hr_max_bpm:g}",
+    ),
+    (
+        {"acwr_low", "acwr_high", "acwr_red"},
+        lambda s: not s.acwr_low < s.acwr_high <= s.acwr_red,
+        "acwr_high",
+        lambda s: "needs acwr_low < acwr_high <= acwr_red",
+    ),
+    (
+        {"zone_edges"},
+        _bad_edges,
+        "zone_edges",
+        lambda s: "must be increasing fractions between 0 and 1",
+    ),
+    (
+        {"stand_speed_mps", "walk_speed_mps"},
+        lambda s: s.stand_speed_mps >= s.walk_speed_mps,
+        "stand_speed_mps",
+        lambda s: "must be below walk_speed_mps",
+    ),
+)
 
 
 def check_range(name: str, value: Any) -> None:

@@ -814,8 +814,8 @@ def test_a_load_rule_setting_recomputes_no_summary(data: Path, name: str, value:
 
 
 def test_a_value_stored_under_an_older_range_does_not_block_other_settings(data: Path) -> None:
-    with Store.open(data) as store:  # an older version allowed a target of 0 sessions
-        store.update_profile({"drops_sessions_per_day": 0}, [])
+    with Store.open(data) as store:  # older versions allowed these
+        store.update_profile({"drops_sessions_per_day": 0, "zone_edges": [0.5, 0.7, 1.0]}, [])
     result = run(data, "profile", "set", "--units", "km")
     assert result.exit_code == 0, result.output
     assert run(data, "profile", "set", "--drops-per-day", "0").exit_code == 1  # not anew
