@@ -867,3 +867,10 @@ def test_a_ride_without_a_sport_reads_as_a_ride_in_the_activities(data: Path) ->
     line = run(data, "activities").output.splitlines()[2]
     assert " mph " in line  # its speed, from the speed facts the analysis stored
     assert " /mi " not in line
+
+
+def test_a_report_of_a_week_without_data_claims_no_folder(data: Path, tmp_path: Path) -> None:
+    run(data, "log", "--date", "2026-11-02", "--stiffness", "2")
+    out = tmp_path / "new-reports"
+    assert run(data, "report", "--week", "2020-W01", "--out", str(out)).exit_code == 1
+    assert not out.exists()

@@ -671,9 +671,9 @@ def build_from_store(
 ) -> list[Path]:
     """Reports read from the store alone (summaries from SQLite, streams of the weeks shown)."""
     inputs = from_store(store)
-    hist = _history_with_data(inputs)  # nothing to report: say so before claiming the folder
+    hist = _history_with_data(inputs)  # nothing to report, or no such week: say so
+    weeks = select_weeks(hist.data_weeks, week, last)  # before claiming the folder
     claim_folder(store, out)
-    weeks = select_weeks(hist.data_weeks, week, last)
     return _written(inputs, hist, weeks, out, _hills_of(store))
 
 
