@@ -10,7 +10,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -1016,17 +1016,21 @@ def drops_delete(ctx: click.Context, at: str, yes: bool) -> None:
         tz = store.settings().timezone
         when = parse_time(at, tz, today_local(tz))
         minute = when.strftime("%Y-%m-%d %H:%M")
-        if not [
-            d for d in store.heel_drops(when.date(), when.date()) if _same_minute(d.time, when)
-        ]:
+        # the sessions of that instant's minute, whatever offset each was logged in
+        found = [d for d in store.heel_drops() if _same_minute(d.time, when)]
+        if not found:
             raise click.ClickException(f"no heel-drop session at {minute}: see analyzer drops list")
-        _confirm_delete(f"the heel-drop session at {minute}", yes)
+        what = "the heel-drop session" if len(found) == 1 else f"the {len(found)} sessions"
+        _confirm_delete(f"{what} at {minute}", yes)
         store.delete_heel_drops(when)
-    click.echo(f"Deleted the heel-drop session at {minute}.")
+    click.echo(f"Deleted {what} at {minute}.")
 
 
 def _same_minute(a: datetime, b: datetime) -> bool:
-    return a.replace(second=0, microsecond=0) == b.replace(second=0, microsecond=0)
+    """Whether two aware times fall in the same minute of UTC (one instant's minute)."""
+    return a.astimezone(UTC).replace(second=0, microsecond=0) == b.astimezone(UTC).replace(
+        second=0, microsecond=0
+    )
 
 
 @drops.command("list", context_settings=CONTEXT)

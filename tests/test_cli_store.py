@@ -874,3 +874,13 @@ def test_a_report_of_a_week_without_data_claims_no_folder(data: Path, tmp_path: 
     out = tmp_path / "new-reports"
     assert run(data, "report", "--week", "2020-W01", "--out", str(out)).exit_code == 1
     assert not out.exists()
+
+
+def test_a_heel_drop_session_logged_in_another_offset_is_deleted_by_its_instant(
+    data: Path,
+) -> None:
+    run(data, "profile", "set", "--timezone", "Europe/Berlin")
+    run(data, "drops", "--at", "2026-01-05T23:30-05:00")  # on a trip: 05:30 in Berlin
+    gone = run(data, "drops", "delete", "--at", "2026-01-06T05:30", "--yes")
+    assert gone.exit_code == 0, gone.output
+    assert json.loads(run(data, "drops", "list", "--json").output) == []
