@@ -159,7 +159,23 @@ IMPORTS_V3 = [
     "CREATE INDEX imports_hash ON imports(hash)",
 ]
 
-MIGRATIONS: list[list[str]] = [V1, HILLS_V2, IMPORTS_V3]
+# v4: heel-drop sessions are kept to the minute (07:45:30 was a second session beside
+# 07:45). Sessions stored with seconds are moved to their minute; of two that meet there,
+# the one recorded last stays, as a --replace of the same session would have left it.
+DROPS_MINUTE_V4 = [
+    """DELETE FROM heel_drops WHERE rowid NOT IN (
+        SELECT rowid FROM (
+            SELECT rowid, ROW_NUMBER() OVER (
+                PARTITION BY substr(time_utc, 1, 16) ORDER BY recorded_at DESC, rowid DESC
+            ) AS n FROM heel_drops
+        ) WHERE n = 1
+    )""",
+    """UPDATE heel_drops SET
+        time_utc = substr(time_utc, 1, 16) || ':00' || substr(time_utc, -6),
+        time_local = substr(time_local, 1, 16) || ':00' || substr(time_local, -6)""",
+]
+
+MIGRATIONS: list[list[str]] = [V1, HILLS_V2, IMPORTS_V3, DROPS_MINUTE_V4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -23,6 +23,7 @@ from analyzer.schema import Activity
 from analyzer.settings import Settings
 from analyzer.store import Store
 from analyzer.store.catalog import STALE_KEY
+from analyzer.store.migrations import SCHEMA_VERSION
 from analyzer.store.streams import read_frame
 from tests.conftest import REPO, corpus_or_skip
 from tests.store.conftest import NOT_AN_ACTIVITY, SMALL
@@ -270,9 +271,37 @@ def test_a_version_2_catalog_migrates_and_keeps_its_import_log(tmp_path: Path) -
         conn.execute("PRAGMA user_version = 2")
     conn.close()
     with Store.open(tmp_path / "data") as migrated:
-        assert migrated.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert migrated.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         rows = migrated.conn.execute("SELECT file, outcome FROM imports").fetchall()
         assert [tuple(r) for r in rows] == [("a.fit", "imported")]
         assert migrated.integrity_check() == "ok"
         import_paths(SMALL[:1], migrated)
         assert import_paths(SMALL[:1], migrated, reread=True).counts()["reread"] == 1
+
+
+def test_version_4_keeps_heel_drop_sessions_to_the_minute(tmp_path: Path) -> None:
+    from analyzer.store.migrations import MIGRATIONS
+
+    path = tmp_path / "data" / "catalog.sqlite"
+    path.parent.mkdir()
+    with sqlite3.connect(path) as conn:
+        for sql in [s for version in MIGRATIONS[:3] for s in version]:
+            conn.execute(sql)
+        rows = [  # 07:45:30 and 07:45:00 of one morning; 19:02:10 alone
+            ("2026-11-24T07:45:30+00:00", "2026-11-24T07:45:30+00:00", 12, "2026-11-24T08:00"),
+            ("2026-11-24T07:45:00+00:00", "2026-11-24T07:45:00+00:00", 15, "2026-11-24T07:50"),
+            ("2026-11-24T19:02:10+00:00", "2026-11-24T20:02:10+01:00", 15, "2026-11-24T19:05"),
+        ]
+        conn.executemany(
+            "INSERT INTO heel_drops VALUES (?, ?, '2026-11-24', 3, 3, ?, 0.0, NULL, ?)", rows
+        )
+        conn.execute("PRAGMA user_version = 3")
+    conn.close()
+    with Store.open(tmp_path / "data") as migrated:
+        got = migrated.conn.execute(
+            "SELECT time_utc, time_local, reps FROM heel_drops ORDER BY time_utc"
+        ).fetchall()
+    assert [tuple(r) for r in got] == [
+        ("2026-11-24T07:45:00+00:00", "2026-11-24T07:45:00+00:00", 12),  # the later record
+        ("2026-11-24T19:02:00+00:00", "2026-11-24T20:02:00+01:00", 15),
+    ]
