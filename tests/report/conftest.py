@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -12,6 +14,27 @@ from analyzer.cli import cli
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "sample_data"
 WEEKS = [f"2026-W{n}" for n in range(42, 48)]
+#: Debian's Chromium, driven by Playwright; never a browser download
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for every browser test of the session."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent: `make browser` installs it")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
 
 
 def run_cli(data: Path, *args: str) -> str:

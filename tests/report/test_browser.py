@@ -7,22 +7,13 @@ the ``<script>alert(1)</script>`` note shown as text with no dialog. Screenshots
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.report.conftest import REPO, WEEKS
+from tests.report.conftest import CHROMIUM, REPO, WEEKS
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 SHOTS = REPO / "reports"
 
 pytestmark = [
@@ -31,15 +22,6 @@ pytestmark = [
         not CHROMIUM.exists(), reason=f"{CHROMIUM} is absent: `make browser` installs it"
     ),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 class PageWatch:

@@ -5,7 +5,6 @@ layout's height and a redraw came out at the div's min-height, 120 px)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from analyzer.report import figures
 from analyzer.report.build import build_reports
 from analyzer.report.units import Units
 from analyzer.weekly.view import history, week_view
-from tests.report.test_browser import ARGS, CHROMIUM, DRAWN, PageWatch, apart
+from tests.report.test_browser import DRAWN, PageWatch, apart
 from tests.weekly.helpers import checkin, drops, make_inputs, run
 
 #: 2026-W45 (Mon 2 - Sun 8 Nov): a hill run on Tue, Thu and Sat; the mornings after them
@@ -48,17 +47,6 @@ def page_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("hill-week")
     build_reports(inputs(), out)
     return out / "2026-W45.html"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: `make browser` installs it")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 #: the day chart's parts, in page pixels: the score axis title, its panel, the plot, the

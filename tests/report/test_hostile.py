@@ -4,7 +4,6 @@ dialog opens, no injected element exists, and the strings show as plain text."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from analyzer.cli import cli
-from tests.report.test_browser import ARGS, CHROMIUM, PageWatch
+from tests.report.test_browser import CHROMIUM, PageWatch
 
 NAME = "<img src=x onerror=alert(1)>"
 DEVICE = "</script><script>alert(2)</script>"
@@ -84,15 +83,6 @@ def test_the_html_carries_no_live_markup(hostile_page: Path) -> None:
     assert f'http-equiv="Content-Security-Policy" content="{csp}' in html
     scripts = [s for s in html.split("<script")[1:]]
     assert all(s.startswith((' src="assets/', ' type="application/json"')) for s in scripts)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 def test_no_script_runs_and_the_strings_are_text(browser: Any, hostile_page: Path) -> None:

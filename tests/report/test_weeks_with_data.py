@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,7 @@ import pytest
 
 from analyzer.errors import AnalyzerError
 from analyzer.report.build import build_reports
-from tests.report.test_browser import ARGS, CHROMIUM, SHOTS
+from tests.report.test_browser import SHOTS
 from tests.weekly.helpers import daily_checkins, make_inputs, run
 
 
@@ -103,17 +102,6 @@ def test_a_stale_page_of_an_empty_week_is_not_linked(tmp_path: Path) -> None:
     build_reports(inputs(), tmp_path)
     assert "2026-W05" not in (tmp_path / "index.html").read_text()
     assert "2026-W05" not in (tmp_path / "2026-W02.html").read_text()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: `make browser` installs it")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.browser
