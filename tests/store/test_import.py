@@ -256,19 +256,25 @@ def test_a_reread_that_fails_after_the_stream_is_written_is_recomputed_later(
     assert activity.columns["settings_key"] != STALE_KEY
 
 
-def test_a_version_2_catalog_migrates_and_keeps_its_import_log(tmp_path: Path) -> None:
+def old_catalog(root: Path, version: int) -> sqlite3.Connection:
+    """A catalog in ``root`` made by the migrations up to ``version`` (an older analyzer's);
+    the caller fills it, sets nothing else, and closes it."""
     from analyzer.store.migrations import MIGRATIONS
 
-    path = tmp_path / "data" / "catalog.sqlite"
-    path.parent.mkdir()
-    with sqlite3.connect(path) as conn:
-        for sql in [s for version in MIGRATIONS[:2] for s in version]:
-            conn.execute(sql)
+    root.mkdir()
+    conn = sqlite3.connect(root / "catalog.sqlite")
+    for sql in [s for step in MIGRATIONS[:version] for s in step]:
+        conn.execute(sql)
+    conn.execute(f"PRAGMA user_version = {version}")
+    return conn
+
+
+def test_a_version_2_catalog_migrates_and_keeps_its_import_log(tmp_path: Path) -> None:
+    with old_catalog(tmp_path / "data", 2) as conn:
         conn.execute(
             "INSERT INTO imports (file, hash, session_index, activity_id, outcome, at)"
             " VALUES ('a.fit', 'abc', 0, 'abc-0', 'imported', '2026-11-01T00:00:00+00:00')"
         )
-        conn.execute("PRAGMA user_version = 2")
     conn.close()
     with Store.open(tmp_path / "data") as migrated:
         assert migrated.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -280,13 +286,7 @@ def test_a_version_2_catalog_migrates_and_keeps_its_import_log(tmp_path: Path) -
 
 
 def test_version_4_keeps_heel_drop_sessions_to_the_minute(tmp_path: Path) -> None:
-    from analyzer.store.migrations import MIGRATIONS
-
-    path = tmp_path / "data" / "catalog.sqlite"
-    path.parent.mkdir()
-    with sqlite3.connect(path) as conn:
-        for sql in [s for version in MIGRATIONS[:3] for s in version]:
-            conn.execute(sql)
+    with old_catalog(tmp_path / "data", 3) as conn:
         rows = [  # 07:45:30 and 07:45:00 of one morning; 19:02:10 alone
             ("2026-11-24T07:45:30+00:00", "2026-11-24T07:45:30+00:00", 12, "2026-11-24T08:00"),
             ("2026-11-24T07:45:00+00:00", "2026-11-24T07:45:00+00:00", 15, "2026-11-24T07:50"),
@@ -295,7 +295,6 @@ def test_version_4_keeps_heel_drop_sessions_to_the_minute(tmp_path: Path) -> Non
         conn.executemany(
             "INSERT INTO heel_drops VALUES (?, ?, '2026-11-24', 3, 3, ?, 0.0, NULL, ?)", rows
         )
-        conn.execute("PRAGMA user_version = 3")
     conn.close()
     with Store.open(tmp_path / "data") as migrated:
         got = migrated.conn.execute(
