@@ -760,14 +760,20 @@ yes_option = click.option(
 )
 
 
-def _confirm_delete(what: str, yes: bool) -> None:
-    """Ask before deleting ``what`` on a terminal; elsewhere demand --yes."""
-    if yes:
-        return
-    if not sys.stdin.isatty():
-        raise click.ClickException(f"deleting {what} needs --yes where there is no terminal")
-    if not click.confirm(f"Delete {what}? It cannot be undone", default=False):
-        raise click.ClickException(f"kept {what}; nothing deleted")
+def _delete(what: str, found: bool, group: str, yes: bool, delete: Callable[[], object]) -> None:
+    """Delete ``what`` (``check-in of 2026-11-20``) with ``delete``, once confirmed on a
+    terminal (elsewhere --yes is needed); where nothing was ``found``, say where to look."""
+    if not found:
+        raise click.ClickException(f"no {what}: see analyzer {group} list")
+    if not yes:
+        if not sys.stdin.isatty():
+            raise click.ClickException(
+                f"deleting the {what} needs --yes where there is no terminal"
+            )
+        if not click.confirm(f"Delete the {what}? It cannot be undone", default=False):
+            raise click.ClickException(f"kept the {what}; nothing deleted")
+    delete()
+    click.echo(f"Deleted the {what}.")
 
 
 @log.command("delete", context_settings=CONTEXT)
@@ -783,12 +789,10 @@ def log_delete(ctx: click.Context, day: datetime, yes: bool) -> None:
     """
     store = open_store(ctx, existing=True)
     with library_errors():
-        entry = store.checkin(day.date())
-        if entry is None:
-            raise click.ClickException(f"no check-in for {day.date()}: see analyzer log list")
-        _confirm_delete(f"the check-in of {day.date()}", yes)
-        store.delete_checkin(day.date())
-    click.echo(f"Deleted the check-in of {day.date()}.")
+        found = store.checkin(day.date()) is not None
+        _delete(
+            f"check-in of {day.date()}", found, "log", yes, lambda: store.delete_checkin(day.date())
+        )
 
 
 @log.command("list", context_settings=CONTEXT)
@@ -1018,12 +1022,10 @@ def drops_delete(ctx: click.Context, at: str, yes: bool) -> None:
         minute = when.strftime("%Y-%m-%d %H:%M")
         # the sessions of that instant's minute, whatever offset each was logged in
         found = [d for d in store.heel_drops() if _same_minute(d.time, when)]
-        if not found:
-            raise click.ClickException(f"no heel-drop session at {minute}: see analyzer drops list")
-        what = "the heel-drop session" if len(found) == 1 else f"the {len(found)} sessions"
-        _confirm_delete(f"{what} at {minute}", yes)
-        store.delete_heel_drops(when)
-    click.echo(f"Deleted {what} at {minute}.")
+        what = "heel-drop session" if len(found) < 2 else f"{len(found)} heel-drop sessions"
+        _delete(
+            f"{what} at {minute}", bool(found), "drops", yes, lambda: store.delete_heel_drops(when)
+        )
 
 
 def _same_minute(a: datetime, b: datetime) -> bool:
@@ -1172,13 +1174,14 @@ def visa_a_delete(ctx: click.Context, day: datetime, yes: bool) -> None:
     """
     store = open_store(ctx, existing=True)
     with library_errors():
-        if not store.visa_a(day.date(), day.date()):
-            raise click.ClickException(
-                f"no VISA-A result for {day.date()}: see analyzer visa-a list"
-            )
-        _confirm_delete(f"the VISA-A result of {day.date()}", yes)
-        store.delete_visa_a(day.date())
-    click.echo(f"Deleted the VISA-A result of {day.date()}.")
+        found = bool(store.visa_a(day.date(), day.date()))
+        _delete(
+            f"VISA-A result of {day.date()}",
+            found,
+            "visa-a",
+            yes,
+            lambda: store.delete_visa_a(day.date()),
+        )
 
 
 @visa_a.command("list", context_settings=CONTEXT)

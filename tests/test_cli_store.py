@@ -858,7 +858,7 @@ def test_a_wrong_entry_can_be_deleted_after_a_confirmation(data: Path) -> None:
     assert run(data, "visa-a", "delete", "--date", "2026-11-09", "--yes").exit_code == 0
     assert json.loads(run(data, "visa-a", "list", "--json").output) == []
     missing = one_line_error(run(data, "visa-a", "delete", "--date", "2026-11-09", "--yes"))
-    assert "no VISA-A result for 2026-11-09" in missing
+    assert "no VISA-A result of 2026-11-09: see analyzer visa-a list" in missing
 
 
 def test_a_ride_without_a_sport_reads_as_a_ride_in_the_activities(data: Path) -> None:

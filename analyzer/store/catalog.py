@@ -597,7 +597,7 @@ class Store:
 
     def delete_checkin(self, day: date | str) -> bool:
         with self.transaction() as conn:
-            cur = conn.execute("DELETE FROM checkins WHERE date = ?", (str(day),))
+            cur = conn.execute("DELETE FROM checkins WHERE date = ?", (_day_text(day),))
         return cur.rowcount > 0
 
     def delete_heel_drops(self, minute: datetime) -> int:
@@ -614,7 +614,7 @@ class Store:
 
     def delete_visa_a(self, day: date | str) -> bool:
         with self.transaction() as conn:
-            cur = conn.execute("DELETE FROM visa_a WHERE date = ?", (str(day),))
+            cur = conn.execute("DELETE FROM visa_a WHERE date = ?", (_day_text(day),))
         return cur.rowcount > 0
 
     # --- heel drops ---------------------------------------------------------------------
@@ -845,6 +845,13 @@ BODY_CHANNELS = frozenset({"heart_rate", "cadence", "power"})
 
 def _body(channels: Iterable[str]) -> frozenset[str]:
     return BODY_CHANNELS & frozenset(channels)
+
+
+def _day_text(day: date | str) -> str:
+    """``YYYY-MM-DD`` of a date (a datetime too: its date, not its time)."""
+    if isinstance(day, str):
+        return day
+    return (day.date() if isinstance(day, datetime) else day).isoformat()
 
 
 def _covers_less(a_s: float, b_s: float) -> bool:
