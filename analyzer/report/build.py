@@ -300,7 +300,6 @@ HR_MAX_SOURCES = {
     "profile": "set in your profile",
     "observed": "the highest heart rate held for {hold:g} s in your history",
     "estimate": "estimated as 208 − 0.7 × age (Tanaka)",
-    "tanaka": "estimated as 208 − 0.7 × age (Tanaka)",
     "none": "not known: none in your profile, no age, no heart rate held for {hold:g} s",
 }
 HR_MAX_COMMAND = "analyzer profile set --hr-max N"
@@ -344,7 +343,7 @@ def hr_max_notice(view: WeekView) -> dict[str, str] | None:
             "your true maximum is higher, so the easy limit is too low and the easy share "
             "shown here too small."
         )
-    elif source in ("estimate", "tanaka") and bpm is not None:
+    elif source == "estimate" and bpm is not None:
         text = (
             f"This page takes {bpm:.0f} bpm as your maximum, estimated from your age as "
             f"208 − 0.7 × age{limit_words}. A true maximum often lies 10 bpm or more either "
