@@ -1458,7 +1458,8 @@ def backup(ctx: click.Context, file: Path, force: bool) -> None:
         done = maintenance.backup(store, file, overwrite=force)
     click.echo(
         f"Wrote {done.path}: {done.activities} activities, {done.streams} streams, "
-        f"{done.checkins} check-ins, {done.bytes / 1e6:.1f} MB"
+        f"{done.checkins} check-ins, {done.heel_drops} heel-drop sessions, "
+        f"{done.visa_a} VISA-A results, {done.bytes / 1e6:.1f} MB"
     )
     if done.missing:
         click.echo(

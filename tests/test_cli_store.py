@@ -884,3 +884,15 @@ def test_a_heel_drop_session_logged_in_another_offset_is_deleted_by_its_instant(
     gone = run(data, "drops", "delete", "--at", "2026-01-06T05:30", "--yes")
     assert gone.exit_code == 0, gone.output
     assert json.loads(run(data, "drops", "list", "--json").output) == []
+
+
+def test_backup_counts_every_log(data: Path, tmp_path: Path) -> None:
+    run(data, "log", "--date", "2026-11-02", "--stiffness", "2")
+    run(data, "drops", "--at", "2026-11-02T07:45")
+    run(data, "drops", "--at", "2026-11-02T19:10")
+    run(data, "visa-a", "--answers", "7,8,6,5,9,10,7,B14", "--date", "2026-11-02")
+    result = run(data, "backup", str(tmp_path / "b.zip"))
+    assert result.exit_code == 0, result.output
+    assert "1 check-ins, 2 heel-drop sessions, 1 VISA-A results" in result.output
+    manifest = json.loads(zipfile.ZipFile(tmp_path / "b.zip").read("MANIFEST.json"))
+    assert (manifest["checkins"], manifest["heel_drops"], manifest["visa_a"]) == (1, 2, 1)

@@ -218,6 +218,8 @@ class BackupReport:
     checkins: int
     bytes: int
     missing: tuple[str, ...] = ()  # activities whose stream was already gone (see doctor)
+    heel_drops: int = 0
+    visa_a: int = 0
 
 
 def backup(store: Store, target: Path, overwrite: bool = False) -> BackupReport:
@@ -239,7 +241,16 @@ def backup(store: Store, target: Path, overwrite: bool = False) -> BackupReport:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     stored = [i for i in ids if i not in missing]
-    return BackupReport(target, len(ids), len(stored), manifest["checkins"], size, missing)
+    return BackupReport(
+        target,
+        len(ids),
+        len(stored),
+        manifest["checkins"],
+        size,
+        missing,
+        manifest["heel_drops"],
+        manifest["visa_a"],
+    )
 
 
 def _snapshot(store: Store, staging: Path) -> tuple[list[str], tuple[str, ...]]:
@@ -284,7 +295,10 @@ def _finish_catalog(path: Path, activities: int) -> dict[str, Any]:
         if check != "ok":
             raise StoreError(f"the catalog snapshot failed its integrity check ({check})")
         conn.execute("PRAGMA journal_mode = DELETE")
-        checkins = int(conn.execute("SELECT count(*) FROM checkins").fetchone()[0])
+        counts = {
+            table: int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+            for table in ("checkins", "heel_drops", "visa_a")
+        }
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     finally:
         conn.close()
@@ -292,7 +306,7 @@ def _finish_catalog(path: Path, activities: int) -> dict[str, Any]:
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "schema_version": version,
         "activities": activities,
-        "checkins": checkins,
+        **counts,
         "restore": "unzip into an empty folder and pass it as --data-dir",
     }
 
