@@ -2,10 +2,12 @@
 
 Pure: it computes on climb rows and anchors handed to it and never touches the store.
 Two climbs are one recurring hill when their starts and their ends each lie within
-``Settings.recurring_hill_match_m`` (about 40 m), or failing that when they run the same
-way along one line and share at least half their span (:func:`chord_overlap`). Each
-recurring hill keeps the start and end of the climb that first defined it (its *anchor*)
-under a stable integer id; later climbs are matched against the anchors, so adding runs
+``Settings.recurring_hill_match_m`` (about 40 m); when one end does and they go the same
+way up (the other end of a gentle climb is where its grade crossed the threshold, which
+wanders round a bend); or when they run the same way along one line and share at least
+half their span (:func:`chord_overlap`). Each recurring hill keeps the start and end of
+the climb that first defined it (its *anchor*) under a stable integer id; later climbs
+are matched against every climb of each hill so far, oldest hill first, so adding runs
 never renumbers a hill. Matching on start and end means direction matters: the same
 slope run the other way is another climb with its start where this one ends.
 """
@@ -81,17 +83,22 @@ def distance_m(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> 
 
 
 class _AnchorTable:
-    """Anchor coordinates as arrays, grown as new hills appear."""
+    """The climbs each hill has so far (its anchor first) as arrays, grown as rows are
+    grouped: a new climb is matched against every climb of a hill, not its anchor alone,
+    so a hill whose ends wander from run to run keeps its later runs."""
 
     def __init__(self, anchors: Sequence[HillAnchor]) -> None:
         self.anchors = sorted(anchors, key=lambda a: a.hill_id)  # oldest first
         self.coords = np.array(
             [[a.start_lat, a.start_lon, a.end_lat, a.end_lon] for a in self.anchors], dtype=float
         ).reshape(-1, 4)
+        self.owner = np.arange(len(self.anchors))  # the anchor each row of coords belongs to
 
     def match(self, row: ClimbRow, limit_m: float) -> int | None:
-        """Index of the oldest anchor whose start and end are both within ``limit_m``, or
-        that the climb overlaps enough (:func:`chord_overlap`).
+        """Index of the oldest anchor one of whose climbs the row matches: start and end
+        both within ``limit_m``; one of them within it and the same way up (the other end
+        is where a gentle slope's grade crossed the threshold, which wanders, and a curving
+        road defeats the chords); or enough overlap along one line (:func:`chord_overlap`).
 
         The oldest, not the closest: an anchor added later never takes a climb away from
         the hill it joined when it was first grouped, so membership does not depend on
@@ -103,14 +110,41 @@ class _AnchorTable:
         d_start = distance_m(row.start_lat, row.start_lon, c[:, 0], c[:, 1])
         d_end = distance_m(row.end_lat, row.end_lon, c[:, 2], c[:, 3])
         close = (d_start <= limit_m) & (d_end <= limit_m)
-        ok = close | (chord_overlap(row, c, limit_m) >= MIN_OVERLAP)
-        hits = np.flatnonzero(ok)  # anchors are kept in id order
-        return int(hits[0]) if len(hits) else None
+        one_end = ((d_start <= limit_m) | (d_end <= limit_m)) & same_way(row, c)
+        ok = close | one_end | (chord_overlap(row, c, limit_m) >= MIN_OVERLAP)
+        hits = self.owner[ok]
+        return int(hits.min()) if len(hits) else None
 
     def add(self, anchor: HillAnchor) -> None:
         self.anchors.append(anchor)
-        point = [[anchor.start_lat, anchor.start_lon, anchor.end_lat, anchor.end_lon]]
-        self.coords = np.vstack([self.coords, point])
+        self._grow(
+            len(self.anchors) - 1,
+            anchor.start_lat,
+            anchor.start_lon,
+            anchor.end_lat,
+            anchor.end_lon,
+        )
+
+    def join(self, index: int, row: ClimbRow) -> None:
+        """Keep ``row`` as one more climb of the anchor at ``index``."""
+        self._grow(index, row.start_lat, row.start_lon, row.end_lat, row.end_lon)
+
+    def _grow(self, index: int, *position: float) -> None:
+        self.coords = np.vstack([self.coords, [list(position)]])
+        self.owner = np.append(self.owner, index)
+
+
+def same_way(row: ClimbRow, coords: np.ndarray) -> np.ndarray:
+    """Whether the climb's chord (start to end) points within 45 degrees of each anchor's."""
+    s = _local_m(coords[:, 0], coords[:, 1], row.start_lat, row.start_lon)
+    e = _local_m(coords[:, 2], coords[:, 3], row.start_lat, row.start_lon)
+    mine = _local_m(np.array([row.end_lat]), np.array([row.end_lon]), row.start_lat, row.start_lon)[
+        0
+    ]
+    theirs = e - s
+    dot = theirs @ mine
+    norms = np.hypot(theirs[:, 0], theirs[:, 1]) * max(float(np.hypot(*mine)), 1e-9)
+    return dot >= math.cos(math.radians(45.0)) * np.maximum(norms, 1e-9)
 
 
 def _local_m(lat: np.ndarray, lon: np.ndarray, lat0: float, lon0: float) -> np.ndarray:
@@ -185,6 +219,7 @@ def group_climbs(
             new.append(anchor)
             hill_id = anchor.hill_id
         else:
+            table.join(found, row)
             hill_id = table.anchors[found].hill_id
         members.setdefault(hill_id, []).append(row)
     return HillGrouping(members, table.anchors, new)

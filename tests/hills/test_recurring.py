@@ -67,6 +67,16 @@ def test_church_hill_is_one_recurring_hill_in_every_run_of_its_route(
     assert hill.times_run + hill.times_walked == 11
 
 
+def test_the_ridge_loop_has_its_three_climbs(overview: HillsOverview) -> None:
+    # sample_data/README.md: the Ridge loop has three climbs, and it was run 4 times; its
+    # 4.4% climb ended 90 m early on 19 Nov and was once found as a hill of its own
+    ridge = max(overview.routes, key=lambda r: r.ascent_m or 0.0)
+    assert ridge.runs == 4
+    assert len(ridge.hill_ids) == 3
+    gentle = [h for h in overview.hills if h.hill_id in ridge.hill_ids and h.grade_avg_pct < 4.8]
+    assert [len(h.activity_ids) for h in gentle] == [4]
+
+
 def test_church_hill_is_flagged_by_grade_and_stiffness(overview: HillsOverview) -> None:
     hill, route = church(overview)
     assert hill.flagged
@@ -157,6 +167,18 @@ def test_climbs_within_40_m_group_and_ids_survive_new_runs() -> None:
     g2 = group_climbs(first + later, g1.anchors, s)
     assert {r.activity_id for r in g2.members[1]} == {"a", "b"}
     assert [a.hill_id for a in g2.new] == [2]  # the far climb is new; hill 1 kept its id
+
+
+def test_a_gentle_climb_whose_top_wanders_round_a_bend_is_one_hill() -> None:
+    # the foot is the same (within 40 m) each time; the top is where the grade fell below
+    # the threshold, 90-130 m apart round a bend, so no chord lies along the other's line
+    first = climb("a", "2026-01-01", FOOT, shifted(FOOT, 360.0, 90.0))
+    second = climb("b", "2026-01-08", shifted(FOOT, -30.0, 0.0), shifted(FOOT, 330.0, 100.0))
+    third = climb("c", "2026-01-15", shifted(FOOT, -45.0, 0.0), shifted(FOOT, 240.0, 130.0))
+    g = group_climbs([first, second, third], [], Settings())
+    assert {r.activity_id for r in g.members[1]} == {"a", "b", "c"}
+    # the third's foot is 45 m from the first's but 15 m from the second's: it joins the
+    # hill through the climb it shares a foot with
 
 
 def test_same_street_the_other_way_is_another_hill() -> None:
