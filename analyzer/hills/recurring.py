@@ -30,6 +30,7 @@ SCORE = "score"
 STIFFNESS = "stiffness"
 NOT_ENOUGH = "not enough data"
 MIN_OVERLAP = 0.5  # climbs along one line sharing this much of their span are one hill
+SAME_CLIMB_M = 10.0  # a climb this close at both ends to one a hill has adds nothing to it
 
 
 @dataclass(frozen=True)
@@ -126,8 +127,14 @@ class _AnchorTable:
         )
 
     def join(self, index: int, row: ClimbRow) -> None:
-        """Keep ``row`` as one more climb of the anchor at ``index``."""
-        self._grow(index, row.start_lat, row.start_lon, row.end_lat, row.end_lon)
+        """Keep ``row`` as one more climb of the anchor at ``index``, unless the hill has
+        one already with both ends within ``SAME_CLIMB_M`` (it would match nothing new,
+        and a history of the same few routes would make matching quadratic)."""
+        mine = self.coords[self.owner == index]
+        d_start = distance_m(row.start_lat, row.start_lon, mine[:, 0], mine[:, 1])
+        d_end = distance_m(row.end_lat, row.end_lon, mine[:, 2], mine[:, 3])
+        if not ((d_start <= SAME_CLIMB_M) & (d_end <= SAME_CLIMB_M)).any():
+            self._grow(index, row.start_lat, row.start_lon, row.end_lat, row.end_lon)
 
     def _grow(self, index: int, *position: float) -> None:
         self.coords = np.vstack([self.coords, [list(position)]])
