@@ -10,7 +10,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -1020,19 +1020,11 @@ def drops_delete(ctx: click.Context, at: str, yes: bool) -> None:
         tz = store.settings().timezone
         when = parse_time(at, tz, today_local(tz))
         minute = when.strftime("%Y-%m-%d %H:%M")
-        # the sessions of that instant's minute, whatever offset each was logged in
-        found = [d for d in store.heel_drops() if _same_minute(d.time, when)]
+        found = store.heel_drops_at(when)  # that minute, whatever offset each was logged in
         what = "heel-drop session" if len(found) < 2 else f"{len(found)} heel-drop sessions"
         _delete(
             f"{what} at {minute}", bool(found), "drops", yes, lambda: store.delete_heel_drops(when)
         )
-
-
-def _same_minute(a: datetime, b: datetime) -> bool:
-    """Whether two aware times fall in the same minute of UTC (one instant's minute)."""
-    return a.astimezone(UTC).replace(second=0, microsecond=0) == b.astimezone(UTC).replace(
-        second=0, microsecond=0
-    )
 
 
 @drops.command("list", context_settings=CONTEXT)

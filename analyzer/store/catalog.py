@@ -600,16 +600,15 @@ class Store:
             cur = conn.execute("DELETE FROM checkins WHERE date = ?", (_day_text(day),))
         return cur.rowcount > 0
 
+    def heel_drops_at(self, minute: datetime) -> list[HeelDropSession]:
+        """The sessions logged within the minute of ``minute`` (aware; any offset)."""
+        rows = self._rows(f"SELECT * FROM heel_drops WHERE {_IN_MINUTE}", _minute_of(minute))
+        return [_drops(r) for r in rows]
+
     def delete_heel_drops(self, minute: datetime) -> int:
-        """Delete the sessions logged within the minute starting at ``minute`` (aware);
-        how many there were."""
-        start = minute.replace(second=0, microsecond=0).astimezone(UTC)
-        end = start + timedelta(minutes=1)
+        """Delete the sessions logged within the minute of ``minute`` (aware); how many."""
         with self.transaction() as conn:
-            cur = conn.execute(
-                "DELETE FROM heel_drops WHERE time_utc >= ? AND time_utc < ?",
-                (start.isoformat(), end.isoformat()),
-            )
+            cur = conn.execute(f"DELETE FROM heel_drops WHERE {_IN_MINUTE}", _minute_of(minute))
         return cur.rowcount
 
     def delete_visa_a(self, day: date | str) -> bool:
@@ -845,6 +844,15 @@ BODY_CHANNELS = frozenset({"heart_rate", "cadence", "power"})
 
 def _body(channels: Iterable[str]) -> frozenset[str]:
     return BODY_CHANNELS & frozenset(channels)
+
+
+_IN_MINUTE = "time_utc >= ? AND time_utc < ?"
+
+
+def _minute_of(when: datetime) -> tuple[str, str]:
+    """The UTC minute holding ``when``, as the bounds of ``_IN_MINUTE``."""
+    start = when.astimezone(UTC).replace(second=0, microsecond=0)
+    return start.isoformat(), (start + timedelta(minutes=1)).isoformat()
 
 
 def _day_text(day: date | str) -> str:
