@@ -1127,8 +1127,12 @@ def visa_a(ctx: click.Context, answers: str | None, day: datetime | None, replac
     """
     if ctx.invoked_subcommand is not None:
         return
+    import pandas as pd
+
     from analyzer.store import AlreadyLogged
     from analyzer.symptoms import visa_a as va
+    from analyzer.weekly.daily import visa_a_steps
+    from analyzer.weekly.source import visa_frame
 
     store = open_store(ctx)
     with library_errors():
@@ -1143,13 +1147,17 @@ def visa_a(ctx: click.Context, answers: str | None, day: datetime | None, replac
         except AlreadyLogged:
             _confirm_replace(f"a VISA-A result for {result.date}")
             store.put_visa_a(result, replace=True)
-        earlier = [r for r in store.visa_a() if r.date < result.date]
-        drop = store.settings().visa_a_drop_points
+        settings = store.settings()
+        day_of = pd.Timestamp(result.date)
+        steps = visa_a_steps(
+            visa_frame(store.visa_a()), day_of, day_of, settings.visa_a_window_weeks
+        )
     click.echo(f"VISA-A {result.date}: {result.total}/100 (100 = no symptoms)")
-    if earlier and earlier[-1].total - result.total >= drop:  # DOMAIN: a red flag
+    if steps and steps[0].fall >= settings.visa_a_drop_points:  # DOMAIN: a red flag
+        step = steps[0]
         click.echo(
-            f"That is {earlier[-1].total - result.total} below the {earlier[-1].total} of "
-            f"{earlier[-1].date}: talk to your physio. Not medical advice."
+            f"That is {step.fall:g} below the {step.reference:g} of "
+            f"{step.reference_date.date()}: talk to your physio. Not medical advice."
         )
 
 

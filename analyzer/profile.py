@@ -42,6 +42,7 @@ REPORT_ONLY = frozenset(
         "settle_rise_points",
         "weekly_stiffness_rise_points",
         "visa_a_drop_points",
+        "visa_a_window_weeks",
         *HILL_SETTINGS,
     }
 )

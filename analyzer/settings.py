@@ -88,6 +88,9 @@ class Settings:
     settle_rise_points: float = 2.0
     weekly_stiffness_rise_points: float = 0.5  # weekly mean morning stiffness rising by this
     visa_a_drop_points: float = 10.0  # VISA-A total falling by this (0-100 scale): red flag
+    # ... from the one before it or from the best result of this many weeks before it (the
+    # 12 weeks of the heel-drop programme), so a decline in steps under the drop is seen
+    visa_a_window_weeks: int = 12
 
     # --- load and rest ---
     weekly_increase_limit: float = 0.10
@@ -156,5 +159,6 @@ RANGES: dict[str, tuple[float, float]] = {
     "hill_min_length_m": (10, 5000),
     "grade_window_m": (5, 1000),
     "acwr_max_break_weeks": (1, 520),
+    "visa_a_window_weeks": (1, 520),
     "route_overlap_share": (0.0, 1.0),
 }

@@ -836,8 +836,12 @@ def test_a_visa_a_fall_of_ten_says_talk_to_your_physio_when_logged(data: Path) -
     fall = run(data, "visa-a", "--answers", "5,5,5,5,5,5,4,A7", "--date", "2026-11-18")  # 41
     assert fall.exit_code == 0, fall.output
     assert "That is 25 below the 66 of 2026-11-09: talk to your physio." in fall.output
+    # 50 is better than the 41 just before, but still 16 below the 66 of the 12 weeks before
     rise = run(data, "visa-a", "--answers", "6,6,5,5,5,5,4,A14", "--date", "2026-11-20")  # 50
-    assert "physio" not in rise.output
+    assert "That is 16 below the 66 of 2026-11-09: talk to your physio." in rise.output
+    back = run(data, "visa-a", "--answers", "7,8,6,5,9,4,7,B14", "--date", "2026-11-24")  # 60
+    assert back.output.startswith("VISA-A 2026-11-24: 60/100")
+    assert "physio" not in back.output  # 6 below the best, 10 above the one before
 
 
 def test_a_wrong_entry_can_be_deleted_after_a_confirmation(data: Path) -> None:

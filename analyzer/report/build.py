@@ -438,6 +438,7 @@ def _week_figures(
             s.acwr_high,
             s.acwr_red,
             view.pain.visa_a_drop_points,
+            view.pain.visa_a_window_weeks,
         ),
         "trends",
     )

@@ -16,6 +16,7 @@ import pandas as pd
 from analyzer.hills.export import whole_percent
 from analyzer.report.units import Units
 from analyzer.weekly.associations import Link
+from analyzer.weekly.daily import visa_a_steps
 
 Figure = dict[str, Any]
 
@@ -1001,13 +1002,15 @@ def trends(
     settings_high: float,
     settings_red: float,
     visa_a_drop: float | None = None,
+    visa_a_window_weeks: int = 12,
 ) -> Figure:
     """12 weeks: distance with its change, acute:chronic ratios, stiffness and VISA-A.
 
     The ratio axis reaches the highest ratio, and is shaded by the load rule's zones:
     green ``settings_low``-``settings_high``, amber outside it, red above
     ``settings_red``. VISA-A: every result at its date within its week, a fall of
-    ``visa_a_drop`` or more from the one before in red."""
+    ``visa_a_drop`` or more below the one before or the best of the ``visa_a_window_weeks``
+    weeks before it in red (the red flag, ``daily.visa_a_steps``)."""
     red = settings_red
     x = [w.replace("-", " ") for w in weekly.index]
     dist = weekly["distance_m"].to_numpy(dtype="float64") / units.distance_m
@@ -1030,7 +1033,7 @@ def trends(
         _line(x, weekly["acwr_distance"], "acute:chronic, distance", "#1b9e77", "y2"),
         _line(x, weekly["acwr_trimp"], "acute:chronic, heart-rate load", "#e6ab02", "y2"),
         _line(x, weekly["stiffness_mean"], "mean morning stiffness (0–10)", STIFF, "y3"),
-        _visa_points(visa_a, weekly, visa_a_drop),
+        _visa_points(visa_a, weekly, visa_a_drop, visa_a_window_weeks),
     ]
     ratios = weekly[["acwr_distance", "acwr_trimp"]].to_numpy(dtype="float64")
     ratio_top = _ratio_top(ratios, red)
@@ -1172,19 +1175,20 @@ def visa_x(dates: pd.Series, first_week: str) -> np.ndarray:
 
 
 def _visa_points(
-    visa_a: pd.DataFrame, weekly: pd.DataFrame, drop: float | None = None
+    visa_a: pd.DataFrame, weekly: pd.DataFrame, drop: float | None = None, window_weeks: int = 12
 ) -> dict[str, Any]:
     """Every VISA-A result at its day within its week (:func:`visa_x`), so several in one
     week each show, in order: a fall and a later rise both stay visible (the week's last
-    result alone hid the fall). A result ``drop`` or more below the one before it is red
-    (the red flag). The last result before the weeks shown is kept, off the chart, so the
-    line comes in from it."""
+    result alone hid the fall). A result that fell by ``drop`` or more (the red flag,
+    ``daily.visa_a_steps``) is red. The last result before the weeks shown is kept, off the
+    chart, so the line comes in from it."""
     rows = visa_a.dropna(subset=["total"]).sort_values("date", kind="stable")
     dates = pd.to_datetime(rows["date"]).dt.normalize()
     totals = rows["total"].to_numpy(dtype="float64")
     falls = np.zeros(len(totals), dtype=bool)
     if drop is not None and len(totals) > 1:
-        falls[1:] = totals[:-1] - totals[1:] >= drop
+        steps = visa_a_steps(rows, dates.iloc[0], dates.iloc[-1], window_weeks)
+        falls[1:] = [step.fall >= drop for step in steps]
     x = visa_x(dates, str(weekly.index[0])) if len(weekly.index) else np.zeros(len(totals))
     keep = np.ones(len(totals), dtype=bool)
     before = np.flatnonzero(x < -0.5)

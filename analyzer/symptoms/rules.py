@@ -28,6 +28,7 @@ class PainRules:
     settle_rise_points: float = 2.0  # next-morning stiffness this much above the run's morning
     weekly_stiffness_rise_points: float = 0.5  # weekly mean morning stiffness rising by this
     visa_a_drop_points: float = 10.0  # VISA-A total falling by this (0-100 scale)
+    visa_a_window_weeks: int = 12  # ... from the best result of this many weeks before
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PainRules:
@@ -38,6 +39,7 @@ class PainRules:
             settle_rise_points=settings.settle_rise_points,
             weekly_stiffness_rise_points=settings.weekly_stiffness_rise_points,
             visa_a_drop_points=settings.visa_a_drop_points,
+            visa_a_window_weeks=settings.visa_a_window_weeks,
         )
 
 
@@ -273,15 +275,20 @@ def flag_swelling(days: Iterable[str]) -> list[RedFlag]:
     return [RedFlag("swelling", f"swelling logged on {day}") for day in days]
 
 
-def flag_visa_a(previous: float | None, latest: float | None, rules: PainRules) -> list[RedFlag]:
-    """A VISA-A total (0-100, 100 = no symptoms) falling by ``visa_a_drop_points`` or more."""
+def flag_visa_a(
+    previous: float | None, latest: float | None, rules: PainRules, since: str | None = None
+) -> list[RedFlag]:
+    """A VISA-A total (0-100, 100 = no symptoms) falling by ``visa_a_drop_points`` or more
+    from ``previous``; ``since`` names the day of ``previous`` where it was not the result
+    just before (a fall from the best of the weeks before)."""
     if not (_known(previous) and _known(latest)):
         return []
     assert previous is not None
     assert latest is not None
     if previous - latest < rules.visa_a_drop_points:
         return []
-    return [RedFlag("visa_a", f"VISA-A fell from {previous:g} to {latest:g}")]
+    start = f"{previous:g} ({since})" if since else f"{previous:g}"
+    return [RedFlag("visa_a", f"VISA-A fell from {start} to {latest:g}")]
 
 
 # --- one week --------------------------------------------------------------------------

@@ -8,6 +8,8 @@ boundaries and daylight-saving changes need no special case.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -378,13 +380,42 @@ def visa_a_latest(
     return previous, latest, pd.Timestamp(rows["date"].iloc[-1])
 
 
+@dataclass(frozen=True)
+class VisaStep:
+    """One VISA-A result and the total a fall is measured from."""
+
+    date: pd.Timestamp
+    total: float
+    reference: float
+    reference_date: pd.Timestamp
+    just_before: bool  # the reference is the result just before this one
+
+    @property
+    def fall(self) -> float:
+        return self.reference - self.total
+
+
 def visa_a_steps(
-    visa_a: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp
-) -> list[tuple[float, float]]:
-    """(previous, total) of every VISA-A logged on the days ``first`` to ``last`` that has a
-    result before it: each compared with the one just before, however long before."""
+    visa_a: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp, window_weeks: int
+) -> list[VisaStep]:
+    """Every VISA-A logged on the days ``first`` to ``last`` that has a result before it,
+    measured from the higher of the result just before it (however long before) and the
+    best result of the ``window_weeks`` weeks before it: 70, 61, 52 is a fall of 18, not
+    two of 9 (DOMAIN: "a total falling by 10 or more"). Ties go to the later result."""
     rows = visa_a.dropna(subset=["total"]).sort_values("date", kind="stable")
     totals = [float(t) for t in rows["total"]]
-    dates = [pd.Timestamp(d) for d in rows["date"]]
+    dates = [pd.Timestamp(d).normalize() for d in rows["date"]]
     begin, end = first.normalize(), last.normalize() + DAY
-    return [(totals[i - 1], totals[i]) for i in range(1, len(totals)) if begin <= dates[i] < end]
+    window = ACUTE_DAYS * window_weeks * DAY
+    steps = []
+    for i in range(1, len(totals)):
+        if not begin <= dates[i] < end:
+            continue
+        best = i - 1
+        for j in range(i - 2, -1, -1):
+            if dates[j] < dates[i] - window:
+                break
+            if totals[j] > totals[best]:
+                best = j
+        steps.append(VisaStep(dates[i], totals[i], totals[best], dates[best], best == i - 1))
+    return steps

@@ -268,14 +268,19 @@ def _days_off(runs: pd.DataFrame, start: pd.Timestamp) -> int | None:
 
 
 def _visa_a_flag(visa_a: pd.DataFrame, start: pd.Timestamp, pain: PainRules) -> list[RedFlag]:
-    """The largest fall among the VISA-A results of the week starting ``start``, each from
-    the result before it: a fall is flagged in the week the lower total was logged (not in
-    every later week), and a later, better result that week does not undo it."""
-    steps = visa_a_steps(visa_a, start, start + 6 * DAY)
+    """The largest fall among the VISA-A results of the week starting ``start``
+    (``daily.visa_a_steps``): a fall is flagged in the week the lower total was logged
+    (not in every later week), and a later, better result that week does not undo it."""
+    steps = visa_a_steps(visa_a, start, start + 6 * DAY, pain.visa_a_window_weeks)
     if not steps:
         return []
-    previous, total = max(steps, key=lambda step: step[0] - step[1])
-    return rules.flag_visa_a(previous, total, pain)
+    step = max(steps, key=lambda s: s.fall)
+    since = (
+        None
+        if step.just_before
+        else f"{step.reference_date:%a} {step.reference_date.day} {step.reference_date:%b}"
+    )
+    return rules.flag_visa_a(step.reference, step.total, pain, since)
 
 
 def _week_without_checkins(v: Judgement, runs: int, judged: int, checkin_days: int) -> Judgement:

@@ -92,3 +92,19 @@ def test_the_chart_is_valid_plotly_wide_and_narrow(fig: dict) -> None:
     empty = VISA.iloc[:0]
     go.Figure(figures.trends(weekly(), empty, Units("km"), 0.8, 1.3, 1.5, 10.0))
     assert visa_trace(figures.trends(weekly(), empty, Units("km"), 0.8, 1.3, 1.5))["x"] == []
+
+
+def test_a_decline_in_small_steps_turns_red_where_it_reaches_the_drop() -> None:
+    # 70, 64, 59 in three weeks: steps of 6 and 5, but the 59 is 11 below the 70 of the
+    # weeks before it (the week's red flag, daily.visa_a_steps)
+    steps = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2026-10-26", "2026-11-02", "2026-11-09"]),
+            "total": [70.0, 64.0, 59.0],
+        }
+    )
+    colours = visa_trace(figures.trends(weekly(), steps, Units("mi"), 0.8, 1.3, 1.5, 10.0))
+    assert colours["marker"]["color"] == [figures.VISA, figures.VISA, figures.VISA_FALL]
+    # with a window of one week the 70 is out of reach of the 59: no fall of 10
+    narrow = figures.trends(weekly(), steps, Units("mi"), 0.8, 1.3, 1.5, 10.0, 1)
+    assert figures.VISA_FALL not in visa_trace(narrow)["marker"]["color"]
