@@ -106,7 +106,9 @@ def pain_during(score: float | None, rules: PainRules) -> Finding | None:
         return None
     assert score is not None
     if score > rules.acceptable_max:
-        return Finding("red", f"pain during the run was {score:g}/10, above 5: too much")
+        return Finding(
+            "red", f"pain during the run was {score:g}/10, above {rules.acceptable_max:g}: too much"
+        )
     if score > rules.safe_max:
         return Finding("amber", f"pain during the run was {score:g}/10: acceptable, not safe")
     return None
@@ -169,7 +171,8 @@ def day_verdict(
 
 def distance_change(change: float | None, settings: Settings) -> Finding | None:
     """Weekly distance change as a fraction (0.1 = +10%); more than the limit is amber."""
-    if not _known(change) or change is None or change <= settings.weekly_increase_limit:
+    # more than the limit, not float noise on it (2.2 mi / 2.0 mi - 1 is 0.10000000000000006)
+    if not _known(change) or change is None or change <= settings.weekly_increase_limit + 1e-9:
         return None
     limit = settings.weekly_increase_limit
     return Finding(
@@ -234,7 +237,10 @@ def flag_pain_during(
     labels_and_scores: Iterable[tuple[str, float | None]], rules: PainRules
 ) -> list[RedFlag]:
     return [
-        RedFlag("pain_during", f"pain during the run of {label} was {score:g}/10, above 5")
+        RedFlag(
+            "pain_during",
+            f"pain during the run of {label} was {score:g}/10, above {rules.acceptable_max:g}",
+        )
         for label, score in labels_and_scores
         if _known(score) and score is not None and score > rules.acceptable_max
     ]

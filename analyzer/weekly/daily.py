@@ -30,7 +30,11 @@ LOAD_SUMS = [
     "hills_run",
     "hills_walked",
     "easy_s",
+    "hr_moving_s",
 ]
+#: sums that only runs with heart rate have: a week whose runs all lack it has none of
+#: them (not 0: "easy share 0%" would read as no easy running at all)
+HR_SUMS = ["trimp", "easy_s", "hr_moving_s"]
 SYMPTOMS = [
     "morning_stiffness",
     "morning_stiffness_minutes",
@@ -77,6 +81,8 @@ def runs_frame(
     runs["week"] = runs["local_date"].map(iso_week) if len(runs) else pd.Series(dtype=object)
     runs["end_time"] = runs["start_time"] + pd.to_timedelta(runs["elapsed_s"].fillna(0), unit="s")
     runs["easy_s"] = runs["easy_share"] * runs["moving_s"]
+    # the moving time the easy share is of: a run without heart rate is not "not easy"
+    runs["hr_moving_s"] = runs["moving_s"].where(runs["easy_share"].notna())
     by_date = checkins.set_index("date")
     same = by_date.reindex(runs["local_date"])
     nxt = by_date.reindex(runs["local_date"] + DAY)
@@ -128,7 +134,9 @@ def drops_per_day(drops: pd.DataFrame, runs: pd.DataFrame, settings: Settings) -
     if drops.empty:
         return pd.DataFrame(columns=["drops_sessions", "drops_after_run"], dtype="float64")
     window = pd.Timedelta(seconds=settings.drops_after_run_window_s)
-    ends = np.sort(runs["end_time"].dropna().to_numpy(dtype="datetime64[ns]"))
+    # sessions are kept to the minute (symptoms.entries): a session logged in the minute
+    # the run ended came after it, so the ends are taken to their minute too
+    ends = np.sort(runs["end_time"].dropna().dt.floor("min").to_numpy(dtype="datetime64[ns]"))
     times = drops["time_utc"].dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
     # the last run that ended at or before each session
     pos = np.searchsorted(ends, times, side="right") - 1
@@ -171,7 +179,7 @@ def daily_frame(
     for col, name, _ in ACWR_MEASURES:  # runs that lack a load (no heart rate: no TRIMP)
         lacking = runs[col].isna().groupby(runs["local_date"]).sum()
         daily[f"runs_without_{name}"] = lacking.reindex(index).fillna(0).astype(int)
-    daily["easy_share"] = daily["easy_s"] / daily["moving_s"]
+    daily["easy_share"] = daily["easy_s"] / daily["hr_moving_s"]
     daily["ran"] = daily["runs"] > 0
     daily["to_come"] = to_come
     daily["rest_day"] = ~daily["ran"] & ~daily["to_come"]
@@ -341,13 +349,18 @@ def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
     ``days_to_come``: the days of the week still to come (rest days and the heel-drop
     target count the days so far only)."""
     grouped = daily.groupby("week", sort=True)
-    weekly = grouped[LOAD_SUMS].sum(min_count=1).fillna(0.0)
+    sums = grouped[LOAD_SUMS].sum(min_count=1)
+    weekly = sums.fillna(0.0)
     weekly["runs"] = grouped["runs"].sum()
+    for col in HR_SUMS:  # no runs: 0; runs, none with heart rate: unknown
+        weekly[col] = sums[col].where(weekly["runs"] > 0, 0.0)
     weekly["run_days"] = grouped["ran"].sum()
     weekly["rest_days"] = grouped["rest_day"].sum()
     weekly["days_to_come"] = grouped["to_come"].sum().astype(int)
     weekly["back_to_back"] = grouped["back_to_back"].sum()
-    weekly["easy_share"] = (weekly["easy_s"] / weekly["moving_s"]).where(weekly["moving_s"] > 0)
+    weekly["easy_share"] = (weekly["easy_s"] / weekly["hr_moving_s"]).where(
+        weekly["hr_moving_s"] > 0
+    )
     weekly["stiffness_mean"] = grouped["morning_stiffness"].mean()
     weekly["stiffness_days"] = grouped["morning_stiffness"].count()
     weekly["pain_during_max"] = grouped["pain_during"].max()

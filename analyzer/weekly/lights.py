@@ -114,13 +114,17 @@ def add_day_lights(daily: pd.DataFrame, runs: pd.DataFrame, settings: Settings) 
         by_day.setdefault(pd.Timestamp(day), []).append(Judgement(light, why))
     checked = out["checked_in"] if "checked_in" in out.columns else pd.Series(True, out.index)
     to_come = out["to_come"] if "to_come" in out.columns else pd.Series(False, out.index)
+    pain = PainRules.from_settings(settings)
+    logged = out["pain_during"] if "pain_during" in out.columns else pd.Series(None, out.index)
     lights, reasons = [], []
-    for day, b2b, swelling, checked_in, later in zip(
-        out.index, out["back_to_back"], out["swelling"], checked, to_come, strict=True
+    for day, b2b, swelling, checked_in, later, score in zip(
+        out.index, out["back_to_back"], out["swelling"], checked, to_come, logged, strict=True
     ):
-        v = day_judgement(
-            by_day.get(day, []), bool(b2b), bool(swelling), bool(checked_in), settings
-        )
+        judged = by_day.get(day, [])
+        found = None if judged else rules.pain_during(_num(score), pain)
+        if found is not None:  # pain during a run that is not stored (not imported yet)
+            judged = [Judgement(found.light, (f"{found.reason} (no run stored that day)",))]
+        v = day_judgement(judged, bool(b2b), bool(swelling), bool(checked_in), settings)
         if later and v.light == NONE:
             v = Judgement(NONE, ("a day still to come",))
         lights.append(v.light)
@@ -193,11 +197,18 @@ def ratio_notes(row: pd.Series) -> tuple[str, ...]:
 def _flags(
     week: str, weekly: pd.DataFrame, daily: pd.DataFrame, runs: pd.DataFrame, pain: PainRules
 ) -> list[RedFlag]:
-    this = runs[runs["week"] == week]
+    # one entry per running day: the runs of a day share its check-ins, so two runs that
+    # day are one pain score and one next morning (not "two runs in a row")
+    order = runs.drop_duplicates("local_date", keep="first").reset_index(drop=True)
+    this = order[order["week"] == week]
     labels = [run_label(t) for t in this["local_start"]]
     flags = rules.flag_pain_during(zip(labels, this["pain_during"].map(_num), strict=True), pain)
-    # two runs in a row: each pair ending in this week, so a pair is flagged once
-    order = runs.reset_index(drop=True)
+    # pain during a run logged on a day without a stored run (not imported yet) still counts
+    logged = daily[(daily["week"] == week) & (daily["runs"] == 0)]["pain_during"].dropna()
+    dates = pd.DatetimeIndex(logged.index)
+    days_logged = ((run_label(d), _num(v)) for d, v in zip(dates, logged, strict=True))
+    flags += rules.flag_pain_during(days_logged, pain)
+    # two running days in a row: each pair ending in this week, so a pair is flagged once
     for i in order.index[order["week"] == week]:
         if i > 0:
             pair = order.loc[[i - 1, i]]
@@ -259,12 +270,14 @@ def assess_week(
 
 
 def _days_off(runs: pd.DataFrame, start: pd.Timestamp) -> int | None:
-    """Days from the last run before the week starting ``start`` to that week's start;
-    None where there was no run before (a history's first week is not a return)."""
-    before = runs.loc[runs["local_start"] < start, "local_start"]
-    if before.empty:
+    """Days without running between the last run before the week starting ``start`` and
+    the week's first run; None where there was no run before (a history's first week is
+    not a return) or none in the week."""
+    before = runs.loc[runs["local_start"] < start, "local_date"]
+    back = runs.loc[runs["local_start"] >= start, "local_date"]
+    if before.empty or back.empty:
         return None
-    return int((start - before.max().normalize()) / DAY)
+    return int((back.min() - before.max()) / DAY) - 1
 
 
 def _visa_a_flag(visa_a: pd.DataFrame, start: pd.Timestamp, pain: PainRules) -> list[RedFlag]:

@@ -1,0 +1,125 @@
+"""Weekly rules found wrong in a code review, each with a small history of known answer."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from analyzer.weekly.view import history
+from tests.weekly.helpers import LONDON, checkin, daily_checkins, drops, make_inputs, run
+
+TODAY = pd.Timestamp("2026-12-31")
+
+
+def test_a_run_without_heart_rate_does_not_dilute_the_easy_share() -> None:
+    # W47: one run all easy (25 min), one without heart rate (easy share unknown)
+    runs = [
+        run("2026-11-17T07:00Z"),
+        run("2026-11-19T07:00Z", easy_share=None, trimp=None),
+    ]
+    hist = history(make_inputs(runs, today=TODAY))
+    week = hist.weekly.loc["2026-W47"]
+    assert week["easy_share"] == 1.0  # of the run that has heart rate, not 0.5
+    assert hist.daily.loc["2026-11-19", "easy_share"] != 0.0
+    assert math.isnan(hist.daily.loc["2026-11-19", "easy_share"])
+
+
+def test_a_week_whose_runs_all_lack_heart_rate_has_no_easy_share_or_trimp() -> None:
+    runs = [run(f"2026-11-{d}T07:00Z", easy_share=None, trimp=None) for d in (17, 19)]
+    runs.append(run("2026-11-10T07:00Z"))  # W46 has heart rate
+    hist = history(make_inputs(runs, today=TODAY))
+    w47 = hist.weekly.loc["2026-W47"]
+    assert math.isnan(w47["easy_share"]) and math.isnan(w47["trimp"])  # shown as "–", not 0%
+    assert hist.weekly.loc["2026-W46", "trimp"] == 20.0
+
+
+def test_a_week_without_runs_has_zero_load() -> None:
+    runs = [run("2026-11-03T07:00Z"), run("2026-11-17T07:00Z")]  # W45 and W47, not W46
+    week = history(make_inputs(runs, today=TODAY)).weekly.loc["2026-W46"]
+    assert week["trimp"] == 0.0 and week["distance_m"] == 0.0
+
+
+def test_exactly_ten_percent_more_is_not_flagged() -> None:
+    # 3 x 2.0 mi then 3 x 2.2 mi: +10% to the float, and DOMAIN flags "more than +10%"
+    mile = 1609.344
+    first = [run(f"2026-11-{d:02d}T07:00Z", 2.0 * mile) for d in (9, 11, 13)]
+    second = [run(f"2026-11-{d}T07:00Z", 2.2 * mile) for d in (16, 18, 20)]
+    hist = history(make_inputs(first + second, today=TODAY))
+    change = hist.weekly.loc["2026-W47", "distance_change"]
+    assert change > 0.1  # 0.10000000000000006: the float noise the rule must not see
+    reasons = hist.assessments["2026-W47"].verdict.reasons
+    assert not any("weekly distance up" in r for r in reasons)
+    more = [run(f"2026-11-{d}T07:00Z", 2.21 * mile) for d in (16, 18, 20)]
+    reasons = history(make_inputs(first + more, today=TODAY)).assessments["2026-W47"]
+    assert any("weekly distance up 11%" in r for r in reasons.verdict.reasons)  # 10.5%
+
+
+def test_pain_during_logged_without_a_stored_run_is_a_red_flag() -> None:
+    # a run on Tue 17 Nov, a check-in on Thu 19 Nov with pain during a run of 7/10 whose
+    # file is not imported yet
+    runs = [run("2026-11-17T07:00Z")]
+    checkins = [checkin("2026-11-17"), checkin("2026-11-19", 2.0, pain_during=7.0)]
+    hist = history(make_inputs(runs, checkins, today=TODAY))
+    week = hist.assessments["2026-W47"]
+    assert [f.detail for f in week.red_flags] == [
+        "pain during the run of Thu 19 Nov was 7/10, above 5"
+    ]
+    day = hist.daily.loc["2026-11-19"]
+    assert day["light"] == "red"
+    assert day["reasons"] == (
+        "pain during the run was 7/10, above 5: too much (no run stored that day)",
+    )
+
+
+def test_two_runs_on_one_day_are_one_pain_score_and_one_next_morning() -> None:
+    # Mon 16 Nov: two runs (a warm-up file and the run); Tue 17: stiffness 6 after 2 on
+    # Monday morning, not settled; pain during 7 logged on Monday
+    runs = [run("2026-11-16T07:00Z"), run("2026-11-16T07:40Z"), run("2026-11-18T07:00Z")]
+    checkins = [
+        checkin("2026-11-16", 2.0, pain_during=7.0),
+        checkin("2026-11-17", 6.0),
+        checkin("2026-11-18", 2.0),
+        checkin("2026-11-19", 2.0),
+    ]
+    flags = history(make_inputs(runs, checkins, today=TODAY)).assessments["2026-W47"].red_flags
+    assert [f.detail for f in flags] == ["pain during the run of Mon 16 Nov was 7/10, above 5"]
+
+
+def test_the_pain_threshold_in_words_is_the_settings() -> None:
+    runs = [run("2026-11-17T07:00Z")]
+    checkins = [checkin("2026-11-17", 2.0, pain_during=4.5)]
+    strict = LONDON.with_changes(pain_acceptable_max=4.0)
+    hist = history(make_inputs(runs, checkins, settings=strict, today=TODAY))
+    assert [f.detail for f in hist.assessments["2026-W47"].red_flags] == [
+        "pain during the run of Tue 17 Nov was 4.5/10, above 4"
+    ]
+
+
+def test_heel_drops_in_the_minute_the_run_ended_count_as_after_it() -> None:
+    # the run starts 07:00:30 UTC and lasts 25 min: it ends at 07:25:30; sessions are kept
+    # to the minute, so one logged at 07:25 came after the run
+    runs = [run("2026-11-17T07:00:30Z")]
+    sessions = [drops("2026-11-17T07:25:00+00:00"), drops("2026-11-17T06:59:00+00:00")]
+    daily = history(make_inputs(runs, drop_sessions=sessions, today=TODAY)).daily
+    assert daily.loc["2026-11-17", "drops_sessions"] == 2
+    assert daily.loc["2026-11-17", "drops_after_run"] == 1  # the 07:25, not the 06:59
+
+
+def _back(last_before: str, back: str) -> list[str]:
+    """The reasons of the week of ``back``, after steady running up to ``last_before``."""
+    steady = [f"{d.date()}T07:00Z" for d in pd.date_range(end=last_before, periods=12, freq="2D")]
+    runs = [run(t) for t in [*steady, f"{back}T07:00Z"]]
+    hist = history(make_inputs(runs, daily_checkins("2026-06-01", "2026-12-20"), today=TODAY))
+    week = hist.runs.loc[hist.runs["local_date"] == pd.Timestamp(back), "week"].iloc[0]
+    return list(hist.assessments[week].verdict.reasons)
+
+
+def test_a_break_is_the_days_without_running_between_the_runs() -> None:
+    # last run Sun 4 Oct, back Mon 16 Nov: 42 days without running, exactly 6 weeks
+    # (acwr_max_break_weeks), which is not "more than 6 weeks"
+    assert not any("back to running after" in r for r in _back("2026-10-04", "2026-11-16"))
+    # last run Mon 5 Oct, back Sun 22 Nov: 47 days without running
+    assert any(
+        "back to running after 6 weeks without" in r for r in _back("2026-10-05", "2026-11-22")
+    )
