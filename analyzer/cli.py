@@ -98,6 +98,7 @@ def cli(ctx: click.Context, data_dir: Path | None) -> None:
 OPTION_OF_FIELD = {
     "morning_stiffness": "--stiffness",
     "morning_stiffness_minutes": "--stiffness-minutes",
+    "morning_pain": "--morning-pain",
     "pain_during": "--pain-during",
     "pain_after": "--pain-after",
     "pinch_tenderness": "--tenderness",
@@ -652,6 +653,9 @@ class RecomputeLine:
 @click.option(
     "--stiffness-minutes", type=float, default=None, help="How long it stayed stiff, minutes."
 )
+@click.option(
+    "--morning-pain", type=float, default=None, help="Pain on getting up this morning, 0-10."
+)
 @click.option("--pain-during", type=float, default=None, help="Pain during a run, 0-10.")
 @click.option("--pain-after", type=float, default=None, help="Pain after a run, 0-10.")
 @click.option("--tenderness", type=float, default=None, help="Pinch tenderness, 0-10.")
@@ -670,6 +674,7 @@ def log(
     day: datetime | None,
     stiffness: float | None,
     stiffness_minutes: float | None,
+    morning_pain: float | None,
     pain_during: float | None,
     pain_after: float | None,
     tenderness: float | None,
@@ -682,13 +687,22 @@ def log(
 
     \b
     Example:
-      analyzer log --stiffness 3 --stiffness-minutes 15 --tenderness 2 --no-swelling
+      analyzer log --stiffness 3 --stiffness-minutes 15 --morning-pain 2 --tenderness 2
+      analyzer log --date 2026-11-20 --pain-during 2 --pain-after 3
       analyzer log list --since 2026-10-01
       analyzer log import symptoms.csv
     """
     if ctx.invoked_subcommand is not None:
         return
-    scores = (stiffness, stiffness_minutes, pain_during, pain_after, tenderness, swelling)
+    scores = (
+        stiffness,
+        stiffness_minutes,
+        morning_pain,
+        pain_during,
+        pain_after,
+        tenderness,
+        swelling,
+    )
     if all(v is None for v in (*scores, note, side)):
         raise click.UsageError("give at least one value, e.g. --stiffness 3; see --help")
     from analyzer.symptoms.entries import CheckIn, check_checkin
@@ -696,6 +710,7 @@ def log(
     given: dict[str, Any] = {
         "morning_stiffness": stiffness,
         "morning_stiffness_minutes": stiffness_minutes,
+        "morning_pain": morning_pain,
         "pain_during": pain_during,
         "pain_after": pain_after,
         "pinch_tenderness": tenderness,

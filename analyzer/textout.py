@@ -469,6 +469,7 @@ def checkins_table(rows: Sequence[dict[str, Any]], width: int | None = None) -> 
             r["date"],
             score(r.get("morning_stiffness")),
             score(r.get("morning_stiffness_minutes")),
+            score(r.get("morning_pain")),
             score(r.get("pain_during")),
             score(r.get("pain_after")),
             score(r.get("pinch_tenderness")),
@@ -478,10 +479,21 @@ def checkins_table(rows: Sequence[dict[str, Any]], width: int | None = None) -> 
         )
         for r in rows
     ]
-    headers = ["date", "stiffness", "min", "pain", "after", "pinch", "swelling", "side", "note"]
+    headers = [
+        "date",
+        "stiffness",
+        "min",
+        "am pain",
+        "during",
+        "after",
+        "pinch",
+        "swelling",
+        "side",
+        "note",
+    ]
     keys = (
-        "stiffness: morning stiffness, lasting min minutes; pain: during a run, after: after "
-        "a run; pinch: tenderness; scores 0-10."
+        "stiffness: morning stiffness, lasting min minutes; am pain: on getting up; during, "
+        "after: pain during and after a run; pinch: tenderness; scores 0-10."
     )
     return table(headers, body, width, wrap_last=True) + "\n" + legend(keys, width)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import errno
 import json
 import os
@@ -23,6 +24,9 @@ from analyzer.store import Store
 from analyzer.store.migrations import SCHEMA_VERSION
 from analyzer.symptoms.entries import CHECKIN_COLUMNS, DROPS_COLUMNS
 from tests.conftest import DATA, corpus_or_skip
+
+#: the columns of a symptoms.csv written before morning_pain: still read
+OLD_COLUMNS = tuple(c for c in CHECKIN_COLUMNS if c != "morning_pain")
 
 SMALL = [
     DATA / "workoutizer" / "2020-08-31-17-41-11.fit",
@@ -239,6 +243,7 @@ def test_log_a_check_in_then_list_it(data: Path) -> None:
             "date": "2026-10-12",
             "morning_stiffness": 3.0,
             "morning_stiffness_minutes": None,
+            "morning_pain": None,
             "pain_during": None,
             "pain_after": None,
             "pinch_tenderness": None,
@@ -341,7 +346,7 @@ def write_csv(path: Path, header: tuple[str, ...], *rows: str) -> Path:
 def test_log_import_and_export_round_trip(data: Path, tmp_path: Path) -> None:
     src = write_csv(
         tmp_path / "in.csv",
-        CHECKIN_COLUMNS,
+        OLD_COLUMNS,
         "2026-10-12,2,11,,,2,false,left,Week 5",
         '2026-10-13,2,10,2,2,2,false,left,"a ""quoted"", note"',
     )
@@ -351,20 +356,24 @@ def test_log_import_and_export_round_trip(data: Path, tmp_path: Path) -> None:
     assert "2 already present" in run(data, "log", "import", str(src)).output
     out = tmp_path / "out.csv"
     assert run(data, "log", "export", str(out)).exit_code == 0
-    assert out.read_bytes() == src.read_bytes()
+    # the export has every column; morning_pain is empty where the CSV had none
+    with out.open(newline="") as exported, src.open(newline="") as given:
+        rows, before = list(csv.DictReader(exported)), list(csv.DictReader(given))
+    assert [r.pop("morning_pain") for r in rows] == ["", ""]
+    assert rows == before
     out.write_text("an earlier export\n")
     refused = one_line_error(run(data, "log", "export", str(out)))
     assert refused == f"Error: {out} exists; --force replaces it"
     assert out.read_text() == "an earlier export\n"  # untouched
     assert run(data, "log", "export", "--force", str(out)).exit_code == 0
-    assert out.read_bytes() == src.read_bytes()
+    assert out.read_text().startswith(",".join(CHECKIN_COLUMNS) + "\n")
 
 
 def test_log_import_over_a_logged_date_stops_keeps_or_merges(data: Path, tmp_path: Path) -> None:
     run(data, "log", "--date", "2026-10-13", "--stiffness", "4", "--note", "stiff after hill")
     src = write_csv(
         tmp_path / "in.csv",
-        CHECKIN_COLUMNS,
+        OLD_COLUMNS,
         "2026-10-12,2,11,,,2,false,left,Week 5",
         "2026-10-13,3,10,2,2,2,false,left,",  # the same date, other values, no note
     )
@@ -403,7 +412,7 @@ def test_drops_import_replace_keeps_what_an_empty_cell_does_not_give(
 
 def test_a_csv_row_without_a_side_gets_the_profile_side(data: Path, tmp_path: Path) -> None:
     run(data, "profile", "set", "--side", "right")
-    src = write_csv(tmp_path / "in.csv", CHECKIN_COLUMNS, "2026-10-12,2,11,,,2,false,,")
+    src = write_csv(tmp_path / "in.csv", OLD_COLUMNS, "2026-10-12,2,11,,,2,false,,")
     assert "1 added" in run(data, "log", "import", str(src)).output
     [entry] = json.loads(run(data, "log", "list", "--json").output)
     assert entry["side"] == "right"
@@ -413,7 +422,7 @@ def test_a_csv_row_without_a_side_gets_the_profile_side(data: Path, tmp_path: Pa
 def test_a_csv_with_one_bad_row_writes_nothing(data: Path, tmp_path: Path) -> None:
     src = write_csv(
         tmp_path / "in.csv",
-        CHECKIN_COLUMNS,
+        OLD_COLUMNS,
         "2026-10-12,2,11,,,2,false,left,",
         "2026-10-13,12,10,,,2,false,left,",
         "2026-10-14,2,10,,,2,false,left,",
@@ -431,7 +440,7 @@ def test_a_csv_import_over_different_entries_needs_replace(data: Path, tmp_path:
     run(data, "log", "--date", "2026-10-12", "--stiffness", "7")
     src = write_csv(
         tmp_path / "in.csv",
-        CHECKIN_COLUMNS,
+        OLD_COLUMNS,
         "2026-10-11,2,11,,,2,false,left,",
         "2026-10-12,2,11,,,2,false,left,",
     )
@@ -450,7 +459,7 @@ def test_an_unknown_column_is_refused(data: Path, tmp_path: Path) -> None:
 
 def test_a_non_utf8_csv_is_refused(data: Path, tmp_path: Path) -> None:
     src = tmp_path / "latin1.csv"
-    src.write_bytes(",".join(CHECKIN_COLUMNS).encode() + b"\n2026-10-12,2,,,,,,,caf\xe9\n")
+    src.write_bytes(",".join(OLD_COLUMNS).encode() + b"\n2026-10-12,2,,,,,,,caf\xe9\n")
     assert "not UTF-8" in one_line_error(run(data, "log", "import", str(src)))
 
 
@@ -900,3 +909,20 @@ def test_backup_counts_every_log(data: Path, tmp_path: Path) -> None:
     assert "1 check-ins, 2 heel-drop sessions, 1 VISA-A results" in result.output
     manifest = json.loads(zipfile.ZipFile(tmp_path / "b.zip").read("MANIFEST.json"))
     assert (manifest["checkins"], manifest["heel_drops"], manifest["visa_a"]) == (1, 2, 1)
+
+
+def test_morning_pain_is_logged_listed_and_exported(data: Path, tmp_path: Path) -> None:
+    logged = run(data, "log", "--date", "2026-11-20", "--stiffness", "3", "--morning-pain", "2")
+    assert logged.exit_code == 0, logged.output
+    (entry,) = json.loads(run(data, "log", "list", "--json").output)
+    assert (entry["morning_stiffness"], entry["morning_pain"]) == (3.0, 2.0)
+    listed = run(data, "log", "list").output
+    assert "am pain" in listed.splitlines()[0]
+    assert "am pain: on getting up" in listed
+    out = tmp_path / "out.csv"
+    assert run(data, "log", "export", str(out)).exit_code == 0
+    with out.open(newline="") as fh:
+        (row,) = csv.DictReader(fh)
+    assert row["morning_pain"] == "2"
+    bad = one_line_error(run(data, "log", "--date", "2026-11-21", "--morning-pain", "11"))
+    assert "--morning-pain" in bad

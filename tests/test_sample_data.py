@@ -94,7 +94,7 @@ def test_symptoms_have_header_and_six_weeks_of_days() -> None:
     with (SAMPLE / "symptoms.csv").open(encoding="utf-8") as fh:
         header = fh.readline().strip()
     assert header == (
-        "date,morning_stiffness,morning_stiffness_minutes,pain_during,pain_after,"
+        "date,morning_stiffness,morning_stiffness_minutes,morning_pain,pain_during,pain_after,"
         "pinch_tenderness,swelling,side,note"
     )
     rows = _read_csv("symptoms.csv")

@@ -51,6 +51,7 @@ SYMPTOM_HEADER = [
     "date",
     "morning_stiffness",
     "morning_stiffness_minutes",
+    "morning_pain",
     "pain_during",
     "pain_after",
     "pinch_tenderness",
@@ -731,6 +732,9 @@ def _clip_int(x: float, lo: int = 0, hi: int = 10) -> int:
 def symptom_rows(runs: dict[date, RunPlan]) -> list[list[str]]:
     """One row per day: morning scores follow the previous day's run, pain the day's own run."""
     rng = np.random.default_rng([SEED, 1000])
+    # morning pain has its own stream, so the other columns are those of the data set
+    # before it had morning pain
+    pain_rng = np.random.default_rng([SEED, 1001])
     notes = _symptom_notes()
     rows = []
     for k in range(N_DAYS):
@@ -742,13 +746,16 @@ def symptom_rows(runs: dict[date, RunPlan]) -> list[list[str]]:
         stiff = _clip_int(2.4 - 1.3 * k / (N_DAYS - 1) + load + rng.normal(0.0, 0.4))
         minutes = max(0, round(5.0 * stiff + rng.normal(0.0, 2.0))) if stiff else 0
         pinch = _clip_int(0.8 + 0.5 * stiff + rng.normal(0.0, 0.4))
+        hill = _hill_load(prev) if prev is not None else 0.0
+        morning_pain = _clip_int(0.4 * stiff + 0.25 * hill + pain_rng.normal(0.0, 0.4))
         during = after = ""
         if today is not None:
             extra = 0.6 * _hill_load(today) + (0.5 if today.steady else 0.0)
             during = str(_clip_int(0.8 + extra + rng.normal(0.0, 0.4), hi=4))
             after = str(_clip_int(0.6 + extra + rng.normal(0.0, 0.4), hi=4))
         rows.append(
-            [day.isoformat(), str(stiff), str(minutes), during, after, str(pinch)]
+            [day.isoformat(), str(stiff), str(minutes), str(morning_pain), during, after]
+            + [str(pinch)]
             + ["false", "left", notes.get(day, "")]
         )
     return rows
@@ -904,7 +911,9 @@ The run on 2026-10-31 has the timer stopped for about two minutes (no records, F
 `symptoms.csv` has one row per day. Morning stiffness (and pinch tenderness with it) is about
 two points higher on the morning after the church hill was **run** rather than walked, about
 one point higher after a steady run, a little higher after any run, and the baseline settles
-slowly over the six weeks. Pain during and after a run is higher on the days the hill was run.
+slowly over the six weeks. Morning pain (on getting up) follows the stiffness at about 0.4 of
+it, and is higher again after a hill was run (half a point a church-hill climb). Pain during
+and after a run is higher on the days the hill was run.
 Swelling is never logged. One note is `<script>alert(1)</script>` (to test HTML escaping in
 reports) and one contains a comma and double quotes (to test CSV quoting).
 
@@ -917,9 +926,10 @@ reports) and one contains a comma and double quotes (to test CSV quoting).
   UTC offset.
 - `*-strava.gpx`: GPX 1.1 as Strava exports it (`creator="StravaGPX"`, track type 9, heart rate
   and cadence in `gpxtpx:TrackPointExtension`; cadence in strides/min).
-- `symptoms.csv`: `date,morning_stiffness,morning_stiffness_minutes,pain_during,pain_after,`
-  `pinch_tenderness,swelling,side,note`. Scores are 0-10; minutes are whole minutes; `swelling`
-  is `true`/`false`; `pain_during` and `pain_after` are empty on days without a run.
+- `symptoms.csv`: `date,morning_stiffness,morning_stiffness_minutes,morning_pain,pain_during,`
+  `pain_after,pinch_tenderness,swelling,side,note`. Scores are 0-10; minutes are whole
+  minutes; `swelling` is `true`/`false`; `pain_during` and `pain_after` are empty on days
+  without a run; `morning_pain` is pain on getting up.
 - `heel_drops.csv`: `time,straight_knee_sets,bent_knee_sets,reps,added_load_kg,note`. `time` is
   local ISO 8601 with its UTC offset. Each session is 3x15 straight-knee and 3x15 bent-knee;
   the added load is 0 kg for three weeks, then 2.5 kg, then 5 kg in the last week.

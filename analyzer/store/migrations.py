@@ -175,7 +175,11 @@ DROPS_MINUTE_V4 = [
         time_local = substr(time_local, 1, 16) || ':00' || substr(time_local, -6)""",
 ]
 
-MIGRATIONS: list[list[str]] = [V1, HILLS_V2, IMPORTS_V3, DROPS_MINUTE_V4]
+# v5: pain in the morning, on getting up (DOMAIN: morning pain and stiffness must not rise
+# from one week to the next; pain is one of the next-morning symptoms the report links)
+MORNING_PAIN_V5 = ["ALTER TABLE checkins ADD COLUMN morning_pain REAL"]
+
+MIGRATIONS: list[list[str]] = [V1, HILLS_V2, IMPORTS_V3, DROPS_MINUTE_V4, MORNING_PAIN_V5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

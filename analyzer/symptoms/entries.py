@@ -20,12 +20,13 @@ from typing import Any, TypeVar
 from analyzer.errors import AnalyzerError, InvalidEntry
 from analyzer.localtime import zone
 
-SCORES = ("morning_stiffness", "pain_during", "pain_after", "pinch_tenderness")
+SCORES = ("morning_stiffness", "morning_pain", "pain_during", "pain_after", "pinch_tenderness")
 SIDES = ("left", "right", "both")
 CHECKIN_COLUMNS = (
     "date",
     "morning_stiffness",
     "morning_stiffness_minutes",
+    "morning_pain",
     "pain_during",
     "pain_after",
     "pinch_tenderness",
@@ -51,6 +52,7 @@ class CheckIn:
     date: date
     morning_stiffness: float | None = None
     morning_stiffness_minutes: float | None = None
+    morning_pain: float | None = None  # on getting up: the first steps of the morning
     pain_during: float | None = None
     pain_after: float | None = None
     pinch_tenderness: float | None = None
@@ -172,6 +174,7 @@ def parse_checkin(row: Mapping[str, str | None], today: date, line: int | None =
         date=_parse(raw_date, date.fromisoformat, "date", "a date (YYYY-MM-DD)", line),
         morning_stiffness=_number(row, "morning_stiffness", line),
         morning_stiffness_minutes=_number(row, "morning_stiffness_minutes", line),
+        morning_pain=_number(row, "morning_pain", line),
         pain_during=_number(row, "pain_during", line),
         pain_after=_number(row, "pain_after", line),
         pinch_tenderness=_number(row, "pinch_tenderness", line),
@@ -188,6 +191,7 @@ def checkin_row(entry: CheckIn) -> dict[str, str]:
         "date": entry.date.isoformat(),
         "morning_stiffness": fmt_number(entry.morning_stiffness),
         "morning_stiffness_minutes": fmt_number(entry.morning_stiffness_minutes),
+        "morning_pain": fmt_number(entry.morning_pain),
         "pain_during": fmt_number(entry.pain_during),
         "pain_after": fmt_number(entry.pain_after),
         "pinch_tenderness": fmt_number(entry.pinch_tenderness),

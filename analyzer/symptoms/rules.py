@@ -217,17 +217,18 @@ def back_to_back_finding(days: int, settings: Settings) -> Finding | None:
     return Finding("amber", f"{days} {plural} of running days in a row, without a rest day")
 
 
-def stiffness_trend(mean: float | None, previous: float | None, rules: PainRules) -> Finding | None:
-    """Weekly mean morning stiffness must not rise from one week to the next."""
+def stiffness_trend(
+    mean: float | None, previous: float | None, rules: PainRules, what: str = "morning stiffness"
+) -> Finding | None:
+    """Weekly mean morning stiffness (or ``what``: morning pain) must not rise from one week
+    to the next: a rise of ``weekly_stiffness_rise_points`` or more is amber."""
     if not (_known(mean) and _known(previous)):
         return None
     assert mean is not None
     assert previous is not None
     if mean - previous < rules.weekly_stiffness_rise_points:
         return None
-    return Finding(
-        "amber", f"morning stiffness averaged {mean:.1f}/10, up from {previous:.1f}/10 last week"
-    )
+    return Finding("amber", f"{what} averaged {mean:.1f}/10, up from {previous:.1f}/10 last week")
 
 
 # --- red flags -------------------------------------------------------------------------
@@ -303,14 +304,15 @@ def flag_visa_a(
 def week_verdict(
     runs: Sequence[Verdict],
     load: Sequence[Finding | None],
-    stiffness: Finding | None,
+    trends: Sequence[Finding | None],
     flags: Sequence[RedFlag],
 ) -> Verdict:
-    """The worst of the week's runs, load rules, stiffness trend and red flags."""
+    """The worst of the week's runs, load rules, morning trends (stiffness, pain) and red
+    flags."""
     findings: list[Finding | None] = [Finding("red", f.detail) for f in flags]
     worst_runs = [r for r in runs if r.light != "green"]
     findings += [Finding(r.light, reason) for r in worst_runs for reason in r.reasons]
-    findings += [*load, stiffness]
+    findings += [*load, *trends]
     # "no load rule broken", not "the load built gently": a ratio may not have been judged
     # (too little running before), and the week's notes then say so
     good = "pain stayed low, mornings settled and no load rule was broken" if runs else "no runs"

@@ -38,6 +38,7 @@ HR_SUMS = ["trimp", "easy_s", "hr_moving_s"]
 SYMPTOMS = [
     "morning_stiffness",
     "morning_stiffness_minutes",
+    "morning_pain",
     "pain_during",
     "pain_after",
     "pinch_tenderness",
@@ -91,6 +92,7 @@ def runs_frame(
     runs["pain_after"] = same["pain_after"].to_numpy()
     runs["next_stiffness"] = nxt["morning_stiffness"].to_numpy()
     runs["next_tenderness"] = nxt["pinch_tenderness"].to_numpy()
+    runs["next_pain"] = nxt["morning_pain"].to_numpy()
     runs["stiffness_change"] = runs["next_stiffness"] - runs["stiffness"]
     return runs
 
@@ -362,6 +364,7 @@ def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
         weekly["hr_moving_s"] > 0
     )
     weekly["stiffness_mean"] = grouped["morning_stiffness"].mean()
+    weekly["morning_pain_mean"] = grouped["morning_pain"].mean()
     weekly["stiffness_days"] = grouped["morning_stiffness"].count()
     weekly["pain_during_max"] = grouped["pain_during"].max()
     weekly["drops_sessions"] = grouped["drops_sessions"].sum()

@@ -66,6 +66,7 @@ CHECKIN_COLUMNS: dict[str, str] = {
     "date": "datetime64[ns]",
     "morning_stiffness": "float64",
     "morning_stiffness_minutes": "float64",
+    "morning_pain": "float64",
     "pain_during": "float64",
     "pain_after": "float64",
     "pinch_tenderness": "float64",

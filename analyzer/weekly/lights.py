@@ -254,12 +254,16 @@ def assess_week(
     pos = weeks.index(week)
     prev_mean = _num(weekly["stiffness_mean"].iloc[pos - 1]) if pos > 0 else None
     trend = rules.stiffness_trend(_num(row["stiffness_mean"]), prev_mean, pain)
+    prev_pain = _num(weekly["morning_pain_mean"].iloc[pos - 1]) if pos > 0 else None
+    pain_trend = rules.stiffness_trend(
+        _num(row["morning_pain_mean"]), prev_pain, pain, "morning pain"
+    )
     ended = today.normalize() > start + 6 * DAY
     load = _load_findings(row, settings, ended)
     off = _days_off(runs, start) if len(this) else None
     span = span_words(off) if off is not None else ""
     load.append(rules.return_after_break(None if off is None else off / 7, span, settings))
-    v = Judgement.of(rules.week_verdict(run_verdicts, load, trend, flags))
+    v = Judgement.of(rules.week_verdict(run_verdicts, load, (trend, pain_trend), flags))
     checkin_days = int(row.get("checkin_days", 1) or 0)
     v = _week_without_checkins(v, len(this), len(run_verdicts), checkin_days)
     load_only = (

@@ -74,8 +74,24 @@ def test_a_read_only_data_folder_is_refused(
 
 
 def test_checkins_round_trip_and_refuse_silent_overwrites(store: Store) -> None:
-    a = CheckIn(date(2026, 10, 12), 2, 11, None, None, 2, False, "left", 'say "hi", ok')
-    b = CheckIn(date(2026, 10, 13), 2.5, 10, 2, 2, 2, None, None, None)
+    a = CheckIn(
+        date(2026, 10, 12),
+        morning_stiffness=2,
+        morning_stiffness_minutes=11,
+        pinch_tenderness=2,
+        swelling=False,
+        side="left",
+        note='say "hi", ok',
+    )
+    b = CheckIn(
+        date(2026, 10, 13),
+        morning_stiffness=2.5,
+        morning_stiffness_minutes=10,
+        morning_pain=1.5,
+        pain_during=2,
+        pain_after=2,
+        pinch_tenderness=2,
+    )
     assert store.put_checkins([a, b]).added == 2
     assert store.checkins() == [a, b]
     assert store.checkin("2026-10-13") == b

@@ -304,3 +304,17 @@ def test_version_4_keeps_heel_drop_sessions_to_the_minute(tmp_path: Path) -> Non
         ("2026-11-24T07:45:00+00:00", "2026-11-24T07:45:00+00:00", 12),  # the later record
         ("2026-11-24T19:02:00+00:00", "2026-11-24T20:02:00+01:00", 15),
     ]
+
+
+def test_version_5_adds_morning_pain_and_keeps_every_check_in(tmp_path: Path) -> None:
+    with old_catalog(tmp_path / "data", 4) as conn:
+        conn.execute(
+            "INSERT INTO checkins (date, morning_stiffness, pain_during, side, note, recorded_at)"
+            " VALUES ('2026-11-20', 3, 2, 'left', 'before v5', '2026-11-20T08:00')"
+        )
+    conn.close()
+    with Store.open(tmp_path / "data") as migrated:
+        (entry,) = migrated.checkins()
+        assert (entry.morning_stiffness, entry.pain_during, entry.note) == (3, 2, "before v5")
+        assert entry.morning_pain is None  # not asked before v5: unknown, not 0
+        assert migrated.integrity_check() == "ok"

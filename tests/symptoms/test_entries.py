@@ -26,7 +26,9 @@ from tests.conftest import REPO
 
 TODAY = date(2026, 11, 30)
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
-HEADER = ",".join(CHECKIN_COLUMNS)
+#: the columns of a symptoms.csv written before morning_pain (v0.5): still read
+OLD_COLUMNS = tuple(c for c in CHECKIN_COLUMNS if c != "morning_pain")
+HEADER = ",".join(OLD_COLUMNS)
 
 
 def csv_bytes(*lines: str) -> bytes:
@@ -40,7 +42,16 @@ def test_a_good_check_in_csv_parses() -> None:
         '2026-10-18,5,27,1,0,4,true,LEFT,"Physio: ""walk the hill"", rest days"',
     )
     a, b = parse_checkins_csv(data, "s.csv", TODAY)
-    assert a == CheckIn(date(2026, 10, 12), 2, 11, None, None, 2, False, "left", "Week 5")
+    assert a == CheckIn(
+        date(2026, 10, 12),
+        morning_stiffness=2,
+        morning_stiffness_minutes=11,
+        pinch_tenderness=2,
+        swelling=False,
+        side="left",
+        note="Week 5",
+    )
+    assert a.morning_pain is None  # a CSV written before morning pain was logged
     assert b.swelling is True
     assert b.side == "left"
     assert b.note == 'Physio: "walk the hill", rest days'

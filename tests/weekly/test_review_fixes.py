@@ -30,14 +30,16 @@ def test_a_week_whose_runs_all_lack_heart_rate_has_no_easy_share_or_trimp() -> N
     runs.append(run("2026-11-10T07:00Z"))  # W46 has heart rate
     hist = history(make_inputs(runs, today=TODAY))
     w47 = hist.weekly.loc["2026-W47"]
-    assert math.isnan(w47["easy_share"]) and math.isnan(w47["trimp"])  # shown as "–", not 0%
+    assert math.isnan(w47["easy_share"])
+    assert math.isnan(w47["trimp"])
     assert hist.weekly.loc["2026-W46", "trimp"] == 20.0
 
 
 def test_a_week_without_runs_has_zero_load() -> None:
     runs = [run("2026-11-03T07:00Z"), run("2026-11-17T07:00Z")]  # W45 and W47, not W46
     week = history(make_inputs(runs, today=TODAY)).weekly.loc["2026-W46"]
-    assert week["trimp"] == 0.0 and week["distance_m"] == 0.0
+    assert week["trimp"] == 0.0
+    assert week["distance_m"] == 0.0
 
 
 def test_exactly_ten_percent_more_is_not_flagged() -> None:
@@ -123,3 +125,16 @@ def test_a_break_is_the_days_without_running_between_the_runs() -> None:
     assert any(
         "back to running after 6 weeks without" in r for r in _back("2026-10-05", "2026-11-22")
     )
+
+
+def test_morning_pain_rising_on_the_week_before_is_amber() -> None:
+    # DOMAIN: "Morning pain and stiffness must not rise from one week to the next"; the
+    # stiffness stays at 2 while the pain on getting up goes from 1 to 2 a morning
+    runs = [run(f"2026-11-{d:02d}T07:00Z") for d in (10, 12, 17, 19)]
+    checkins = [
+        checkin(str(day.date()), 2.0, morning_pain=1.0 if day.day < 16 else 2.0)
+        for day in pd.date_range("2026-11-09", "2026-11-22")
+    ]
+    reasons = history(make_inputs(runs, checkins, today=TODAY)).assessments["2026-W47"]
+    assert "morning pain averaged 2.0/10, up from 1.0/10 last week" in reasons.verdict.reasons
+    assert reasons.verdict.light == "amber"
