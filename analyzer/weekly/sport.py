@@ -12,6 +12,11 @@ runs so), counts as a run unless its data say it cannot be one:
   the 800 m world-record pace (7.93 m/s); or
 - not one second of it was running (the gait says walking throughout).
 
+A run by its sport or its data that lasted under a minute, or went somewhere but less
+than 100 m, is a fragment, not a run (a damaged file's first seconds, a watch started by
+mistake): it would count as a running day and break the rest-day rule with no load to
+speak of.
+
 Checked against the corpus (``/work/shared/corpus``): every file there with the sport
 ``running`` stays below 4.5 m/s over any 2 minutes and has a median moving speed under
 4 m/s; the one ride without a sport (a GPX from Urban Biker) has a 2-minute median of 12
@@ -47,6 +52,10 @@ KINDS: dict[str, tuple[str, str]] = {
     "backcountry_skiing": ("ski session", "ski sessions"),
     "roller_skiing": ("ski session", "ski sessions"),
 }
+#: a recording shorter than this (elapsed time; distance where it has one) is a fragment
+FRAGMENT_MAX_S = 60.0
+FRAGMENT_MAX_M = 100.0
+FRAGMENT = ("fragment under a minute or 100 m", "fragments under a minute or 100 m")
 TOO_FAST = ("session too fast for running", "sessions too fast for running")
 NO_RUNNING = ("session with no running", "sessions with no running")
 OTHER = ("other", "other")
@@ -68,10 +77,15 @@ def kind_of(row: Mapping[str, Any]) -> str:
     the gait times ``running_s`` and ``walking_s``; any of them may be missing.
     """
     key = sport_key(row.get("sport"))
-    if key is not None:
-        if "run" in key.replace("_", ""):  # running, trail_run, VirtualRun, treadmill_running
-            return RUN
+    if key is not None and "run" not in key.replace("_", ""):  # not running, trail_run...
         return KINDS.get(key, OTHER)[0]
+    elapsed, distance = _float(row.get("elapsed_s")), _float(row.get("distance_m"))
+    if (elapsed is not None and elapsed < FRAGMENT_MAX_S) or (
+        distance is not None and 0 < distance < FRAGMENT_MAX_M  # 0: no distance recorded
+    ):
+        return FRAGMENT[0]
+    if key is not None:  # running, trail_run, VirtualRun, treadmill_running
+        return RUN
     median = _float(row.get("speed_median_mps"))
     sustained = _float(row.get("speed_sustained_mps"))
     if (median is not None and median > RUN_MEDIAN_MAX_MPS) or (
@@ -86,7 +100,7 @@ def kind_of(row: Mapping[str, Any]) -> str:
 
 def plural(kind: str, count: int) -> str:
     """``1 ride``, ``3 transitions``, ``2 other``."""
-    for one, many in (*KINDS.values(), TOO_FAST, NO_RUNNING, OTHER):
+    for one, many in (*KINDS.values(), FRAGMENT, TOO_FAST, NO_RUNNING, OTHER):
         if kind == one:
             return f"{count} {one if count == 1 else many}"
     return f"{count} {kind}"

@@ -85,6 +85,13 @@ def test_a_speck_of_distance_long_ago_gives_no_ratio() -> None:
     # the corpus: a 6 m "run" in April 2012, then 9.8 km in September read "ratio 6871.39"
     hist = _hist([run("2012-04-09T07:00Z", 5.73), run("2012-09-29T07:00Z", 9843.0)])
     assert math.isnan(_ratio(hist, "2012-W39"))
+    # the speck is a fragment (weekly.sport), not a run, so September starts the history
+    assert _reasons(hist, "2012-W39")[-1] == (
+        "acute:chronic ratio not judged: less than 4 weeks of running history to compare with"
+    )
+    # a real short run long ago (1 km) is history, and is too long ago to compare with
+    hist = _hist([run("2012-04-09T07:00Z", 1000.0), run("2012-09-29T07:00Z", 9843.0)])
+    assert math.isnan(_ratio(hist, "2012-W39"))
     assert _reasons(hist, "2012-W39")[-1] == (
         "acute:chronic ratio not judged: no usual load to compare with after 5 months "
         "without running"

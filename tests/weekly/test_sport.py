@@ -225,3 +225,25 @@ def test_a_spike_alone_in_a_window_after_a_pause_is_not_a_sustained_speed() -> N
         kind_of({"sport": None, "speed_median_mps": median, "speed_sustained_mps": sustained})
         == RUN
     )
+
+
+def test_a_fragment_is_not_a_run_whatever_its_sport() -> None:
+    # under a minute long, or somewhere under 100 m: no running day, no load
+    assert kind_of({"sport": "running", "elapsed_s": 13.0, "distance_m": 5.7}) != RUN
+    assert kind_of({"sport": "running", "elapsed_s": 300.0, "distance_m": 60.0}) != RUN
+    assert kind_of({"sport": None, "elapsed_s": 45.0}) != RUN
+    # a short run is still a run; so is one without a distance (a treadmill, HR only)
+    assert kind_of({"sport": "running", "elapsed_s": 600.0, "distance_m": 1500.0}) == RUN
+    assert kind_of({"sport": "running", "elapsed_s": 1800.0, "distance_m": 0.0}) == RUN
+
+
+def test_the_damaged_corpus_fragment_is_left_out(tmp_path: Path) -> None:
+    # activity-activity-filecrc.fit (corpus invalid/): its second session is 13.7 s and
+    # 5.73 m by the file's own session message; it gave a 2012 week with "1 run, 0.00 mi"
+    path = DATA / "invalid" / "activity-activity-filecrc.fit"  # in tests/data (MIT, NOTICE)
+    with Store.open(tmp_path / "data") as store:
+        pipeline.import_paths([path], store)
+        acts = from_store(store).activities
+    frag = acts[acts["distance_m"] < 10]
+    assert len(frag) == 1
+    assert kinds(frag).tolist() == ["fragment under a minute or 100 m"]
