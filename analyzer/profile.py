@@ -37,6 +37,8 @@ REPORT_ONLY = frozenset(
         "rest_day_required",
         "drops_after_run_window_s",
         "drops_sessions_per_day",
+        "drops_sets_target",
+        "drops_reps_target",
         "pain_safe_max",
         "pain_acceptable_max",
         "settle_rise_points",

@@ -108,6 +108,10 @@ class Settings:
     rest_day_required: bool = True
     drops_after_run_window_s: float = 2 * 3600.0
     drops_sessions_per_day: int = 2
+    # a full session (Alfredson 1998): this many sets straight-knee and as many bent-knee,
+    # of this many repetitions each; the user's own target where the physio set another
+    drops_sets_target: int = 3
+    drops_reps_target: int = 15
 
     # --- hills to walk ---
     walk_grade_pct: float = 6.0
@@ -147,6 +151,8 @@ RANGES: dict[str, tuple[float, float]] = {
     "easy_fraction": (0.3, 1.0),
     "hill_walked_share": (0.0, 1.0),
     "drops_sessions_per_day": (1, 10),  # a target of none would read as always met
+    "drops_sets_target": (1, 20),
+    "drops_reps_target": (1, 100),
     "acwr_min_weeks": (1, 4),  # weeks of the 4 of the 28-day window
     # what a run can be: a gap of under a second is every step; a cadence or a speed far
     # outside a person's makes everyone walk or run; a hill needs some length and rise

@@ -131,10 +131,13 @@ def data_span(
 
 
 def drops_per_day(drops: pd.DataFrame, runs: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """Heel-drop sessions per local date, and how many began within the window after a
-    run ended (``drops_after_run_window_s``, 2 h by default)."""
+    """Heel-drop sessions per local date; how many began within the window after a run
+    ended (``drops_after_run_window_s``, 2 h by default); how many were full sessions of
+    the programme (``drops_sets_target`` sets straight-knee and bent-knee of
+    ``drops_reps_target`` each: Alfredson's 3 x 15 + 3 x 15); the most load added (kg)."""
+    columns = ["drops_sessions", "drops_after_run", "drops_full", "drops_load_max_kg"]
     if drops.empty:
-        return pd.DataFrame(columns=["drops_sessions", "drops_after_run"], dtype="float64")
+        return pd.DataFrame(columns=columns, dtype="float64")
     window = pd.Timedelta(seconds=settings.drops_after_run_window_s)
     # sessions are kept to the minute (symptoms.entries): a session logged in the minute
     # the run ended came after it, so the ends are taken to their minute too
@@ -146,12 +149,27 @@ def drops_per_day(drops: pd.DataFrame, runs: pd.DataFrame, settings: Settings) -
     if len(ends):
         last_end = ends[np.clip(pos, 0, None)]
         after = (pos >= 0) & (times - last_end <= window.to_timedelta64())
-    per = pd.DataFrame({"date": drops["local_date"].to_numpy(), "after": after})
+    sets, reps = settings.drops_sets_target, settings.drops_reps_target
+    full = (
+        (drops["straight_knee_sets"] >= sets)
+        & (drops["bent_knee_sets"] >= sets)
+        & (drops["reps"] >= reps)
+    )
+    per = pd.DataFrame(
+        {
+            "date": drops["local_date"].to_numpy(),
+            "after": after,
+            "full": full.to_numpy(),
+            "load": drops["added_load_kg"].to_numpy(dtype="float64"),
+        }
+    )
     grouped = per.groupby("date")
     return pd.DataFrame(
         {
             "drops_sessions": grouped.size().astype("float64"),
             "drops_after_run": grouped["after"].sum().astype("float64"),
+            "drops_full": grouped["full"].sum().astype("float64"),
+            "drops_load_max_kg": grouped["load"].max(),
         }
     )
 
@@ -196,6 +214,8 @@ def daily_frame(
     per_day = drops_per_day(drops, runs, settings).reindex(index)
     daily["drops_sessions"] = per_day["drops_sessions"].fillna(0.0)
     daily["drops_after_run"] = per_day["drops_after_run"].fillna(0.0)
+    daily["drops_full"] = per_day["drops_full"].fillna(0.0)
+    daily["drops_load_max_kg"] = per_day["drops_load_max_kg"]
     daily["drops_target"] = np.where(to_come, 0.0, float(settings.drops_sessions_per_day))
     daily["week"] = [iso_week(d) for d in index]
     return add_acwr(daily, _first_load_day(runs, index), settings)
@@ -369,6 +389,8 @@ def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
     weekly["pain_during_max"] = grouped["pain_during"].max()
     weekly["drops_sessions"] = grouped["drops_sessions"].sum()
     weekly["drops_after_run"] = grouped["drops_after_run"].sum()
+    weekly["drops_full"] = grouped["drops_full"].sum()
+    weekly["drops_load_max_kg"] = grouped["drops_load_max_kg"].max()
     weekly["drops_target"] = grouped["drops_target"].sum()
     weekly["swelling_days"] = grouped["swelling"].sum()
     weekly["checkin_days"] = grouped["checked_in"].sum()

@@ -138,3 +138,17 @@ def test_morning_pain_rising_on_the_week_before_is_amber() -> None:
     reasons = history(make_inputs(runs, checkins, today=TODAY)).assessments["2026-W47"]
     assert "morning pain averaged 2.0/10, up from 1.0/10 last week" in reasons.verdict.reasons
     assert reasons.verdict.light == "amber"
+
+
+def test_heel_drop_sessions_are_checked_against_the_programme() -> None:
+    # Alfredson 1998: 3 x 15 straight-knee and 3 x 15 bent-knee; a short session is logged
+    full = drops("2026-11-17T07:40:00+00:00")
+    short = {**drops("2026-11-17T18:00:00+00:00"), "bent_knee_sets": 2}
+    loaded = {**drops("2026-11-18T07:40:00+00:00"), "added_load_kg": 2.5}
+    hist = history(make_inputs([run("2026-11-17T07:00Z")], drop_sessions=[full, short, loaded]))
+    week = hist.weekly.loc["2026-W47"]
+    assert (week["drops_sessions"], week["drops_full"], week["drops_load_max_kg"]) == (3, 2, 2.5)
+    # the user's own target: 2 sets of 12 makes every session full
+    own = LONDON.with_changes(drops_sets_target=2, drops_reps_target=12)
+    inputs = make_inputs([run("2026-11-17T07:00Z")], drop_sessions=[full, short], settings=own)
+    assert history(inputs).weekly.loc["2026-W47", "drops_full"] == 2
