@@ -137,15 +137,35 @@ def settle_finding(
     )
 
 
+def pain_settle_finding(
+    pain_before: float | None, pain_next: float | None, rules: PainRules
+) -> Finding | None:
+    """Pain after a run must have settled by the next morning (DOMAIN): the next morning's
+    pain on getting up ``settle_rise_points`` or more above the morning of the run has not."""
+    if settled(pain_before, pain_next, rules):
+        return None
+    return Finding(
+        "amber",
+        f"next morning's pain on getting up was {pain_next:g}/10, up from {pain_before:g}/10: "
+        "the pain after the run had not settled by the next morning",
+    )
+
+
 def run_verdict(
     pain: float | None,
     stiffness_before: float | None,
     stiffness_next: float | None,
     rules: PainRules,
+    morning_pain: tuple[float | None, float | None] = (None, None),
 ) -> Verdict:
-    """Green, amber or red for one run from pain during it and the next morning."""
+    """Green, amber or red for one run from pain during it and the next morning: its
+    stiffness and (``morning_pain``: the run's morning, the next) its pain on getting up."""
     return verdict(
-        [pain_during(pain, rules), settle_finding(stiffness_before, stiffness_next, rules)],
+        [
+            pain_during(pain, rules),
+            settle_finding(stiffness_before, stiffness_next, rules),
+            pain_settle_finding(*morning_pain, rules),
+        ],
         "pain stayed low and the next morning was no stiffer",
     )
 
@@ -255,8 +275,8 @@ def flag_unsettled_in_a_row(runs: Sequence[tuple[str, bool]]) -> list[RedFlag]:
             flags.append(
                 RedFlag(
                     "unsettled",
-                    f"stiffness had not settled by the next morning after two runs in a row "
-                    f"({first} and {second})",
+                    "pain or stiffness had not settled by the next morning after two runs in "
+                    f"a row ({first} and {second})",
                 )
             )
     return flags

@@ -92,6 +92,7 @@ def runs_frame(
     runs["pain_after"] = same["pain_after"].to_numpy()
     runs["next_stiffness"] = nxt["morning_stiffness"].to_numpy()
     runs["next_tenderness"] = nxt["pinch_tenderness"].to_numpy()
+    runs["morning_pain"] = same["morning_pain"].to_numpy()
     runs["next_pain"] = nxt["morning_pain"].to_numpy()
     runs["stiffness_change"] = runs["next_stiffness"] - runs["stiffness"]
     return runs

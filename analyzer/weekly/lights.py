@@ -69,11 +69,12 @@ def run_judgement(
     stiffness: float | None,
     next_stiffness: float | None,
     pain: PainRules,
+    morning_pain: tuple[float | None, float | None] = (None, None),
 ) -> Judgement:
     """The rules' verdict of one run where a check-in judges it: pain during the run
     logged, or the mornings of the run and after it both logged; ``none`` otherwise. A
     green run names only what was logged."""
-    v = Judgement.of(rules.run_verdict(pain_during, stiffness, next_stiffness, pain))
+    v = Judgement.of(rules.run_verdict(pain_during, stiffness, next_stiffness, pain, morning_pain))
     has_pain = pain_during is not None
     has_mornings = stiffness is not None and next_stiffness is not None
     if v.light != "green" or (has_pain and has_mornings):
@@ -94,12 +95,18 @@ def run_judgement(
 def add_run_lights(runs: pd.DataFrame, pain: PainRules) -> pd.DataFrame:
     """``runs`` with ``settled``, ``light`` and ``reasons`` (a tuple of words) per run."""
     out = runs.copy()
-    verdicts = [
-        run_judgement(_num(r.pain_during), _num(r.stiffness), _num(r.next_stiffness), pain)
+    mornings = [
+        (_num(r.morning_pain), _num(r.next_pain)) if "morning_pain" in out.columns else (None, None)
         for r in out.itertuples()
     ]
+    verdicts = [
+        run_judgement(_num(r.pain_during), _num(r.stiffness), _num(r.next_stiffness), pain, m)
+        for r, m in zip(out.itertuples(), mornings, strict=True)
+    ]
+    # settled: neither the stiffness nor the pain on getting up rose by the next morning
     out["settled"] = [
-        rules.settled(_num(r.stiffness), _num(r.next_stiffness), pain) for r in out.itertuples()
+        rules.settled(_num(r.stiffness), _num(r.next_stiffness), pain) and rules.settled(*m, pain)
+        for r, m in zip(out.itertuples(), mornings, strict=True)
     ]
     out["light"] = [v.light for v in verdicts]
     out["reasons"] = [v.reasons for v in verdicts]

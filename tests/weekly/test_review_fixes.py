@@ -152,3 +152,22 @@ def test_heel_drop_sessions_are_checked_against_the_programme() -> None:
     own = LONDON.with_changes(drops_sets_target=2, drops_reps_target=12)
     inputs = make_inputs([run("2026-11-17T07:00Z")], drop_sessions=[full, short], settings=own)
     assert history(inputs).weekly.loc["2026-W47", "drops_full"] == 2
+
+
+def test_pain_after_a_run_must_have_settled_by_the_next_morning() -> None:
+    # stiffness stays at 2; the pain on getting up is 1 on the mornings of the runs and 3
+    # the mornings after: two runs in a row whose pain had not settled (a red flag)
+    runs = [run("2026-11-16T07:00Z"), run("2026-11-18T07:00Z")]
+    pains = {16: 1.0, 17: 3.0, 18: 1.0, 19: 3.0}
+    checkins = [checkin(f"2026-11-{d}", 2.0, morning_pain=p) for d, p in pains.items()]
+    hist = history(make_inputs(runs, checkins, today=TODAY))
+    first = hist.runs.iloc[0]
+    assert first["light"] == "amber"
+    assert first["reasons"] == (
+        "next morning's pain on getting up was 3/10, up from 1/10: the pain after the run had "
+        "not settled by the next morning",
+    )
+    assert [f.detail for f in hist.assessments["2026-W47"].red_flags] == [
+        "pain or stiffness had not settled by the next morning after two runs in a row "
+        "(Mon 16 Nov and Wed 18 Nov)"
+    ]
