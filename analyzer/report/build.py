@@ -25,6 +25,16 @@ from analyzer.report import figures, hills_page
 from analyzer.report.figures import records
 from analyzer.report.units import Units, fmt_clock, fmt_minutes
 from analyzer.settings import Settings
+from analyzer.weekly.associations import (
+    BOOTSTRAP,
+    MIN_PAIRS,
+    NOT_CAUSE,
+    Link,
+    flat_words,
+    never_logged,
+    never_words,
+    no_pairs_words,
+)
 from analyzer.weekly.daily import iso_week
 from analyzer.weekly.inputs import Inputs
 from analyzer.weekly.lights import run_label
@@ -51,6 +61,8 @@ def _env() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["num"] = plain_number
+    env.filters["span"] = span_words
     return env
 
 
@@ -122,6 +134,26 @@ def _pct(value: Any) -> str:
     return "–" if v is None else f"{v:.0%}"
 
 
+def plain_number(value: Any, digits: int = 1) -> str:
+    """A setting as people write it: ``2`` for 2.0, ``1.5`` for 1.5 (``|int`` said "less
+    than 1 points" for 1.5); at most ``digits`` decimals."""
+    v = _num(value)
+    if v is None:
+        return "–"
+    text = f"{v:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def span_words(seconds: Any) -> str:
+    """A window of time for prose: ``2 h``, ``1.5 h``, ``45 min``, ``1 h 10 min``."""
+    v = _num(seconds)
+    if v is None:
+        return "–"
+    if v >= 3600 and v % 1800 == 0:
+        return f"{plain_number(v / 3600)} h"
+    return fmt_minutes(v)
+
+
 # --- the glance ---------------------------------------------------------------------------
 
 
@@ -177,6 +209,22 @@ def hill_rule_words(settings: Settings) -> str:
     )
 
 
+def drops_programme_words(t: pd.Series, s: Settings) -> str:
+    """The week's sessions against the programme: ``9 full 3×15 + 3×15, up to 2.5 kg
+    added``; empty with no sessions."""
+    sessions = int(t["drops_sessions"])
+    if not sessions:
+        return ""
+    full = int(t["drops_full"])
+    shape = (
+        f"{s.drops_sets_target}×{s.drops_reps_target} + {s.drops_sets_target}×{s.drops_reps_target}"
+    )
+    which = "all" if full == sessions else f"{full} full"
+    load = _num(t.get("drops_load_max_kg"))
+    added = f", up to {load:g} kg added" if load else ", no load added"
+    return f"{which} {shape}{added}"
+
+
 def glance(view: WeekView, units: Units) -> dict[str, Any]:
     t = view.totals
     a = view.assessment
@@ -203,6 +251,7 @@ def glance(view: WeekView, units: Units) -> dict[str, Any]:
         "drops": f"{t['drops_sessions']:.0f} of {t['drops_target']:.0f}",
         **so_far(view),
         "drops_after_run": int(t["drops_after_run"]),
+        "drops_programme": drops_programme_words(t, view.settings),
         "visa_a": _score(a.visa_a_latest),
         "visa_a_previous": _score(a.visa_a_previous),
         **_visa_a_dates(view.visa_a),
@@ -387,24 +436,113 @@ def altitude_words(runs: pd.DataFrame) -> str | None:
     return ", ".join(words) or "not recorded in the files"
 
 
+# --- the link: loads against the next morning ----------------------------------------------
+
+
+def upper_first(text: str) -> str:
+    """``TRIMP (heart-rate load)`` stays so (jinja's ``capitalize`` lowers the rest)."""
+    return text[:1].upper() + text[1:]
+
+
+def and_join(words: list[str]) -> str:
+    """``a, b and c``."""
+    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+
+
+def by_load(links: list[Link]) -> list[list[Link]]:
+    """The pairings grouped by load, in the order of ``links``."""
+    groups: dict[str, list[Link]] = {}
+    for link in links:
+        groups.setdefault(link.load.column, []).append(link)
+    return list(groups.values())
+
+
+def link_cell(link: Link) -> dict[str, str]:
+    """One cell of the pairings table: the headline (rho, or the words for why there is
+    none), the detail under it, the sentence, and a class for its weight."""
+    a = link.association
+    if link.status == "rho" and a.rho is not None:
+        ci, weight = "", "unclear"
+        if a.low is not None and a.high is not None and math.isfinite(a.low):
+            ci = f"{a.low:.2f} to {a.high:.2f}, "
+            weight = "unclear" if a.low < 0 < a.high else "clear"
+        return {
+            "head": f"{a.rho:.2f}",
+            "detail": f"{ci}n = {a.n}",
+            "text": link.text,
+            "weight": weight,
+        }
+    if link.status == "flat":
+        head, detail = "nothing varies", f"{flat_words(a, link.load, link.symptom)}, n = {a.n}"
+    elif a.n == 0:
+        head, detail = "no pairs yet", f"{MIN_PAIRS} needed"
+    else:
+        head, detail = (
+            "not enough data yet",
+            f"{a.n} pair{'' if a.n == 1 else 's'}, {MIN_PAIRS} needed",
+        )
+    return {"head": head, "detail": detail, "text": link.text, "weight": "none"}
+
+
+def link_table(links: list[Link]) -> dict[str, Any]:
+    """Every pairing at once: loads as rows, symptoms as columns; ``never``: a sentence
+    for each symptom no run has a score for yet (said once, here)."""
+    groups = by_load(links)
+    return {
+        "symptoms": [lk.symptom.short for lk in groups[0]] if groups else [],
+        "rows": [
+            {"load": upper_first(g[0].load.label), "cells": [link_cell(lk) for lk in g]}
+            for g in groups
+        ],
+        "never": [never_words(m) for m in never_logged(links)],
+    }
+
+
+def link_figures(view: WeekView, units: Units, figs: Figures) -> dict[str, Any]:
+    """The pairings table and one figure per load, its symptoms behind buttons, with the
+    sentence of each pairing that has pairs (a symptom never logged is said once, under
+    the table; a load with no pairs at all gets its sentence and no empty chart)."""
+    loads = []
+    for group in by_load(view.links):
+        load = group[0].load
+        paired = [lk for lk in group if lk.association.n > 0]
+        figure = (
+            figs.add(
+                figures.link_figure(group, view.history_runs, view.week, units),
+                f"{load.label} against the next morning",
+            )
+            if paired
+            else None
+        )
+        words = [{"symptom": upper_first(lk.symptom.short), "text": lk.text} for lk in paired]
+        loads.append(
+            {
+                "figure": figure,
+                "label": load.label,
+                "title": upper_first(load.label),
+                "words": words or [{"symptom": "", "text": no_pairs_words(load)}],
+            }
+        )
+    return {
+        "table": link_table(view.links),
+        "loads": loads,
+        "load_words": and_join([g[0].load.label for g in by_load(view.links)]),
+        "symptom_words": and_join(link_table(view.links)["symptoms"]),
+        "not_cause": NOT_CAUSE,
+        "min_pairs": MIN_PAIRS,
+        "bootstrap": BOOTSTRAP,
+    }
+
+
 # --- pages ------------------------------------------------------------------------------------
 
 
 def _week_figures(
     view: WeekView, units: Units, figs: Figures, recurring: HillsOverview | None = None
 ) -> dict[str, Any]:
-    days = figs.add(figures.day_chart(view.days, units), "day by day")
-    links = [
-        {
-            "figure": figs.add(
-                figures.link_scatter(link, view.history_runs, view.week, units), link.label
-            ),
-            "label": link.label,
-            "stats": figures.link_title(link),
-            "text": link.text,
-        }
-        for link in view.links
-    ]
+    window = span_words(view.settings.drops_after_run_window_s)
+    days = figs.add(figures.day_chart(view.days, units, window), "day by day")
+    links = link_figures(view, units, figs)
     easy = _easy_limit(view)
     profiles = []
     for r in records(view.runs):

@@ -15,7 +15,7 @@ import pandas as pd
 
 from analyzer.hills.export import whole_percent
 from analyzer.report.units import Units
-from analyzer.weekly.associations import Link
+from analyzer.weekly.associations import MIN_PAIRS, Link, flat_words
 from analyzer.weekly.daily import visa_a_steps
 
 Figure = dict[str, Any]
@@ -25,6 +25,7 @@ WALK_HILL = "#1f78b4"  # hills walked: blue
 STIFF = "#6a3d9a"  # morning stiffness: purple
 PAIN_DURING = "#e7298a"
 PAIN_AFTER = "#a6761d"
+MORNING_PAIN = "#e6ab02"  # pain on getting up: gold, dotted beside the stiffness
 HEART = "#c51b1b"
 TRACK = "#7f7f7f"
 THIS_WEEK = "#d95f02"
@@ -55,12 +56,18 @@ def _layout(height: int, **extra: Any) -> dict[str, Any]:
     return base
 
 
-def _clean(values: Any) -> list[Any]:
-    """JSON-safe list: NaN and infinities become None (gaps in plotly)."""
+def _clean(values: Any, digits: int = 4) -> list[Any]:
+    """JSON-safe list: NaN and infinities become None (gaps in plotly); rounded to
+    ``digits`` decimals (keeps the page small)."""
     out = []
     for v in np.asarray(values, dtype="float64").tolist():
-        out.append(round(v, 4) if math.isfinite(v) else None)
+        out.append(round(v, digits) if math.isfinite(v) else None)
     return out
+
+
+#: decimals of a latitude or longitude: 6 is about 0.1 m (4, about 11 m, drew tracks
+#: as staircases)
+COORD_DIGITS = 6
 
 
 def _axis(title: str, **extra: Any) -> dict[str, Any]:
@@ -237,8 +244,9 @@ def _hill_bars(days: pd.DataFrame, x: list[float]) -> list[dict[str, Any]]:
 
 
 def _symptom_lines(days: pd.DataFrame, x: list[float]) -> list[dict[str, Any]]:
-    """Morning stiffness just before the day's tick, pain during on it, pain after just
-    past it: the order they happen in, so they never hide each other."""
+    """Morning stiffness and morning pain just before the day's tick, pain during just
+    past it, pain after further on: the order they happen in, so they never hide each
+    other."""
     labels = day_labels(days)
     stiff = days["morning_stiffness"].to_numpy(dtype="float64")
 
@@ -246,7 +254,7 @@ def _symptom_lines(days: pd.DataFrame, x: list[float]) -> list[dict[str, Any]]:
         return {
             "type": "scatter",
             "x": [v + shift for v in x],
-            "y": _clean(days[col]),
+            "y": _clean(days[col]) if col in days.columns else [None] * len(x),
             "name": name,
             "uid": col,
             "customdata": labels,
@@ -266,12 +274,20 @@ def _symptom_lines(days: pd.DataFrame, x: list[float]) -> list[dict[str, Any]]:
             "marker": {"size": 9},
         },
         {
-            **trace("pain_during", 0.0, "pain during run", "pain during"),
+            # morning pain beside the stiffness: the two morning scores, one line each
+            **trace("morning_pain", -0.08, "morning pain (on getting up)", "morning pain"),
+            "mode": "lines+markers",
+            "connectgaps": False,
+            "line": {"color": MORNING_PAIN, "width": 2, "dash": "dot"},
+            "marker": {"size": 7, "symbol": "square"},
+        },
+        {
+            **trace("pain_during", 0.08, "pain during run", "pain during"),
             "mode": "markers",
             "marker": {"color": PAIN_DURING, "symbol": "diamond", "size": 10},
         },
         {
-            **trace("pain_after", 0.22, "pain after run", "pain after"),
+            **trace("pain_after", 0.24, "pain after run", "pain after"),
             "mode": "markers",
             "marker": {"color": PAIN_AFTER, "symbol": "x", "size": 10},
         },
@@ -324,7 +340,7 @@ def to_come(days: pd.DataFrame) -> np.ndarray:
     return days["to_come"].fillna(False).to_numpy(dtype=bool)
 
 
-def _drops_marks(days: pd.DataFrame, x: list[float]) -> dict[str, Any]:
+def _drops_marks(days: pd.DataFrame, x: list[float], window: str = "2 h") -> dict[str, Any]:
     """A triangle per day that has happened: sessions done of the target; a day still to
     come gets none (nothing could be done yet, so 0/2 would read as a day missed)."""
     sessions = days["drops_sessions"].to_numpy(dtype="float64")
@@ -352,7 +368,7 @@ def _drops_marks(days: pd.DataFrame, x: list[float]) -> dict[str, Any]:
         },
         "customdata": [[d, a] for d, a in zip(day_labels(days), _clean(after), strict=True)],
         "hovertemplate": "%{customdata[0]}: heel drops %{text}, "
-        "%{customdata[1]} within 2 h of a run<extra></extra>",
+        f"%{{customdata[1]}} within {window} of a run<extra></extra>",
         "xaxis": "x",
         "yaxis": "y3",
     }
@@ -401,14 +417,15 @@ def _to_come_note(days: pd.DataFrame, x: list[float], size: int = 12) -> list[di
     ]
 
 
-def day_chart(days: pd.DataFrame, units: Units) -> Figure:
-    """The seven days: distance (easy share as colour), hill minutes, symptoms 0-10."""
+def day_chart(days: pd.DataFrame, units: Units, drops_window: str = "2 h") -> Figure:
+    """The seven days: distance (easy share as colour), hill minutes, symptoms 0-10;
+    ``drops_window``: the heel-drop window after a run, in words."""
     x = [float(i) for i in range(len(days))]
     data = [
         _distance_bars(days, x, units),
         *_hill_bars(days, x),
         *_symptom_lines(days, x),
-        _drops_marks(days, x),
+        _drops_marks(days, x, drops_window),
         _easy_key(),
     ]
     top = float(np.nanmax(days["distance_m"].to_numpy(dtype="float64"), initial=0.0))
@@ -465,82 +482,205 @@ def _day_chart_narrow(
 
 # --- the link ----------------------------------------------------------------------------
 
-LINK_AXES = {
-    "uphill_run_s": ("uphill running (min)", 1 / 60.0),
-    "easy_share": ("easy share (%)", 100.0),
-    "distance_m": ("distance", 1.0),
+
+class LinkAxis(NamedTuple):
+    """A load's axis: title, factor from its SI column to the display unit, the least
+    span of the axis in that unit (all-zero data, no hill run yet, still gets a readable
+    axis, 0 to 5 min, not plotly's ±1e-9, "−50p … 50p"), the value as hover text says
+    it, and whether 0 is kept on the axis (no uphill running is a value to see; a run of
+    0 miles is not, and runs of 2 to 3 mi would be squeezed into a sliver)."""
+
+    title: str
+    scale: float
+    span: float
+    hover: str
+    from_zero: bool = True
+
+
+LINK_AXES: dict[str, LinkAxis] = {
+    "uphill_run_s": LinkAxis("uphill running (min)", 1 / 60.0, 5.0, "%{x:.1f} min uphill running"),
+    "easy_share": LinkAxis("easy share (%)", 100.0, 10.0, "%{x:.0f}% easy"),
+    "trimp": LinkAxis("TRIMP (heart-rate load)", 1.0, 10.0, "TRIMP %{x:.0f}", from_zero=False),
 }
-# the least span of each link axis, in its display unit: all-zero data (no hill run yet)
-# still gets a readable axis, 0 to 5 min, not plotly's ±1e-9 ("−50p … 50p")
-LINK_MIN_SPAN = {"uphill_run_s": 5.0, "easy_share": 10.0, "distance_m": 1.0}
+LINK_HEIGHT = 430
+# the top margin holds, top down: plotly's modebar (shown on hover, about 32 px), the
+# symptom buttons clear of it (a click must not land on "zoom"), the stats line
+LINK_MARGIN = {"l": 55, "r": 15, "t": 92, "b": 88}
+LINK_NARROW_MARGIN = {"l": 44, "r": 8}
+LINK_TITLE_PX = 30  # the stats line above the plot, with its gap: the buttons sit above it
+LINK_LEGEND_PX = 60  # below the plot: past the tick labels and the axis title
+
+
+def link_axis(column: str, units: Units) -> LinkAxis:
+    """The axis of a load column in the profile's units."""
+    if column == "distance_m":
+        d = units.distance
+        return LinkAxis(f"distance ({d})", 1.0 / units.distance_m, 0.5, "%{x:.2f} " + d, False)
+    if column == "uphill_run_gain_m":
+        h = units.height
+        span = 30.0 if h == "ft" else 10.0
+        return LinkAxis(
+            f"uphill gain running ({h})", units.high(1.0) or 1.0, span, "%{x:.0f} " + h + " up"
+        )
+    return LINK_AXES[column]
 
 
 def link_title(link: Link) -> str:
+    """The numbers of one pairing in a line: rho, its interval and n, or why there are
+    none (too few pairs, nothing varies)."""
     a = link.association
+    if link.status == "flat":
+        return f"nothing varies: {flat_words(a, link.load, link.symptom)} (n = {a.n})"
+    if a.n == 0:
+        return f"no pairs yet ({MIN_PAIRS} needed)"
     if not a.enough or a.rho is None:
-        return f"not enough data yet ({a.n} pair{'' if a.n == 1 else 's'}, 8 needed)"
+        return f"not enough data yet ({a.n} pair{'' if a.n == 1 else 's'}, {MIN_PAIRS} needed)"
     ci = (
         "" if a.low is None or not math.isfinite(a.low) else f", 95% CI {a.low:.2f} to {a.high:.2f}"
     )
     return f"rho = {a.rho:.2f}{ci}, n = {a.n}"
 
 
-def _padded(values: np.ndarray, min_span: float = 1.0) -> list[float]:
-    """An axis range from 0 (or the minimum) with a margin, so edge points are whole;
-    at least ``min_span`` wide (display units), so equal values get a readable axis."""
+def _padded(values: np.ndarray, min_span: float = 1.0, from_zero: bool = True) -> list[float]:
+    """An axis range from 0 (or the minimum; ``from_zero`` False: the minimum) with a
+    margin, so edge points are whole; at least ``min_span`` wide (display units), so
+    equal values get a readable axis."""
     finite = values[np.isfinite(values)]
-    low = min(0.0, float(finite.min())) if finite.size else 0.0
+    least = float(finite.min()) if finite.size else 0.0
+    low = min(0.0, least) if from_zero else least
     high = float(finite.max()) if finite.size else 0.0
     high = max(high, low + min_span)
     pad = (high - low) * 0.06
     return [low - pad, high + pad]
 
 
-def link_scatter(link: Link, history: pd.DataFrame, week: str, units: Units) -> Figure:
-    """One load of each run against the next morning's stiffness; this week highlighted."""
-    label, scale = LINK_AXES[link.column]
-    if link.column == "distance_m":
-        label, scale = f"distance ({units.distance})", 1.0 / units.distance_m
-    pairs = history[history[link.column].notna() & history["next_stiffness"].notna()]
-    mine = pairs["week"] == week
-    data = []
-    rng = np.random.default_rng(7)  # fixed: the same page every time
-    nudge = rng.uniform(-JITTER, JITTER, len(pairs))
-    for flag, name, colour, size in (
-        (False, "earlier runs", HISTORY, 9),
-        (True, "this week", THIS_WEEK, 13),
+def _link_pairs(link: Link, history: pd.DataFrame) -> pd.DataFrame:
+    """The runs of ``history`` with both the load and the next morning's score."""
+    load, symptom = link.load.column, link.symptom.column
+    return history[history[load].notna() & history[symptom].notna()]
+
+
+def _link_points(
+    link: Link, history: pd.DataFrame, week: str, scale: float, what: str, visible: bool
+) -> list[dict[str, Any]]:
+    """Two traces of one pairing, earlier runs and this week's (uids ``<symptom>-earlier``
+    and ``<symptom>-week``), points nudged up to ±JITTER so equal scores stay apart."""
+    pairs = _link_pairs(link, history)
+    mine = (pairs["week"] == week).to_numpy()
+    nudge = np.random.default_rng(7).uniform(-JITTER, JITTER, len(pairs))  # the same page
+    column, short = link.symptom.column, link.symptom.short
+    traces = []
+    for flag, name, colour, size, uid in (
+        (False, "earlier runs", HISTORY, 9, "earlier"),
+        (True, "this week", THIS_WEEK, 13, "week"),
     ):
         part = pairs[mine == flag]
-        jitter = nudge[(mine == flag).to_numpy()]
-        data.append(
+        traces.append(
             {
                 "type": "scatter",
                 "mode": "markers",
-                "x": _clean(part[link.column].to_numpy(dtype="float64") * scale),
-                "y": _clean(part["next_stiffness"].to_numpy(dtype="float64") + jitter),
-                "customdata": _clean(part["next_stiffness"]),
+                "uid": f"{column}-{uid}",
+                "visible": visible,
+                "x": _clean(part[link.load.column].to_numpy(dtype="float64") * scale),
+                "y": _clean(part[column].to_numpy(dtype="float64") + nudge[mine == flag]),
+                "customdata": _clean(part[column]),
                 "text": [d.strftime("%a %d %b") for d in part["local_date"]],
                 "name": name,
                 "marker": {"color": colour, "size": size, "line": {"color": "white", "width": 1}},
                 "opacity": 0.85,
-                "hovertemplate": "%{text}: %{x:.1f} → stiffness %{customdata}/10 next morning"
-                "<extra></extra>",
+                "hovertemplate": "%{text}: " + what + " → " + short + " %{customdata}/10 "
+                "next morning<extra></extra>",
             }
         )
+    return traces
+
+
+def _link_buttons(shown: list[Link], font: int) -> list[dict[str, Any]]:
+    """One button per symptom: its two traces, its numbers in the title, its y axis."""
+    plot_px = LINK_HEIGHT - LINK_MARGIN["t"] - LINK_MARGIN["b"]
+    buttons = [
+        {
+            "label": link.symptom.short,
+            "method": "update",
+            "args": [
+                {"visible": [j // 2 == i for j in range(2 * len(shown))]},
+                {"title.text": link_title(link), "yaxis.title.text": link.symptom.label},
+            ],
+        }
+        for i, link in enumerate(shown)
+    ]
+    return [
+        {
+            "type": "buttons",
+            "direction": "right",
+            "active": 0,
+            "showactive": True,
+            "buttons": buttons,
+            "x": 0,
+            "xanchor": "left",
+            "y": 1 + LINK_TITLE_PX / plot_px,
+            "yanchor": "bottom",
+            "pad": {"l": 0, "r": 4, "t": 0, "b": 0},
+            "font": {"size": font},
+            # plotly draws the chosen button near-white (#F4FAFF, not settable): the
+            # others grey, so the one shown stands out
+            "bgcolor": "#dde1e6",
+            "bordercolor": "#8c959f",
+        }
+    ]
+
+
+def link_figure(links: list[Link], history: pd.DataFrame, week: str, units: Units) -> Figure:
+    """One load of each run (all of ``links`` share it) against the next morning's
+    symptoms, a button per symptom with pairs (plotly ``updatemenus``, method ``update``)
+    switching the points, the y axis and the numbers in the title. Earlier runs grey,
+    this week's larger and orange. A symptom with no pairs gets no button: its empty
+    plot would say nothing the pairings table does not."""
+    load = links[0].load
+    axis = link_axis(load.column, units)
+    label, scale, what = axis.title, axis.scale, axis.hover
+    shown = [lk for lk in links if lk.association.n > 0]
+    data: list[dict[str, Any]] = []
+    for i, link in enumerate(shown):
+        data += _link_points(link, history, week, scale, what, visible=i == 0)
+    xs = [_link_pairs(lk, history)[load.column].to_numpy(dtype="float64") for lk in shown]
+    every_x = np.concatenate(xs) * scale if xs else np.array([])
+    first = shown[0] if shown else links[0]
+    plot_px = LINK_HEIGHT - LINK_MARGIN["t"] - LINK_MARGIN["b"]
+    title = {
+        "text": link_title(first),
+        "x": 0,
+        "xref": "paper",
+        "xanchor": "left",
+        "y": 1,
+        "yref": "paper",
+        "yanchor": "bottom",
+        "pad": {"b": 8},
+        "font": {"size": 13, "color": "#24292f"},
+    }
     layout = _layout(
-        320,
-        xaxis=_axis(
-            label,
-            range=_padded(
-                pairs[link.column].to_numpy(dtype="float64") * scale,
-                LINK_MIN_SPAN[link.column],
-            ),
-        ),
-        yaxis=_axis("next-morning stiffness", range=[-0.5, 10.5], dtick=2),
-        margin={"l": 55, "r": 15, "t": 30, "b": 45},
-        legend={"orientation": "h", "y": 1.02, "x": 1, "xanchor": "right", "yanchor": "bottom"},
+        LINK_HEIGHT,
+        title=title,
+        xaxis=_axis(label, range=_padded(every_x, axis.span, axis.from_zero)),
+        yaxis=_axis(first.symptom.label, range=[-0.5, 10.5], dtick=2),
+        margin=LINK_MARGIN,
+        showlegend=True,
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": -LINK_LEGEND_PX / plot_px,
+            "yanchor": "top",
+        },
+        updatemenus=_link_buttons(shown, 12) if shown else [],
     )
-    return {"data": data, "layout": layout}
+    narrow = {
+        "margin": LINK_NARROW_MARGIN,
+        "font": {"size": 12},
+        "title": {"font": {"size": 12}},
+        "updatemenus": _link_buttons(shown, 11) if shown else [],
+    }
+    return with_narrow({"data": data, "layout": layout}, narrow)
 
 
 # --- hills of one run ----------------------------------------------------------------------
@@ -836,8 +976,8 @@ def _hill_traces(
             {
                 "type": "scatter",
                 "mode": "lines",
-                "x": _clean(seg["lon_deg"]),
-                "y": _clean(seg["lat_deg"]),
+                "x": _clean(seg["lon_deg"], COORD_DIGITS),
+                "y": _clean(seg["lat_deg"], COORD_DIGITS),
                 "name": kind,
                 "legendgroup": kind,
                 "showlegend": kind not in shown,
@@ -923,8 +1063,8 @@ def week_map(
             {
                 "type": "scatter",
                 "mode": "lines",
-                "x": _clean(pts["lon_deg"]),
-                "y": _clean(pts["lat_deg"]),
+                "x": _clean(pts["lon_deg"], COORD_DIGITS),
+                "y": _clean(pts["lat_deg"], COORD_DIGITS),
                 "name": labels.get(aid, aid),
                 "line": {"color": TRACKS[n % len(TRACKS)], "width": TRACK_PX},
                 "hoverinfo": "name",

@@ -1,12 +1,17 @@
 """How a run's load goes with the next morning's symptoms: Spearman's rho, the number of
 pairs and a seeded bootstrap 95% interval. Words describe what goes together, never cause.
 
+Every load of ``LOADS`` is paired with every symptom of ``SYMPTOMS`` (DOMAIN.md, "Linking
+load to symptoms"): the load of a run on local day d with the check-in of the morning of
+d+1 (the ``next_*`` columns of ``daily.runs_frame``).
+
 rho is Pearson's r on average ranks (ties share their mean rank), so no scipy is needed.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,16 +24,25 @@ SEED = 20070101  # fixed: the same data gives the same interval every time
 
 @dataclass(frozen=True)
 class Association:
-    """Spearman's rho of ``n`` pairs with a bootstrap 95% interval (None below MIN_PAIRS)."""
+    """Spearman's rho of ``n`` pairs with a bootstrap 95% interval (None below MIN_PAIRS,
+    or where a variable does not vary). ``flat_x`` and ``flat_y``: the one value a
+    variable takes in every pair, when there are enough pairs but it never varies."""
 
     n: int
     rho: float | None
     low: float | None
     high: float | None
+    flat_x: float | None = None
+    flat_y: float | None = None
 
     @property
     def enough(self) -> bool:
         return self.rho is not None
+
+    @property
+    def flat(self) -> bool:
+        """Enough pairs, but the load or the symptom is the same in every one."""
+        return self.flat_x is not None or self.flat_y is not None
 
 
 def _pearson(a: np.ndarray, b: np.ndarray) -> float | None:
@@ -72,6 +86,11 @@ def bootstrap_interval(
     return float(low), float(high)
 
 
+def _only(values: np.ndarray) -> float | None:
+    """The one value of ``values`` when they are all equal, else None."""
+    return float(values[0]) if values.size and bool((values == values[0]).all()) else None
+
+
 def associate(x: pd.Series | np.ndarray, y: pd.Series | np.ndarray) -> Association:
     """Association of the complete pairs of ``x`` and ``y``."""
     xa = np.asarray(x, dtype="float64")
@@ -79,9 +98,11 @@ def associate(x: pd.Series | np.ndarray, y: pd.Series | np.ndarray) -> Associati
     ok = np.isfinite(xa) & np.isfinite(ya)
     xa, ya = xa[ok], ya[ok]
     n = int(ok.sum())
-    rho = spearman_rho(xa, ya) if n >= MIN_PAIRS else None
-    if rho is None:
+    if n < MIN_PAIRS:
         return Association(n, None, None, None)
+    rho = spearman_rho(xa, ya)
+    if rho is None:  # a variable that never varies: ranks tell nothing
+        return Association(n, None, None, None, _only(xa), _only(ya))
     low, high = bootstrap_interval(xa, ya)
     return Association(n, rho, low, high)
 
@@ -97,8 +118,93 @@ def strength(rho: float) -> str:
     return "a strong"
 
 
-def describe(assoc: Association, load: str, more: str, symptom: str) -> str:
-    """One sentence on what goes with what, and how sure that is. Never a cause."""
+@dataclass(frozen=True)
+class Load:
+    """A load of a run: its column, what it is (``uphill running time``), more of it
+    (``more uphill running``, for "went with" sentences) and what every value 0 means
+    (``no uphill running``)."""
+
+    column: str
+    label: str
+    more: str
+    none: str
+
+
+@dataclass(frozen=True)
+class Symptom:
+    """A next-morning score (0-10): its column, what it is (``next-morning stiffness``)
+    and a button or column heading (``stiffness``)."""
+
+    column: str
+    label: str
+    short: str
+
+
+#: the loads of a run (DOMAIN.md): uphill running time, uphill gain, easy share, distance
+#: and TRIMP
+LOADS: tuple[Load, ...] = (
+    Load("uphill_run_s", "uphill running time", "more uphill running", "no uphill running"),
+    Load(
+        "uphill_run_gain_m",
+        "uphill gain while running",
+        "more climbing while running",
+        "no climbing while running",
+    ),
+    Load("easy_share", "easy share", "a higher share of easy running", "no easy running"),
+    Load("distance_m", "distance", "a longer run", "no distance"),
+    Load("trimp", "TRIMP", "a higher TRIMP (heart-rate load)", "no heart-rate load"),
+)
+
+#: the next morning's check-in scores (DOMAIN.md): stiffness, pain and tenderness. Pain is
+#: the check-in's morning pain (``morning_pain``), never pain during or after a run. A
+#: column the runs frame lacks counts as never logged: no pairs.
+SYMPTOMS: tuple[Symptom, ...] = (
+    Symptom("next_stiffness", "next-morning stiffness", "stiffness"),
+    Symptom("next_pain", "next-morning pain", "pain"),
+    Symptom("next_tenderness", "next-morning tenderness", "tenderness"),
+)
+
+#: said once beside the pairings, never left out
+NOT_CAUSE = "This shows what goes together, not what causes what."
+
+
+def _runs_had(load: Load, value: float) -> str:
+    return load.none if value == 0 else f"the same {load.label}"
+
+
+def flat_words(assoc: Association, load: Load, symptom: Symptom) -> str:
+    """Short: what did not vary (``no uphill running``, ``stiffness 2/10 every time``)."""
+    parts = []
+    if assoc.flat_x is not None:
+        parts.append(_runs_had(load, assoc.flat_x))
+    if assoc.flat_y is not None:
+        parts.append(f"{symptom.short} {assoc.flat_y:g}/10 every time")
+    return " and ".join(parts)
+
+
+def _flat_sentence(assoc: Association, load: Load, symptom: Symptom) -> str:
+    """``All 12 runs had no uphill running: nothing to compare yet.``"""
+    n, x, y = assoc.n, assoc.flat_x, assoc.flat_y
+    morning = "" if y is None else f"the next morning's {symptom.short} was {y:g}/10"
+    if x is not None and y is not None:
+        said = f"All {n} runs had {_runs_had(load, x)}, and {morning} after each"
+    elif x is not None:
+        said = f"All {n} runs had {_runs_had(load, x)}"
+    else:
+        said = f"After all {n} runs, {morning}"
+    return f"{said}: nothing to compare yet."
+
+
+def describe(assoc: Association, load: Load, symptom: Symptom) -> str:
+    """One or two sentences on what goes with what, and how sure that is; never a
+    cause (the page says :data:`NOT_CAUSE` once beside them)."""
+    if assoc.flat:
+        return _flat_sentence(assoc, load, symptom)
+    if assoc.n == 0:
+        return (
+            f"No pairs yet: no run up to this week has both {load.label} and a "
+            f"{symptom.label} score."
+        )
     if not assoc.enough or assoc.rho is None:
         return (
             f"Not enough data yet: {assoc.n} pair{'' if assoc.n == 1 else 's'}, "
@@ -115,39 +221,60 @@ def describe(assoc: Association, load: str, more: str, symptom: str) -> str:
             else " The interval excludes zero."
         )
     if strength(assoc.rho) == "no clear":
-        head = f"No clear link between {load} and {symptom}."
+        head = f"No clear link between {load.label} and {symptom.label}."
     else:
         head = (
-            f"{strength(assoc.rho).capitalize()} tendency: {more} went with {direction} {symptom}."
+            f"{strength(assoc.rho).capitalize()} tendency: {load.more} went with "
+            f"{direction} {symptom.label}."
         )
-    return f"{head}{sure} This shows what goes together, not what causes what."
+    return f"{head}{sure}"
 
 
 @dataclass(frozen=True)
 class Link:
-    """One load measure against the next morning's stiffness."""
+    """One load against one of the next morning's symptoms."""
 
-    column: str
-    label: str
-    more: str
+    load: Load
+    symptom: Symptom
     association: Association
     text: str
 
+    @property
+    def status(self) -> str:
+        """``rho``, ``few`` (pairs, none at all included) or ``flat`` (nothing varies)."""
+        if self.association.flat:
+            return "flat"
+        return "rho" if self.association.enough else "few"
 
-#: (column, what it is, how "more of it" reads)
-LINKS: tuple[tuple[str, str, str], ...] = (
-    ("uphill_run_s", "uphill running time", "more uphill running"),
-    ("easy_share", "easy share", "a higher share of easy running"),
-    ("distance_m", "distance", "a longer run"),
-)
+
+def never_logged(links: Sequence[Link]) -> list[Symptom]:
+    """The symptoms that no run of ``links`` has a next-morning score for, under any load
+    (none logged yet): said once, not in each pairing."""
+    symptoms = list(dict.fromkeys(lk.symptom for lk in links))
+    return [m for m in symptoms if all(lk.association.n == 0 for lk in links if lk.symptom == m)]
+
+
+def never_words(symptom: Symptom) -> str:
+    return (
+        f"No run up to this week has a {symptom.label} score yet, so {symptom.short} "
+        "cannot be compared with the loads."
+    )
+
+
+def no_pairs_words(load: Load) -> str:
+    """A load no run can be paired on (no TRIMP without heart rate): said once for it."""
+    return f"No pairs yet: no run up to this week has both {load.label} and a next-morning score."
 
 
 def links(runs: pd.DataFrame, until: pd.Timestamp) -> list[Link]:
-    """Each load of LINKS against next-morning stiffness, over runs up to ``until``."""
+    """Every load of LOADS against every symptom of SYMPTOMS, load by load, over the runs
+    up to ``until``."""
     upto = runs[runs["local_date"] <= until]
+    unknown = pd.Series(np.nan, index=upto.index)
     out = []
-    for column, label, more in LINKS:
-        assoc = associate(upto[column], upto["next_stiffness"])
-        text = describe(assoc, label, more, "next-morning stiffness")
-        out.append(Link(column, label, more, assoc, text))
+    for load in LOADS:
+        for symptom in SYMPTOMS:
+            x, y = (upto.get(m.column, unknown) for m in (load, symptom))
+            assoc = associate(x, y)
+            out.append(Link(load, symptom, assoc, describe(assoc, load, symptom)))
     return out

@@ -13,7 +13,7 @@ import pytest
 from analyzer.report import figures
 from analyzer.report.units import Units
 from analyzer.settings import Settings
-from analyzer.weekly.associations import Association, Link
+from analyzer.weekly.associations import LOADS, SYMPTOMS, Association, Link
 
 MILES = Units("mi")
 
@@ -93,7 +93,7 @@ def test_narrow_variant_is_valid_plotly_and_shortens_labels(build: Any) -> None:
 
 def test_narrow_day_chart_keeps_heel_drop_counts_but_moves_them_above() -> None:
     fig = figures.day_chart(week_days([1.0] * 7), MILES)
-    drops = figures.narrow_variant(fig)["data"][6]
+    drops = next(t for t in figures.narrow_variant(fig)["data"] if t.get("uid") == "drops")
     assert drops["name"].startswith("heel-drop")
     assert drops["text"] == trace(fig, drops["name"])["text"]  # the counts stay
     assert drops["textposition"] == "top center"
@@ -120,12 +120,15 @@ def history(uphill_s: list[float]) -> pd.DataFrame:
     )
 
 
+UPHILL = LOADS[0]
+
+
 def link(n: int) -> Link:
-    return Link("uphill_run_s", "uphill running time", "more", Association(n, None, None, None), "")
+    return Link(UPHILL, SYMPTOMS[0], Association(n, None, None, None), "")
 
 
 def test_all_zero_uphill_time_gets_an_axis_in_minutes() -> None:
-    fig = figures.link_scatter(link(3), history([0.0, 0.0, 0.0]), "2026-W45", MILES)
+    fig = figures.link_figure([link(3)], history([0.0, 0.0, 0.0]), "2026-W45", MILES)
     low, high = fig["layout"]["xaxis"]["range"]
     assert low < 0 < high
     assert high - low >= 5  # minutes: not plotly's +-1e-9 ("-50p ... 50p")
@@ -133,7 +136,7 @@ def test_all_zero_uphill_time_gets_an_axis_in_minutes() -> None:
 
 
 def test_nonzero_range_is_unchanged_by_the_least_span() -> None:
-    fig = figures.link_scatter(link(3), history([0.0, 600.0, 1200.0]), "2026-W45", MILES)
+    fig = figures.link_figure([link(3)], history([0.0, 600.0, 1200.0]), "2026-W45", MILES)
     low, high = fig["layout"]["xaxis"]["range"]
     assert high == pytest.approx(20 * 1.06)
     assert low == pytest.approx(-20 * 0.06)
@@ -187,7 +190,8 @@ def test_narrow_overrides_follow_the_trace_they_name_not_its_place() -> None:
     fig = figures.day_chart(week_days([1.0] * 7), MILES)
     moved = {**fig, "data": [fig["data"][-1], *fig["data"][:-1]]}  # a trace put in front
     narrow = figures.with_narrow(moved, {}, {"drops": {"textposition": "top center"}})
-    drops = figures.narrow_variant(narrow)["data"][7]
+    data = figures.narrow_variant(narrow)["data"]
+    drops = data[[t.get("uid") for t in fig["data"]].index("drops") + 1]  # one place on
     assert drops["uid"] == "drops"
     assert drops["textposition"] == "top center"
     with pytest.raises(ValueError, match="no trace with uid gone"):
@@ -209,3 +213,14 @@ def test_hill_band_labels_round_a_grade_half_up_as_the_waypoints_do() -> None:
     bands = figures.hill_bands(hills, Units("km"))
     assert [(b.long, b.short) for b in bands] == [("RUN 5%", "5%"), ("walked 6%", "6%")]
     assert figures.hill_summary(hills.assign(gain_m=10.0), Units("km"))[0]["grade"] == "4.5%"
+
+
+def test_the_day_chart_draws_morning_pain_beside_the_stiffness() -> None:
+    days = week_days([2.0, 3, 2, 2, 4, 2, 2]).assign(morning_pain=[1.0, 2, 1, np.nan, 3, 1, 1])
+    fig = figures.day_chart(days, MILES)
+    pain = trace(fig, "morning pain (on getting up)")
+    assert pain["y"] == [1.0, 2.0, 1.0, None, 3.0, 1.0, 1.0]  # no check-in: a gap
+    stiff = trace(fig, "morning stiffness")
+    # both morning scores before the day's tick, the stiffness first, so neither hides
+    assert stiff["x"][0] < pain["x"][0] < 0 < trace(fig, "pain during run")["x"][0]
+    go.Figure(figures.narrow_variant(fig))

@@ -71,14 +71,17 @@ def figure(path: Path, number: int) -> dict[str, Any]:
 def test_an_unfinished_week_counts_the_days_so_far(wednesday: Path) -> None:
     words = text(wednesday / "2026-W48.html")
     assert "Rest days 3 so far Back-to-back" in words  # Mon, Tue, Wed
-    assert "Heel-drop sessions 1 of 6 so far (0 within 2 h after a run)" in words
+    assert (
+        "Heel-drop sessions 1 of 6 so far (all 3×15 + 3×15, no load added; "
+        "0 within 2 h after a run)"
+    ) in words
     assert "the numbers below are so far, covering Mon 23 Nov – Wed 25 Nov (today)" in words
 
 
 def test_a_week_that_has_ended_counts_seven_days(ended: Path, wednesday: Path) -> None:
     words = text(ended / "2026-W48.html")
     assert "Rest days 7 Back-to-back" in words
-    assert "Heel-drop sessions 1 of 14 (0 within" in words
+    assert "Heel-drop sessions 1 of 14 (all 3×15 + 3×15, no load added; 0 within" in words
     assert "so far" not in words
     earlier = text(wednesday / "2026-W47.html")  # ended before today: whole
     assert "Rest days 6 Back-to-back" in earlier

@@ -1,4 +1,5 @@
-"""Spearman's rho, pairs and bootstrap interval against values worked out by hand."""
+"""Spearman's rho, pairs and bootstrap interval against values worked out by hand; every
+load against every next-morning symptom, and the words for each case."""
 
 from __future__ import annotations
 
@@ -6,7 +7,23 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analyzer.weekly.associations import MIN_PAIRS, associate, describe, links, spearman_rho
+from analyzer.weekly.associations import (
+    LOADS,
+    MIN_PAIRS,
+    NOT_CAUSE,
+    SYMPTOMS,
+    Association,
+    associate,
+    describe,
+    links,
+    never_logged,
+    spearman_rho,
+)
+from analyzer.weekly.view import history
+from tests.weekly.helpers import checkin, make_inputs, run
+
+UPHILL, GAIN, EASY, DISTANCE, TRIMP = LOADS
+STIFFNESS, PAIN, TENDERNESS = SYMPTOMS
 
 
 def test_rho_without_ties_by_hand() -> None:
@@ -33,7 +50,7 @@ def test_rho_of_a_constant_is_none() -> None:
 def test_below_eight_pairs_is_not_enough_data() -> None:
     a = associate(np.arange(7.0), np.arange(7.0))
     assert (a.n, a.rho, a.enough) == (7, None, False)
-    assert describe(a, "distance", "a longer run", "stiffness").startswith("Not enough data yet")
+    assert describe(a, DISTANCE, STIFFNESS).startswith("Not enough data yet: 7 pairs")
 
 
 def test_incomplete_pairs_are_dropped() -> None:
@@ -57,28 +74,145 @@ def test_bootstrap_is_seeded_and_brackets_rho() -> None:
     assert -1 <= a.low < a.high <= 1
 
 
+def test_a_perfectly_monotone_pairing_has_rho_one() -> None:
+    x = np.arange(12.0)
+    up, down = associate(x, x**2), associate(x, -x)
+    assert (up.rho, up.low, up.high, up.n) == (pytest.approx(1.0), 1.0, 1.0, 12)
+    assert down.rho == pytest.approx(-1.0)
+    text = describe(up, UPHILL, STIFFNESS)
+    assert text == (
+        "A strong tendency: more uphill running went with higher next-morning stiffness. "
+        "The interval excludes zero."
+    )
+
+
+def test_a_load_that_never_varies_says_so_not_that_data_is_short() -> None:
+    # every hill walked: 12 runs, uphill running time 0 on each, stiffness varying
+    a = associate(np.zeros(12), np.arange(12.0) % 5)
+    assert (a.n, a.rho, a.flat_x, a.flat_y, a.flat) == (12, None, 0.0, None, True)
+    text = describe(a, UPHILL, STIFFNESS)
+    assert text == "All 12 runs had no uphill running: nothing to compare yet."
+    assert "Not enough data" not in text
+
+
+def test_a_symptom_that_never_varies_says_so() -> None:
+    a = associate(np.arange(12.0), np.full(12, 2.0))
+    assert (a.flat_x, a.flat_y) == (None, 2.0)
+    assert describe(a, DISTANCE, STIFFNESS) == (
+        "After all 12 runs, the next morning's stiffness was 2/10: nothing to compare yet."
+    )
+
+
+def test_both_flat_and_a_load_flat_above_zero() -> None:
+    both = associate(np.zeros(9), np.ones(9))
+    assert describe(both, GAIN, TENDERNESS) == (
+        "All 9 runs had no climbing while running, and the next morning's tenderness was "
+        "1/10 after each: nothing to compare yet."
+    )
+    easy = associate(np.ones(10), np.arange(10.0))
+    assert (
+        describe(easy, EASY, PAIN) == "All 10 runs had the same easy share: nothing to compare yet."
+    )
+
+
+def test_few_pairs_win_over_nothing_varies() -> None:
+    a = associate(np.zeros(7), np.arange(7.0))
+    assert (a.n, a.flat) == (7, False)
+    assert describe(a, UPHILL, STIFFNESS).startswith("Not enough data yet: 7 pairs")
+
+
+def test_no_pairs_at_all_is_said_plainly() -> None:
+    a = associate(np.full(5, np.nan), np.arange(5.0))
+    assert describe(a, TRIMP, PAIN) == (
+        "No pairs yet: no run up to this week has both TRIMP and a next-morning pain score."
+    )
+
+
 def test_words_never_claim_cause() -> None:
     x = np.arange(12.0)
-    text = describe(associate(x, x), "uphill running time", "more uphill running", "stiffness")
-    assert "went with" in text
-    assert "not what causes what" in text
-    lowered = text.replace("not what causes what", "")
-    for word in ("cause", "because", "leads to", "makes", "due to"):
-        assert word not in lowered
+    rng = np.random.default_rng(3)
+    cases = [
+        associate(x, x),
+        associate(x, -x),
+        associate(x, rng.normal(size=12)),
+        associate(np.zeros(12), x),
+        associate(x[:5], x[:5]),
+        Association(0, None, None, None),
+    ]
+    texts = [describe(a, load, symptom) for a in cases for load in LOADS for symptom in SYMPTOMS]
+    assert any("went with" in t for t in texts)
+    assert "not what causes what" in NOT_CAUSE
+    for text in texts:
+        for word in ("cause", "because", "leads to", "makes", "due to", "result"):
+            assert word not in text.lower()
+
+
+def test_every_load_meets_every_symptom() -> None:
+    assert [m.column for m in LOADS] == [
+        "uphill_run_s",
+        "uphill_run_gain_m",
+        "easy_share",
+        "distance_m",
+        "trimp",
+    ]
+    assert [m.column for m in SYMPTOMS] == ["next_stiffness", "next_pain", "next_tenderness"]
 
 
 def test_links_use_runs_up_to_the_date() -> None:
     days = pd.date_range("2026-10-01", periods=10, freq="2D")
+    up = np.arange(10.0)
     runs = pd.DataFrame(
         {
             "local_date": days,
-            "uphill_run_s": np.arange(10.0),
+            "uphill_run_s": up,
+            "uphill_run_gain_m": up * 3,
             "easy_share": np.linspace(1, 0, 10),
-            "distance_m": np.arange(10.0) * 100,
-            "next_stiffness": np.arange(10.0),
+            "distance_m": up * 100,
+            "trimp": up**2,
+            "next_stiffness": up,
+            "next_pain": up / 2,
+            "next_tenderness": 10 - up,
         }
     )
     found = links(runs, days[7])
-    assert [lk.association.n for lk in found] == [8, 8, 8]
-    assert found[0].association.rho == pytest.approx(1.0)
-    assert found[1].association.rho == pytest.approx(-1.0)
+    assert [(lk.load, lk.symptom) for lk in found] == [(m, s) for m in LOADS for s in SYMPTOMS]
+    assert [lk.association.n for lk in found] == [8] * 15
+    rho = {(lk.load.column, lk.symptom.column): lk.association.rho for lk in found}
+    assert rho["uphill_run_s", "next_stiffness"] == pytest.approx(1.0)
+    assert rho["easy_share", "next_stiffness"] == pytest.approx(-1.0)
+    assert rho["trimp", "next_pain"] == pytest.approx(1.0)
+    assert rho["uphill_run_gain_m", "next_tenderness"] == pytest.approx(-1.0)
+    assert all(lk.text == describe(lk.association, lk.load, lk.symptom) for lk in found)
+
+
+def test_a_symptom_column_the_runs_lack_has_no_pairs() -> None:
+    days = pd.date_range("2026-10-01", periods=9, freq="D")
+    runs = pd.DataFrame(
+        {"local_date": days, "next_stiffness": np.arange(9.0)}
+        | {m.column: np.arange(9.0) for m in LOADS}
+    )
+    found = links(runs, days[-1])
+    assert {lk.association.n for lk in found if lk.symptom == PAIN} == {0}
+    assert {lk.association.n for lk in found if lk.symptom == STIFFNESS} == {9}
+    assert never_logged(found) == [PAIN, TENDERNESS]
+
+
+def test_next_morning_pain_is_the_morning_pain_of_the_day_after() -> None:
+    """Run on local day d -> the check-in of the morning of d+1: its morning pain, never
+    the pain during or after the run (logged on day d)."""
+    days = pd.date_range("2026-10-05", periods=10, freq="2D")
+    runs = [run(f"{d:%Y-%m-%d}T17:00Z", 3000.0 + 100 * i) for i, d in enumerate(days)]
+    checkins = []
+    for i, d in enumerate(days):
+        checkins.append(checkin(f"{d:%Y-%m-%d}", 2.0, pain_after=9.0 - i, pain_during=1.0))
+        after = d + pd.Timedelta(days=1)
+        checkins.append(
+            checkin(f"{after:%Y-%m-%d}", 2.0, morning_pain=float(i), pinch_tenderness=1)
+        )
+    hist = history(make_inputs(runs, checkins))
+    assert list(hist.runs["next_pain"]) == [float(i) for i in range(10)]
+    found = {(lk.load, lk.symptom): lk for lk in links(hist.runs, days[-1])}
+    pain = found[DISTANCE, PAIN].association
+    assert (pain.n, pain.rho) == (10, pytest.approx(1.0))  # longer runs, more pain: by design
+    assert found[DISTANCE, STIFFNESS].association.flat_y == 2.0
+    assert found[DISTANCE, TENDERNESS].text.startswith("After all 10 runs, the next morning's")
