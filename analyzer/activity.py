@@ -35,8 +35,12 @@ from analyzer.settings import Settings
 #: carry it (through the store's settings fingerprint) and are recomputed from their
 #: streams on the next import or profile change.
 #: 3: steps across a timer pause keep only their running part; 4: speed facts stored for
-#: activities whose file names no sport; 5: a 2-minute speed window must be half covered
-ANALYSIS_VERSION = 5
+#: activities whose file names no sport; 5: a 2-minute speed window must be half covered;
+#: 6: the held maximum heart rate never reaches across a gap, hill dips and ends are
+#: measured on the ground, and a hill's time is that of its rows up to its end;
+#: 7: a step whose distance advanced at the standing speed is moving, whatever the
+#: device's speed said (moving time, pace, gait, zones)
+ANALYSIS_VERSION = 7
 
 ALTITUDE_SOURCES = get_args(AltitudeSource)
 

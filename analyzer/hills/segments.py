@@ -5,6 +5,12 @@ at least ``hill_min_length_m`` long and climbing at least ``hill_min_gain_m``; s
 below the grade shorter than ``hill_max_dip_m`` do not split it. Descents are the
 mirror image. Score = length (m) x average grade (%), as Garmin ClimbPro and Strava
 use it (here on the absolute grade, so descents score positive too).
+
+The smoothed grade finds the hills; lengths are then measured on the ground, allowing
+for the smoothing (``Settings.grade_window_m`` and the altitude's own moving average):
+a dip by the climbing it misses (``dip_length_m``), a hill's ends where the grade
+changes (``_refined_end``). Read off the smoothed grade alone, a 21 m flat split a 6%
+climb and a 300 m climb at 5% was 265 m long.
 """
 
 from __future__ import annotations
@@ -85,23 +91,136 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
-def _merge(runs: list[tuple[int, int]], dist: np.ndarray, max_dip_m: float) -> list[list[int]]:
-    """Join runs whose gap in distance is shorter than ``max_dip_m``."""
-    merged: list[list[int]] = []
-    for a, b in runs:
-        if merged and dist[a] - dist[merged[-1][1]] < max_dip_m:
-            merged[-1][1] = b
+@dataclass(frozen=True)
+class _Profile:
+    """One direction's view of the activity: grade and altitude signed so that the
+    direction climbs (a descent is read as the climb of the negated profile)."""
+
+    grade: np.ndarray  # signed smoothed grade, fraction; NaN where unknown
+    altitude_m: np.ndarray  # signed smoothed altitude
+    dist: np.ndarray  # distance, m, never decreasing
+    settings: Settings
+
+    @property
+    def min_grade(self) -> float:
+        return self.settings.hill_min_grade_pct / 100.0
+
+    def row_at(self, distance_m: float) -> int:
+        """The first row at or beyond ``distance_m`` (the last row beyond the end)."""
+        row = int(np.searchsorted(self.dist, distance_m, side="left"))
+        return min(row, len(self.dist) - 1)
+
+
+def dip_length_m(p: _Profile, before: tuple[int, int], after: tuple[int, int]) -> float:
+    """Length (m) on the ground of the dip between two steep runs of smoothed grade.
+
+    The grade window spreads a dip over its width (a 21 m flat between 6% slopes is
+    ~33 m below 4% on the smoothed grade; steep sides narrow it instead), so the dip is
+    measured by the climbing it misses: its flat-equivalent length, the height the
+    climb's grade would gain over the gap less the height gained, over that grade. The
+    height is read half a grade window beyond each end of the gap, the climb's grade is
+    the steepest smoothed grade within a window either side. Exact for a flat dip
+    whatever the smoothing; a dip that still climbs counts for less (40 m at 2% between
+    6% slopes is 27 m), one that drops for more, and a gentle stretch splits once it
+    misses as much climbing as a flat of ``hill_max_dip_m``.
+    """
+    (a1, a2), (b1, b2) = before, after
+    gap = float(p.dist[b1] - p.dist[a2])
+    half = p.settings.grade_window_m / 2.0
+    lo = max(p.row_at(p.dist[a2] - half), a1)
+    hi = min(p.row_at(p.dist[b1] + half), b2)
+    left = p.grade[p.row_at(p.dist[a2] - p.settings.grade_window_m) : a2 + 1]
+    right = p.grade[b1 : p.row_at(p.dist[b1] + p.settings.grade_window_m) + 1]
+    if not (np.isfinite(left).any() and np.isfinite(right).any()):
+        return gap
+    climb = max((float(np.nanmax(left)) + float(np.nanmax(right))) / 2.0, p.min_grade)
+    rise = float(p.altitude_m[hi] - p.altitude_m[lo])
+    if not np.isfinite(rise):
+        return gap
+    return float(p.dist[hi] - p.dist[lo]) - rise / climb
+
+
+def _merge(p: _Profile, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join consecutive runs whose dip (``dip_length_m``) is shorter than the limit."""
+    merged: list[tuple[int, int]] = []
+    for run in runs:
+        if merged and dip_length_m(p, merged[-1], run) < p.settings.hill_max_dip_m:
+            merged[-1] = (merged[-1][0], run[1])
         else:
-            merged.append([a, b])
+            merged.append(run)
     return merged
 
 
+def _crossing(g: np.ndarray, rows: np.ndarray, level: float) -> int:
+    """Along ``rows`` (walked from inside the hill outwards), the row where the grade
+    crosses ``level``: the nearer of the last row at or above it and the first below."""
+    below = np.flatnonzero(~(g[rows] >= level))
+    if below.size == 0:
+        return int(rows[-1])
+    k = int(below[0])
+    if k == 0:
+        return int(rows[0])
+    inside, outside = g[rows[k - 1]], g[rows[k]]
+    nearer_out = np.isfinite(outside) and level - outside < inside - level
+    return int(rows[k] if nearer_out else rows[k - 1])
+
+
+def _refined_end(p: _Profile, edge: int, inner: int, outer: int) -> int:
+    """The row of the hill's foot (or top) near ``edge``, its first (last) steep row.
+
+    Smoothing turns a change of grade into a ramp centred on it, so the change lies
+    where the smoothed grade is half-way between the hill's grade just inside (rows to
+    ``inner``) and the ground's just outside (rows to ``outer``), however wide the ramp.
+    The minimum-grade crossing instead cuts or adds up to half a grade window (a 300 m
+    climb at 5% read as ~265 m). Without ground outside (a record that starts on the
+    hill) the edge stays.
+    """
+    step = 1 if outer > edge else -1
+    outside = np.arange(edge + step, outer + step, step)
+    inside = np.arange(edge, inner - step, -step)
+    g_out, g_in = p.grade[outside], p.grade[inside]
+    if not (np.isfinite(g_out).any() and np.isfinite(g_in).any()):
+        return edge
+    level = (float(np.nanmax(g_in)) + float(np.nanmin(g_out))) / 2.0
+    if level < p.min_grade:  # the ramp's middle lies outside: walk out to it
+        return _crossing(p.grade, np.concatenate([[edge], outside]), level)
+    return _crossing(-p.grade, inside, -level)  # inside: walk in to the first row at it
+
+
+def _refine(p: _Profile, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Each span's ends moved to where the grade changes (``_refined_end``): out by at
+    most a grade window and never past half-way to the next span the same way; the
+    hill's grade read within half a window of the end (further in, the peak of a short
+    steep hill would stand for the grade at its foot and cut real climbing off)."""
+    window = p.settings.grade_window_m
+    out = []
+    for n, (a, b) in enumerate(spans):
+        mid = (a + b) // 2
+        before = p.row_at(p.dist[a] - window)
+        if n:
+            before = max(before, (spans[n - 1][1] + a + 1) // 2)
+        after = p.row_at(p.dist[b] + window)
+        if n + 1 < len(spans):
+            after = min(after, (b + spans[n + 1][0]) // 2)
+        start = _refined_end(p, a, inner=min(p.row_at(p.dist[a] + window / 2), mid), outer=before)
+        end = _refined_end(p, b, inner=max(p.row_at(p.dist[b] - window / 2), mid), outer=after)
+        if end > start:
+            out.append((start, end))
+    return out
+
+
 def candidate_spans(
-    grade: np.ndarray, dist: np.ndarray, sign: int, settings: Settings
+    grade: np.ndarray, altitude_m: np.ndarray, dist: np.ndarray, sign: int, settings: Settings
 ) -> list[tuple[int, int]]:
-    """Row spans (inclusive) where ``sign`` x grade stays at or above the minimum grade."""
-    steep = np.nan_to_num(sign * grade, nan=-np.inf) * 100.0 >= settings.hill_min_grade_pct
-    spans = _merge(_runs(steep), dist, settings.hill_max_dip_m)
+    """Row spans (inclusive) of hills in direction ``sign``, before the gain test.
+
+    Runs of smoothed grade at or above the minimum are joined across short dips
+    (``dip_length_m``), their ends moved to where the grade changes (``_refined_end``),
+    and kept when at least ``hill_min_length_m`` long.
+    """
+    p = _Profile(sign * grade, sign * altitude_m, np.maximum.accumulate(dist), settings)
+    steep = np.nan_to_num(p.grade, nan=-np.inf) >= p.min_grade
+    spans = _refine(p, _merge(p, _runs(steep)))
     return [(a, b) for a, b in spans if dist[b] - dist[a] >= settings.hill_min_length_m]
 
 
@@ -144,10 +263,14 @@ class _Columns:
 
 
 def _effort(inputs: HillInputs, cols: _Columns, a: int, b: int, settings: Settings) -> _Effort:
-    """Time, walking share, heart rate and easy share of rows a..b (inclusive)."""
-    w = inputs.weights_s[a : b + 1]
-    g = inputs.gait[a : b + 1]
-    hr = cols.heart_rate_bpm[a : b + 1]
+    """Time, walking share, heart rate and easy share from row a's time to row b's.
+
+    A row weighs the step to the next row, so the hill's time is that of rows a..b-1;
+    row b's step lies beyond the hill's end. ``hill_exposure`` counts the same rows.
+    """
+    w = inputs.weights_s[a:b]
+    g = inputs.gait[a:b]
+    hr = cols.heart_rate_bpm[a:b]
     moving = float(w[(g == WALKING) | (g == RUNNING)].sum())
     walking_share = float(w[g == WALKING].sum()) / moving if moving > 0 else None
     easy_share = None
@@ -205,7 +328,7 @@ def hill_segments(inputs: HillInputs, settings: Settings) -> list[HillSegment]:
     found = []
     cols = _Columns.of(inputs.frame)
     for sign in (1, -1):
-        for a, b in candidate_spans(inputs.grade, dist, sign, settings):
+        for a, b in candidate_spans(inputs.grade, inputs.altitude_m, dist, sign, settings):
             seg = _segment(inputs, cols, a, b, sign, settings)
             if seg.gain_m >= settings.hill_min_gain_m:
                 found.append(seg)

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analyzer.metrics.steps import raw_steps_s, step_seconds
+from analyzer.geo import SPEED_WINDOW_S
+from analyzer.metrics.steps import index_ns, step_seconds
 from analyzer.schema import Pause
 from analyzer.settings import Settings
 
@@ -49,17 +50,51 @@ def step_distance_m(frame: pd.DataFrame) -> np.ndarray:
     return np.clip(np.append(np.diff(d), 0.0), 0.0, None)
 
 
-def moving_mask(frame: pd.DataFrame, settings: Settings) -> np.ndarray:
-    """True for rows at or above the standing speed (``Settings.stand_speed_mps``).
+def distance_speed_mps(frame: pd.DataFrame, window_s: float = SPEED_WINDOW_S) -> np.ndarray:
+    """Speed (m/s) of each row's step from the distance channel alone: the distance
+    covered over a window centred on the step, as long as the step and at least
+    ``window_s``, over the window's length (clipped at the ends of the recording); 0 for
+    a step over which the distance did not advance.
 
-    Speed comes from the device; where it is missing it is the distance step over the
-    time step, so a GPS-only file still knows when the runner stood still.
+    Over the whole step, so a smart-recording step of 20 m in 6 s reads 3.3 m/s; over
+    at least ``window_s`` (the importers' derived speed uses the same 10 s), so one
+    3 m jump of a standing watch's jitter-anchored GPS distance reads 0.3 m/s, not 3.
+    A step must advance itself: the first seconds of a stop, whose window still holds
+    the running before it, stay standing.
+    """
+    ns = index_ns(frame.index)
+    if ns.size < 2:
+        return np.zeros(ns.size)
+    t = (ns - ns[0]) / 1e9
+    steps = step_distance_m(frame)
+    cum = np.concatenate([[0.0], np.cumsum(steps[:-1])])
+    ends = np.append(t[1:], t[-1])
+    mid, half = (t + ends) / 2, np.maximum((ends - t) / 2, window_s / 2)
+    lo, hi = np.clip(mid - half, t[0], t[-1]), np.clip(mid + half, t[0], t[-1])
+    span = hi - lo
+    covered = np.interp(hi, t, cum) - np.interp(lo, t, cum)
+    return np.divide(covered, span, out=np.zeros_like(span), where=(span > 0) & (steps > 0))
+
+
+def step_speed_mps(frame: pd.DataFrame, settings: Settings) -> np.ndarray:
+    """Speed (m/s) of each row's step: the device's where it reaches the standing speed
+    (``Settings.stand_speed_mps``), else the distance channel's (``distance_speed_mps``).
+
+    Devices write a speed of 0 (or none) while their distance advances: a Forerunner
+    645 wrote 0.0 over 20 m in 6 s of running. The distance is what the pace is made
+    of, so a step that covered ground at the standing speed or faster is not standing,
+    whatever the instantaneous speed says. A device speed above it with a flat distance
+    stays moving, as before (a treadmill's own speed).
     """
     speed = frame["speed_mps"].to_numpy()
-    steps = raw_steps_s(frame)
-    derived = np.divide(step_distance_m(frame), steps, out=np.zeros_like(steps), where=steps > 0)
-    v = np.where(np.isfinite(speed), speed, derived)
-    return v >= settings.stand_speed_mps
+    device_moving = np.isfinite(speed) & (speed >= settings.stand_speed_mps)
+    return np.where(device_moving, speed, distance_speed_mps(frame))
+
+
+def moving_mask(frame: pd.DataFrame, settings: Settings) -> np.ndarray:
+    """True for rows whose step is at or above the standing speed (``step_speed_mps``
+    against ``Settings.stand_speed_mps``): DOMAIN.md's standing is below it."""
+    return step_speed_mps(frame, settings) >= settings.stand_speed_mps
 
 
 def elapsed_seconds(frame: pd.DataFrame) -> float:
@@ -85,7 +120,7 @@ def times(frame: pd.DataFrame, settings: Settings, pauses: Sequence[Pause] = ())
     """Elapsed, timer and moving time in seconds.
 
     Moving time sums the time steps (capped by the gap limit, timer running) of rows
-    at or above the standing speed.
+    at or above the standing speed (``moving_mask``).
     """
     weights = step_seconds(frame, settings, pauses)
     moving = float(weights[moving_mask(frame, settings)].sum())

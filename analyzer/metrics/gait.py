@@ -3,7 +3,9 @@
 Standing: below ``Settings.stand_speed_mps``. Otherwise cadence decides where the
 row has one (walking below ``Settings.walk_cadence_spm``), and speed where it does not
 (walking below ``Settings.walk_speed_mps``). A cadence of 0 while moving is a sensor
-dropout, so speed decides there too.
+dropout, so speed decides there too. Speed is the step's (``distance.step_speed_mps``):
+the device's, or the distance channel's where the device wrote one below standing while
+its distance advanced.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analyzer.metrics.distance import moving_mask
+from analyzer.metrics.distance import step_speed_mps
 from analyzer.metrics.steps import step_seconds
 from analyzer.schema import Pause
 from analyzer.settings import Settings
@@ -33,19 +35,15 @@ class Gait:
     source: str  # "cadence", "speed", "mixed" or "none"
 
 
-def _speed(frame: pd.DataFrame) -> np.ndarray:
-    return frame["speed_mps"].to_numpy()
-
-
 def gait_states(frame: pd.DataFrame, settings: Settings) -> np.ndarray:
     """Per-row gait code: STANDING (0), WALKING (1) or RUNNING (2)."""
     cadence = frame["cadence_spm"].to_numpy()
-    speed = _speed(frame)
+    speed = step_speed_mps(frame, settings)
     has_cadence = np.isfinite(cadence) & (cadence > 0)
     by_cadence = np.where(cadence < settings.walk_cadence_spm, WALKING, RUNNING)
-    by_speed = np.where(np.nan_to_num(speed) < settings.walk_speed_mps, WALKING, RUNNING)
+    by_speed = np.where(speed < settings.walk_speed_mps, WALKING, RUNNING)
     states = np.where(has_cadence, by_cadence, by_speed)
-    return np.where(moving_mask(frame, settings), states, STANDING)
+    return np.where(speed >= settings.stand_speed_mps, states, STANDING)
 
 
 def gait_source(frame: pd.DataFrame) -> str:

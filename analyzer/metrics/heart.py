@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer.metrics.distance import moving_mask
-from analyzer.metrics.steps import step_seconds, weighted_mean
+from analyzer.metrics.steps import index_ns, step_seconds, weighted_mean
 from analyzer.schema import Pause
 from analyzer.settings import Settings
 
@@ -50,16 +50,24 @@ class HeartRate:
 def observed_max_bpm(frame: pd.DataFrame, settings: Settings) -> float | None:
     """Highest heart rate held for at least ``hr_max_hold_s``: the max of rolling minima.
 
-    Only windows that span the full hold time count, so a spike is never the maximum.
+    A window counts only where the samples cover it: it reaches back the full hold time
+    (a sample at or before its start) and no step from that sample on is longer than
+    ``Settings.gap_limit_s``. So neither a spike nor a lone sample after a dropout is
+    ever the maximum, while a smart recording (one sample every 1-28 s) is read as its
+    samples say. None when no window is covered.
     """
     hr = frame["heart_rate_bpm"].dropna()
     if hr.empty:
         return None
-    hold = settings.hr_max_hold_s
-    minima = hr.rolling(pd.Timedelta(seconds=hold)).min()
-    first = hr.index[0] + pd.Timedelta(seconds=hold)
-    full = minima[minima.index >= first]
-    return float(full.max()) if not full.empty else None
+    hr = hr.set_axis(pd.DatetimeIndex(hr.index).as_unit("ns")).sort_index()
+    ns = index_ns(hr.index)
+    hold = pd.Timedelta(seconds=settings.hr_max_hold_s)
+    # each sample's stretch: the samples since the last step longer than the gap limit
+    stretch = np.concatenate([[0], np.cumsum(np.diff(ns) > settings.gap_limit_s * 1e9)])
+    first_ns = ns[np.searchsorted(stretch, stretch, side="left")]
+    minima = hr.rolling(hold).min().to_numpy()
+    covered = first_ns <= ns - hold.value  # the window lies inside the sample's stretch
+    return float(minima[covered].max()) if covered.any() else None
 
 
 def resolve_hr_max(settings: Settings, observed_bpm: float | None) -> HrMax:

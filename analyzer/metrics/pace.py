@@ -28,7 +28,15 @@ MINETTI_MAX_GRADE = 0.45
 
 @dataclass(frozen=True)
 class Pace:
-    """s/km over moving time; None when no distance was covered while moving."""
+    """s/km: the distance covered while moving over the moving time; None when no
+    distance was covered while moving.
+
+    ``moving_distance_m`` is that distance. It is the activity's distance less what the
+    device counted on steps that are not moving time: standing (a speed below
+    ``Settings.stand_speed_mps``, where a watch's distance drifts), gaps and timer pauses.
+    Time and distance are left out together, so a step misread as standing slows or
+    speeds the pace only by how its speed differs, never by adding distance without time.
+    """
 
     pace_s_per_km: float | None
     gap_s_per_km: float | None
@@ -60,7 +68,8 @@ def pace(
     grade: np.ndarray | None,
     pauses: Sequence[Pause] = (),
 ) -> Pace:
-    """Average and grade-adjusted pace (s/km) over moving time.
+    """Average and grade-adjusted pace (s/km) over moving time: the distance of the moving
+    steps (``distance.moving_mask``) over their time.
 
     ``grade`` is the smoothed grade per row (fraction); without it (no altitude) the
     grade-adjusted pace is None. Rows without a grade count as flat.
