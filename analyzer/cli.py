@@ -170,7 +170,7 @@ def inspect(
     if as_json:
         click.echo(json.dumps(report, indent=2, allow_nan=False))
     else:
-        click.echo(textout.inspect_report(report, units or settings.units))
+        click.echo(textout.inspect_report(report, units or settings.units, table_width()))
 
 
 # --- the store: import, activities, profile, logs, VISA-A, inbox ---------------------------
@@ -264,18 +264,31 @@ class IsoDate(click.ParamType):
                     date(*(int(p) for p in parts))
                 except ValueError as exc:
                     self.fail(f"{text!r} is not a date ({exc})", param, ctx)
-            if len(parts[2]) == 4:  # day first: say which date that would be
-                with suppress(ValueError):
-                    meant = date(int(parts[2]), int(parts[1]), int(parts[0]))
-                    self.fail(
-                        f"{text!r}: dates are written year first, YYYY-MM-DD: {meant:%Y-%m-%d}?",
-                        param,
-                        ctx,
-                    )
+            meant = _readings(parts, month_first="/" in text)
+            if meant:  # day or month first: say which dates that could be
+                said = " or ".join(f"{d:%Y-%m-%d}" for d in meant)
+                self.fail(
+                    f"{text!r}: dates are written year first, YYYY-MM-DD: {said}?", param, ctx
+                )
         self.fail(f"{text!r} is not a date written YYYY-MM-DD, e.g. 2026-11-20", param, ctx)
 
 
 ISO_DATE = IsoDate()
+
+
+def _readings(parts: list[str], month_first: bool) -> list[date]:
+    """The dates ``12/08/2020`` can be, the year last: month first (8 December) and day
+    first (12 August), each where it is a date, once where both are the same. A slash
+    lists month first (the US order), a dot or dash day first."""
+    if len(parts[2]) != 4:
+        return []
+    year, a, b = int(parts[2]), int(parts[0]), int(parts[1])
+    found: list[date] = []
+    for month, day in ((a, b), (b, a)) if month_first else ((b, a), (a, b)):
+        with suppress(ValueError):
+            if (meant := date(year, month, day)) not in found:
+                found.append(meant)
+    return found
 
 
 def date_option(help_text: str) -> Callable[[F], F]:
@@ -545,7 +558,7 @@ def profile_show(ctx: click.Context, as_json: bool) -> None:
         click.echo(json.dumps({"settings": settings, "from_profile": sorted(saved)}, indent=2))
         return
     rows = [(k, v, "profile" if k in saved else "default") for k, v in settings.items()]
-    click.echo(textout.profile_table(rows))
+    click.echo(textout.profile_table(rows, table_width()))
 
 
 @profile.command("set", context_settings=CONTEXT)
@@ -593,7 +606,10 @@ def profile_set(ctx: click.Context, pairs: tuple[str, ...], **options: str | Non
         changes = _profile_changes(raw)
         unset = [k for k, v in changes.items() if v is None]
         changes = {k: v for k, v in changes.items() if v is not None}
-        _, recomputed = pipeline.update_profile(store, changes, unset, progress=progress)
+        try:
+            _, recomputed = pipeline.update_profile(store, changes, unset, progress=progress)
+        except InvalidEntry as exc:  # settings that must agree: name the option given
+            raise click.ClickException(f"{_option_of(exc.field)}: {exc.problem}") from None
     progress.close()
     for k in sorted({*changes, *unset}):
         click.echo(f"{k} = {changes.get(k)}")
@@ -609,12 +625,9 @@ def _profile_changes(raw: dict[str, str]) -> dict[str, Any]:
     sense a bad value (exit 1, as in log and drops); both name the option."""
     from analyzer.profile import check_range, parse_value
 
-    option_of = {
-        v: "--" + k.removeprefix("profile_").replace("_", "-") for k, v in PROFILE_OPTIONS.items()
-    }
     changes = {}
     for name, text in raw.items():
-        hint = option_of.get(name, f"--set {name}")
+        hint = _option_of(name)
         try:
             changes[name] = parse_value(name, text)
         except InvalidEntry as exc:
@@ -624,6 +637,14 @@ def _profile_changes(raw: dict[str, str]) -> dict[str, Any]:
         except InvalidEntry as exc:
             raise click.ClickException(f"{hint}: {exc.problem}") from None
     return changes
+
+
+def _option_of(setting: str) -> str:
+    """The ``profile set`` option of a setting: ``--side``, else ``--set name``."""
+    options = {
+        v: "--" + k.removeprefix("profile_").replace("_", "-") for k, v in PROFILE_OPTIONS.items()
+    }
+    return options.get(setting, f"--set {setting}")
 
 
 class RecomputeLine:
@@ -687,7 +708,8 @@ def log(
 
     \b
     Example:
-      analyzer log --stiffness 3 --stiffness-minutes 15 --morning-pain 2 --tenderness 2
+      analyzer log --stiffness 3 --stiffness-minutes 15 --tenderness 2
+      analyzer log --morning-pain 2 --note "eased after heel drops"
       analyzer log --date 2026-11-20 --pain-during 2 --pain-after 3
       analyzer log list --since 2026-10-01
       analyzer log import symptoms.csv
@@ -757,11 +779,18 @@ def _changed_fields(old: Any, new: Any) -> list[str]:
 
 
 def _confirm_replace(what: str) -> None:
-    """Ask before overwriting ``what`` on a terminal; elsewhere demand --replace."""
+    """Ask before overwriting ``what`` on a terminal; elsewhere demand --replace. A "no"
+    is the user's choice, not an error: it is said plainly and the command ends (exit 0)."""
     if not sys.stdin.isatty():
         raise click.ClickException(f"{what} already exists; add --replace to overwrite it")
-    if not click.confirm(f"{what} already exists. Change it?", default=False):
-        raise click.ClickException("kept the logged entry as it was; nothing written")
+    if not click.confirm(f"{what[:1].upper()}{what[1:]} already exists. Change it?", default=False):
+        _declined(f"Kept the {what.removeprefix('a ')} as it was; nothing written.")
+
+
+def _declined(message: str) -> None:
+    """End the command after the user answered no at a prompt: exit 0, nothing done."""
+    click.echo(message)
+    click.get_current_context().exit(0)
 
 
 def today_local(tz: str) -> datetime:
@@ -786,7 +815,7 @@ def _delete(what: str, found: bool, group: str, yes: bool, delete: Callable[[], 
                 f"deleting the {what} needs --yes where there is no terminal"
             )
         if not click.confirm(f"Delete the {what}? It cannot be undone", default=False):
-            raise click.ClickException(f"kept the {what}; nothing deleted")
+            _declined(f"Kept the {what}; nothing deleted.")
     delete()
     click.echo(f"Deleted the {what}.")
 
@@ -1127,12 +1156,18 @@ def drops_export(ctx: click.Context, file: Path, force: bool) -> None:
     help="The 8 scores without prompts, e.g. 7,8,6,5,9,10,7,B14 (item 8 may name its branch).",
 )
 @date_option("Date of the answers (YYYY-MM-DD). Default: today.")
-@replace_option
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Overwrite the result already logged for the date (one result a day) without asking.",
+)
 @click.pass_context
 def visa_a(ctx: click.Context, answers: str | None, day: datetime | None, replace: bool) -> None:
     """The VISA-A questionnaire (Robinson et al. 2001): 8 questions, total 0-100.
 
     100 means no symptoms. Items 1-6 score 0-10, item 7 0/4/7/10, item 8 up to 30.
+    At the prompt each answer is typed as the number beside it, its score: the same
+    numbers --answers takes.
 
     \b
     Example:
@@ -1240,31 +1275,68 @@ def visa_a_list(
 
 
 def _ask_visa_a() -> tuple[tuple[int, ...], str | None]:
+    """The eight questions at the prompt. Each answer is typed as the number beside it,
+    which is its score, the number ``--answers`` takes; a bad answer asks again."""
     from analyzer.symptoms import visa_a as va
 
-    click.echo("VISA-A: 8 questions about your Achilles. 10 is best on items 1-6.")
+    say = _prompt_echo()
+    say(
+        "VISA-A: 8 questions about your Achilles. Type the number beside the answer you "
+        "choose: it is that answer's score. 10 is best on items 1-6."
+    )
     items: list[int] = []
     for q in va.QUESTIONS:
-        click.echo(f"\n{q.number}. {q.text}\n   0 = {q.low} ... 10 = {q.high}")
-        items.append(click.prompt("   score", type=click.IntRange(0, 10)))
-    click.echo("\n7. Are you doing sport or training now?")
-    for n, label in enumerate(va.ITEM7_LABELS, start=1):
-        click.echo(f"   {n}) {label}")
-    items.append(va.ITEM7_SCORES[click.prompt("   choice", type=click.IntRange(1, 4)) - 1])
-    click.echo("\n8. When you load the Achilles in sport, which is true?")
+        say(f"\n{q.number}. {q.text}", "   ")
+        say(f"   0 = {q.low} ... 10 = {q.high}", "   ")
+        scores = tuple(range(11))
+        items.append(int(_ask("score", scores, f"question {q.number}", "a whole number 0-10")))
+    say("\n7. Are you doing sport or training now?", "   ")
+    for score_, label in zip(va.ITEM7_SCORES, va.ITEM7_LABELS, strict=True):
+        say(f"   {score_:>2}) {label}", "       ")
+    items.append(int(_ask("score", va.ITEM7_SCORES, "question 7")))
+    say("\n8. When you load the Achilles in sport, which is true?", "   ")
     for key, label in va.ITEM8_BRANCHES.items():
-        click.echo(f"   {key}) {label}")
-    branch = click.prompt(
-        "   A, B or C",
-        type=click.Choice(["A", "B", "C"], case_sensitive=False),
-        show_choices=False,
-    )
-    click.echo("   For how long can you train or play like that?")
-    for n, label in enumerate(va.DURATIONS):
-        click.echo(f"   {n}) {label}")
-    duration = click.prompt("   choice", type=click.IntRange(0, len(va.DURATIONS) - 1))
-    items.append(va.item8_score(branch, duration))
-    return tuple(items), branch.upper()
+        say(f"   {key}) {label}", "      ")
+    branch = _ask("A, B or C", tuple(va.ITEM8_BRANCHES), "question 8")
+    say("   For how long can you train or play like that?", "   ")
+    scores = va.ITEM8_SCORES[branch]
+    for score_, label in zip(scores, va.DURATIONS, strict=True):
+        say(f"   {score_:>2}) {label}", "       ")
+    items.append(int(_ask("score", scores, f"question 8 ({branch})")))
+    return tuple(items), branch
+
+
+def _prompt_echo() -> Callable[..., None]:
+    """``say(text, indent)``: echo ``text`` wrapped to the terminal's columns, each further
+    line under ``indent``."""
+    from analyzer import textout
+
+    width = shutil.get_terminal_size().columns
+
+    def say(text: str, indent: str = "") -> None:
+        lead = text[: len(text) - len(text.lstrip("\n"))]
+        click.echo(lead + textout.wrap_hanging(text.lstrip("\n"), width, "", indent))
+
+    return say
+
+
+def _ask(label: str, allowed: tuple[int | str, ...], what: str, words: str = "") -> str:
+    """One answer of ``allowed`` (any case), asked again with what to type until it is."""
+    from analyzer import textout
+
+    shown = [str(a) for a in allowed]
+    words = words or ", ".join(shown[:-1]) + " or " + shown[-1]
+
+    def check(text: str) -> str:
+        answer = text.strip().upper()
+        answer = str(int(answer)) if answer.isdigit() else answer  # 07 is 7
+        if answer in shown:
+            return answer
+        said = f"Error: {text.strip()!r} is not an answer to {what}: type {words}."
+        width = shutil.get_terminal_size().columns  # click puts "Error: " before it
+        raise click.BadParameter(textout.wrap_hanging(said, width)[len("Error: ") :])
+
+    return str(click.prompt(f"   {label}", value_proc=check))
 
 
 # --- the inbox -------------------------------------------------------------------------------
@@ -1308,8 +1380,8 @@ def watch(ctx: click.Context, inbox: Path, once: bool, interval: float, out: Pat
     def show(batch: pipeline.WatchBatch) -> None:
         for path in batch.imported:
             click.echo(f"{batch.said.get(path, 'imported')}: {path.name}")
-        for path in batch.failed:
-            click.echo(f"failed: {path.name} (see {path.name}.txt)", err=True)
+        for path in batch.failed:  # moved to INBOX/failed/, perhaps renamed (run-1.fit)
+            click.echo(f"failed: {path.name} (see {path}.txt)", err=True)
         if batch.refresh:
             click.echo(batch.refresh)
 
@@ -1459,6 +1531,8 @@ def backup(ctx: click.Context, file: Path, force: bool) -> None:
     The zip holds catalog.sqlite (a snapshot: every table, the symptom logs included),
     streams/ with the stream of every activity in that snapshot, and MANIFEST.json.
     To restore, unzip it into an empty folder and use that folder as --data-dir.
+    FILE without a suffix gets .zip added; a name of another archive format (x.tar,
+    x.tar.gz) is refused, since the copy is a zip whatever its name.
 
     \b
     Example:
@@ -1468,6 +1542,7 @@ def backup(ctx: click.Context, file: Path, force: bool) -> None:
     """
     from analyzer.store import maintenance
 
+    file = _zip_name(file)
     store = open_store(ctx, existing=True)
     with library_errors():
         done = maintenance.backup(store, file, overwrite=force)
@@ -1482,6 +1557,29 @@ def backup(ctx: click.Context, file: Path, force: bool) -> None:
             err=True,
         )
         ctx.exit(1)
+
+
+def _zip_name(file: Path) -> Path:
+    """``FILE`` of ``backup``: ``.zip`` added where the name has no suffix (a numeric one,
+    ``2026.11.20``, is no suffix); a usage error where its suffix names another archive
+    format (``.tar``, ``.gz``...), rather than a zip under a name that says otherwise.
+    Other names (``store.bak``) are kept as given."""
+    suffix = file.suffix.lower()
+    if suffix in OTHER_ARCHIVES:
+        stem = file.name
+        while Path(stem).suffix.lower() in OTHER_ARCHIVES:
+            stem = Path(stem).stem
+        raise click.BadParameter(
+            f"{str(file)!r}: a backup is a .zip archive, not {file.name[len(stem) :]}; name "
+            f"it {file.with_name(stem + '.zip')}",
+            param_hint="FILE",
+        )
+    if not suffix or suffix[1:].isdigit():
+        return file.with_name(file.name + ".zip")
+    return file
+
+
+OTHER_ARCHIVES = frozenset({".tar", ".gz", ".tgz", ".bz2", ".xz", ".zst", ".7z", ".rar"})
 
 
 # --- recurring hills and routes --------------------------------------------------------------

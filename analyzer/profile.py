@@ -50,6 +50,10 @@ REPORT_ONLY = frozenset(
 )
 
 
+#: settings typed as plain text that take one of a few words (any case)
+CHOICES: dict[str, tuple[str, ...]] = {"affected_side": SIDES}
+
+
 def names() -> list[str]:
     return [f.name for f in fields(Settings)]
 
@@ -89,7 +93,7 @@ def parse_value(name: str, raw: str) -> Any:
     text = raw.strip()
     if text.lower() in ("none", "") and _optional(name):
         return None
-    choices = _choices(hint)
+    choices = _choices(hint) or CHOICES.get(name)
     if choices is not None:
         if text.lower() not in choices:
             raise InvalidEntry(name, f"{raw!r} is not one of {', '.join(choices)}")
@@ -160,6 +164,13 @@ def _bad_edges(s: Settings) -> bool:
     )
 
 
+def _edges_hint(edges: tuple[float, ...]) -> str:
+    """``; did you mean 0.50,0.60,...?`` where the zone edges were given as percentages."""
+    if not edges or not all(1 < e < 100 for e in edges):
+        return ""
+    return f"; did you mean {','.join(_two_places(e / 100) for e in edges)}?"
+
+
 #: settings that must agree: (the settings, broken?, the one named, the problem)
 _RULES: tuple[tuple[set[str], Callable[[Settings], bool], str, Callable[[Settings], str]], ...] = (
     (
@@ -178,7 +189,7 @@ _RULES: tuple[tuple[set[str], Callable[[Settings], bool], str, Callable[[Setting
         {"zone_edges"},
         _bad_edges,
         "zone_edges",
-        lambda s: "must be increasing fractions between 0 and 1",
+        lambda s: "must be increasing fractions between 0 and 1" + _edges_hint(s.zone_edges),
     ),
     (
         {"stand_speed_mps", "walk_speed_mps"},
@@ -196,7 +207,20 @@ def check_range(name: str, value: Any) -> None:
     low, high = RANGES.get(name, (0.0, math.inf))
     if not math.isfinite(value) or not low <= value <= high:
         shown = f"{low:g}-{high:g}" if math.isfinite(high) else f">= {low:g}"
-        raise InvalidEntry(name, f"{value:g} is outside {shown}")
+        raise InvalidEntry(name, f"{value:g} is outside {shown}{_share_hint(value, low, high)}")
+
+
+def _share_hint(value: float, low: float, high: float) -> str:
+    """``; did you mean 0.70?`` where a share (a setting from 0 to 1) was given as a
+    percentage (1-100) that would be a valid share; else nothing."""
+    if not (low >= 0 and high <= 1 and 1 < value <= 100 and low <= value / 100 <= high):
+        return ""
+    return f"; did you mean {_two_places(value / 100)}?"
+
+
+def _two_places(share: float) -> str:
+    """``0.70`` for 70%; more places only where they are needed (``0.725``)."""
+    return f"{share:.2f}" if abs(round(share, 2) - share) < 1e-9 else f"{share:g}"
 
 
 def settings_key(settings: Settings, observed_max_bpm: float | None) -> str:

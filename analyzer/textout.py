@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import textwrap
@@ -32,6 +33,21 @@ def elevation(meters: float | None, units: str) -> str:
     if units == "km":
         return f"{meters:.0f} m"
     return f"{meters / M_PER_FT:.0f} ft"
+
+
+def hill_length(meters: float | None, units: str) -> str:
+    """How long a hill is: miles from a tenth of a mile (``0.23 mi``), feet below it; km
+    from 1 km, metres below it. Heights stay in feet or metres (``elevation``)."""
+    if meters is None or not math.isfinite(meters):
+        return "\u2013"
+    if units == "km":
+        return f"{meters / 1000:.2f} km" if round(meters) >= 1000 else f"{meters:.0f} m"
+    if round(meters / M_PER_FT) >= FT_PER_MI / 10:
+        return f"{meters / M_PER_MI:.2f} mi"
+    return f"{meters / M_PER_FT:.0f} ft"
+
+
+FT_PER_MI = 5280
 
 
 def duration(seconds: float | None) -> str:
@@ -69,18 +85,23 @@ def table(
     """Rows under a ruled header, columns two spaces apart.
 
     Where the table is wider than ``width`` (the terminal's columns; None: never cut), the
-    ``optional`` columns are left out, in that order, until it fits, and a line says which;
+    ``optional`` columns are left out, in that order, until it fits (a free-text last
+    column counted at ``NOTE_ROOM``), and a line says which;
     then the last column (free text) is cut with an ellipsis (``clip_last``, and a line
-    says so) or wrapped onto lines of its own column (``wrap_last``).
+    says so) or wrapped onto lines of its own column (``wrap_last``). Where even that
+    cannot fit (the last column at ``WRAP_MIN``), each row becomes a block of every
+    column (:func:`stacked`).
     """
     cells = [[str(h) for h in headers]] + [[str(c) for c in r] for r in rows]
     keep = list(range(len(headers)))
     hidden: list[str] = []
-    for name in optional:
-        if width is None or _table_width(cells, keep) <= width:
+    for name in optional:  # a note gets NOTE_ROOM columns before a column is left out
+        if width is None or _narrowest(cells, keep, clip_last or wrap_last, NOTE_ROOM) <= width:
             break
         keep.remove(list(headers).index(name))
         hidden.append(name)
+    if width is not None and _narrowest(cells, keep, clip_last or wrap_last) > width:
+        return stacked(cells[0], cells[1:], width, free_last=clip_last or wrap_last)
     widths = {i: max(len(row[i]) for row in cells) for i in keep}
     cut, wrap = [], 0
     if (clip_last or wrap_last) and width is not None and keep:
@@ -114,6 +135,7 @@ def table(
 
 
 WRAP_MIN = 12  # a wrapped note keeps at least this many columns, even past the window
+NOTE_ROOM = 24  # ... and gets this many before an optional column is kept beside it
 
 
 def legend(text: str, width: int | None) -> str:
@@ -123,6 +145,63 @@ def legend(text: str, width: int | None) -> str:
 
 def _table_width(cells: Sequence[Sequence[str]], keep: Sequence[int]) -> int:
     return sum(max(len(row[i]) for row in cells) for i in keep) + 2 * (len(keep) - 1)
+
+
+def _narrowest(
+    cells: Sequence[Sequence[str]], keep: Sequence[int], free_last: bool, room: int = 0
+) -> int:
+    """The columns a table needs at least: its last column, where free text (cut or
+    wrapped), at its header or ``room`` (at least ``WRAP_MIN``), whichever is wider (no
+    wider than it is)."""
+    if not keep:
+        return 0
+    full = _table_width(cells, keep)
+    if not free_last:
+        return full
+    last = max(len(row[keep[-1]]) for row in cells)
+    return full - last + min(last, max(len(cells[0][keep[-1]]), WRAP_MIN, room))
+
+
+INDENT = "    "  # the body of a block, under its title line
+
+
+def stacked(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], width: int, free_last: bool = False
+) -> str:
+    """Rows too wide for any table, one block each: the first column as a title line, then
+    ``header: value`` pairs packed onto indented lines of ``width`` (a pair is never split);
+    a free-text last column (``free_last``: a note) wrapped on lines of its own. Every
+    column is shown; an empty note is left out."""
+    width = max(width, STACK_MIN)
+    pairs_of = range(1, len(headers) - 1 if free_last else len(headers))
+    out: list[str] = []
+    for row in rows:
+        out.append(wrap_hanging(row[0], width, ""))
+        pairs = "  ".join(_whole(f"{headers[i]}: {row[i] or '-'}") for i in pairs_of)
+        if pairs:
+            out.append(wrap_hanging(pairs, width, INDENT, INDENT))
+        if free_last and row[-1]:
+            label = f"{INDENT}{headers[-1]}: "
+            out.append(wrap_hanging(row[-1], width, label, " " * len(label)))
+    return "\n".join(out)
+
+
+STACK_MIN = 24  # a block is laid out at least this wide, whatever the window says
+
+
+def wrap_hanging(text: str, width: int | None, first: str = "", rest: str = "") -> str:
+    """``text`` after ``first``, wrapped to ``width`` with ``rest`` before each further line
+    (None: one line). Breaks only at plain spaces, never at a hyphen nor inside a value
+    kept whole by :func:`_whole`; the output has plain spaces only."""
+    if width is None:
+        return (first + text).replace("\u00a0", " ")
+    wrapper = textwrap.TextWrapper(
+        width,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_on_hyphens=False,
+    )
+    return (wrapper.fill(text) or first.rstrip()).replace("\u00a0", " ")
 
 
 def _clip(text: str, width: int) -> str:
@@ -228,13 +307,16 @@ def metric_rows(a: dict[str, Any], units: str) -> list[tuple[str, str]]:
     ]
 
 
-def hills_table(hills: Sequence[dict[str, Any]], units: str, on_foot: bool = True) -> str:
-    """The hills of one run as a small table, in the user's units."""
+def hills_table(
+    hills: Sequence[dict[str, Any]], units: str, on_foot: bool = True, width: int | None = None
+) -> str:
+    """The hills of one run as a small table, in the user's units; one block per hill
+    where the table is wider than ``width``."""
     rows: list[tuple[str, ...]] = [
         (
             "up" if h["direction"] == "up" else "down",
             distance(h["start_distance_m"], units),
-            elevation(h["length_m"], units),
+            hill_length(h["length_m"], units),
             ("+" if h["direction"] == "up" else "-") + elevation(h["gain_m"], units),
             f"{h['grade_avg_pct']:.1f}%",
             f"{h['grade_max_pct']:.1f}%",
@@ -250,11 +332,12 @@ def hills_table(hills: Sequence[dict[str, Any]], units: str, on_foot: bool = Tru
     if not on_foot:  # no walking on a bike
         headers = headers[:8] + headers[9:]
         rows = [r[:8] + r[9:] for r in rows]
-    return table(headers, rows)
+    return table(headers, rows, width)
 
 
-def activity_block(a: dict[str, Any], units: str) -> str:
-    """The human view of one activity of ``inspect``."""
+def activity_block(a: dict[str, Any], units: str, width: int | None = None) -> str:
+    """The human view of one activity of ``inspect``: label and value lines, a value
+    wrapped to ``width`` under its own column (None: one line each)."""
     rows = [
         ("Sport", " / ".join(x for x in (a.get("sport"), a.get("sub_sport")) if x) or "unknown"),
         ("Device", a.get("device") or "unknown"),
@@ -266,26 +349,40 @@ def activity_block(a: dict[str, Any], units: str) -> str:
         ("Channels", ", ".join(a.get("channels", [])) or "none"),
         *metric_rows(a, units),
     ]
-    width = max(len(k) for k, _ in rows)
-    text = "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows)
+    label = max(len(k) for k, _ in rows) + 2
+    text = "\n".join(
+        wrap_hanging(_units_whole(v), width, k.ljust(label), " " * label) for k, v in rows
+    )
     if a.get("hills"):
         foot = not_on_foot(a) is None
-        text += "\n\n" + hills_table(a["hills"], units, foot)
+        text += "\n\n" + hills_table(a["hills"], units, foot, width)
         if foot:
-            text += "\nWalking hills is a precaution: evidence on hills and Achilles load is thin."
+            text += "\n" + legend(
+                "Walking hills is a precaution: evidence on hills and Achilles load is thin.",
+                width,
+            )
     return text
 
 
-def inspect_report(report: dict[str, Any], units: str) -> str:
+#: a number and its unit (``110 bpm``, ``3.1 mi``, ``10:32 /mi``), never split by a wrap
+_NUMBER_UNIT = re.compile(r"(?<=\d) (?=(?:bpm|mi|km|ft|m|/mi|/km|mph|km/h)\b)")
+
+
+def _units_whole(text: str) -> str:
+    return _NUMBER_UNIT.sub("\u00a0", text)
+
+
+def inspect_report(report: dict[str, Any], units: str, width: int | None = None) -> str:
+    """``inspect``'s human output, fitted to a ``width``-column terminal (None: as is)."""
     parts = [report["file"]]
     many = len(report["activities"]) > 1
     for n, a in enumerate(report["activities"]):
         if many:
             parts.append(f"\nSession {n + 1} of {len(report['activities'])}")
-        parts.append(activity_block(a, units))
+        parts.append(activity_block(a, units, width))
     if report["warnings"]:
         parts.append("\nWarnings:")
-        parts.extend(f"  - {w}" for w in report["warnings"])
+        parts.extend(wrap_hanging(w, width, "  - ", INDENT) for w in report["warnings"])
     return "\n".join(parts)
 
 
@@ -390,19 +487,32 @@ def _detail(outcome: dict[str, Any], root: str, units: str) -> str:
 
 
 def _fit_names(rows: list[tuple[str, str, str]], width: int) -> list[tuple[str, str, str]]:
-    """Rows whose file names are cut from the left ("...fit") where the details would
-    otherwise have less than ``DETAIL_ROOM`` columns of a ``width``-column terminal."""
+    """Rows whose file names fit a ``width``-column terminal: whole where the details keep
+    ``DETAIL_ROOM`` columns, or failing that ``DETAIL_MIN``; else cut in the middle
+    (``4078…strava.gpx``), so that names differing at either end stay apart."""
     outcome = max(len("outcome"), *(len(r[1]) for r in rows))
-    detail = min(DETAIL_ROOM, max(len(r[2]) for r in rows))
-    room = max(width - outcome - detail - 4, len("file") + 8)
-    return [(_clip_left(f, room), o, d) for f, o, d in rows]
+    name = max(len(r[0]) for r in rows)
+    detail = max(len(r[2]) for r in rows)
+    room = width - outcome - 4
+    fits = room - min(DETAIL_ROOM, detail)
+    if fits < name:
+        fits = min(name, room - min(DETAIL_MIN, detail))
+    fits = max(fits, len("file") + 8)
+    return [(clip_middle(f, fits), o, d) for f, o, d in rows]
 
 
 DETAIL_ROOM = 40  # columns an import detail ("duplicate of 2019-06-15 ...") keeps
+DETAIL_MIN = 24  # ... and at least, before file names are cut: "duplicate of 2019-06-15 "
 
 
-def _clip_left(text: str, width: int) -> str:
-    return text if len(text) <= width else "\u2026" + text[len(text) - width + 1 :]
+def clip_middle(text: str, width: int) -> str:
+    """``text`` cut to ``width`` in the middle, keeping its start and (a little more of)
+    its end, where the suffix and a copy's ``_strava`` or ``-1`` are."""
+    if len(text) <= width:
+        return text
+    head = (width - 1) // 2
+    tail = width - 1 - head
+    return text[:head] + "\u2026" + text[len(text) - tail :]
 
 
 def _common_folder(files: Sequence[str]) -> str:
@@ -481,21 +591,24 @@ def checkins_table(rows: Sequence[dict[str, Any]], width: int | None = None) -> 
     ]
     headers = [
         "date",
-        "stiffness",
+        "stiff",
         "min",
         "am pain",
         "during",
         "after",
         "pinch",
-        "swelling",
+        "swell",
         "side",
         "note",
     ]
     keys = (
-        "stiffness: morning stiffness, lasting min minutes; am pain: on getting up; during, "
-        "after: pain during and after a run; pinch: tenderness; scores 0-10."
+        "stiff: morning stiffness, lasting min minutes; am pain: on getting up; during, "
+        "after: pain during and after a run; pinch: tenderness; scores 0-10; swell: "
+        "swelling seen."
     )
-    return table(headers, body, width, wrap_last=True) + "\n" + legend(keys, width)
+    # the side is mostly the profile's: it goes first where the window is narrow
+    table_text = table(headers, body, width, optional=("side",), wrap_last=True)
+    return table_text + "\n" + legend(keys, width)
 
 
 def _minute(stamp: Any) -> str:
@@ -522,10 +635,10 @@ def heel_drops_table(rows: Sequence[dict[str, Any]], width: int | None = None) -
     return table(headers, body, width, wrap_last=True)
 
 
-def profile_table(rows: Sequence[tuple[str, Any, str]]) -> str:
-    """(setting, value, source) rows."""
+def profile_table(rows: Sequence[tuple[str, Any, str]], width: int | None = None) -> str:
+    """(setting, value, source) rows; one block per setting where ``width`` is too narrow."""
     body = [(name, "-" if value is None else value, source) for name, value, source in rows]
-    return table(["setting", "value", "source"], body)
+    return table(["setting", "value", "source"], body, width)
 
 
 def _hill_row(h: dict[str, Any], units: str) -> tuple[str, ...]:
@@ -540,7 +653,7 @@ def _hill_row(h: dict[str, Any], units: str) -> tuple[str, ...]:
         h["name"],
         "WALK (" + ", ".join(f["rule"] for f in h["flags"]) + ")" if h["flagged"] else "-",
         f"{h['grade_avg_pct']:.1f}%/{h['grade_max_pct']:.1f}%",
-        fmt_length(h["length_m"], units),
+        hill_length(h["length_m"], units),
         "+" + fmt_length(h["gain_m"], units),
         f"{h['score']:.0f}",
         f"{h['times_run']}/{h['times_walked']}",
@@ -630,10 +743,8 @@ def _recurring(data: dict[str, Any]) -> int:
 def _block(head: str, body: str, width: int) -> str:
     """A first line, then the body wrapped to ``width`` under a four-space indent; a line
     breaks only between words, never inside a value (``_whole``) or at a hyphen."""
-    wrap = textwrap.TextWrapper(width, subsequent_indent="    ", break_on_hyphens=False)
-    first = wrap.fill(head)
-    wrap.initial_indent = "    "
-    return first + "\n" + wrap.fill(body)
+    first = wrap_hanging(head, width, "", INDENT)
+    return first + "\n" + wrap_hanging(body, width, INDENT, INDENT)
 
 
 def _whole(value: str) -> str:

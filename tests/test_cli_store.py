@@ -540,7 +540,8 @@ def test_visa_a_list_shows_each_total_and_its_change(data: Path) -> None:
 
 
 def test_visa_a_at_the_prompt(data: Path) -> None:
-    answers = "\n".join(["5", "6", "7", "8", "9", "3", "2", "c", "4"]) + "\n"
+    # items 7 and 8 are typed as their scores, the numbers --answers takes
+    answers = "\n".join(["5", "6", "7", "8", "9", "3", "4", "c", "10"]) + "\n"
     result = run(data, "visa-a", "--date", "2026-11-02", input=answers)
     assert result.exit_code == 0, result.output
     assert "VISA-A 2026-11-02: 52/100" in result.output  # 38 + item 7: 4 + item 8 C: 10

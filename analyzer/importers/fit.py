@@ -120,6 +120,7 @@ def decode(data: bytes, name: str, decoder: str | None = None) -> FitMessages:
     choice = decoder or os.environ.get(DECODER_ENV) or "fast"
     if choice not in DECODERS:
         raise ValueError(f"unknown FIT decoder {choice!r}; expected one of {DECODERS}")
+    check_header(data, name)
     msgs = _decode_choice(data, name, choice)
     if any(MISALIGNED in w for w in msgs.warnings):
         from analyzer.importers.fit_repair import realign
@@ -133,6 +134,26 @@ def decode(data: bytes, name: str, decoder: str | None = None) -> FitMessages:
                 "their type; those fields were read as raw bytes",
             )
     return msgs
+
+
+SIGNATURE = b".FIT"  # bytes 8-11 of the 12- or 14-byte header of every FIT file
+HEADER_MIN = 12
+
+
+def check_header(data: bytes, name: str) -> None:
+    """UnreadableFile where ``data`` is not a FIT file at all: its header does not say
+    ``.FIT`` (bytes 8-11), so it is another kind of file under a .fit name; or it ends
+    inside a header that starts like one (a FIT file cut short)."""
+    if len(data) >= HEADER_MIN and data[0] >= HEADER_MIN and data[8:12] == SIGNATURE:
+        return
+    if len(data) < HEADER_MIN and data[:1] in (b"\x0c", b"\x0e") and SIGNATURE.startswith(data[8:]):
+        raise UnreadableFile(name, "the file is truncated (it ends inside the FIT header)")
+    problem = "not a FIT file: its header does not say FIT"
+    if data.lstrip()[:1] == b"<":
+        problem += " (it looks like XML: a GPX or TCX file named .fit?)"
+    else:
+        problem += " (a file of another kind named .fit?)"
+    raise UnreadableFile(name, problem)
 
 
 #: fitparse's words for a field whose size is not a multiple of its type's size
