@@ -158,13 +158,13 @@ def inspect(
     from analyzer import pipeline, textout
 
     try:
-        settings = pipeline.profile_settings(state.data_dir)
+        settings, history_max = pipeline.profile_and_history(state.data_dir)
         if hr_max is not None or age is not None:
             settings = settings.with_changes(
                 hr_max_bpm=hr_max if hr_max is not None else settings.hr_max_bpm,
                 age_years=age if age is not None else settings.age_years,
             )
-        report = pipeline.inspect_file(file, settings=settings, decoder=decoder)
+        report = pipeline.inspect_file(file, settings, decoder, history_max)
     except AnalyzerError as exc:
         raise fail(exc) from exc
     if as_json:

@@ -15,10 +15,10 @@ import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import nullcontext, suppress
+from contextlib import closing, nullcontext, suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
@@ -54,26 +54,37 @@ Progress = Callable[[int, int, str], None]
 
 
 def profile_settings(data_dir: Path | None) -> Settings:
-    """The runner's profile where a store already exists, else the defaults.
+    """The runner's profile where a store already exists, else the defaults."""
+    return profile_and_history(data_dir)[0]
+
+
+def profile_and_history(data_dir: Path | None) -> tuple[Settings, float | None]:
+    """The runner's profile and the highest heart rate held across the stored history,
+    where a store already exists; else the defaults and None.
 
     ``inspect`` never creates a store; it only borrows the profile (max heart rate,
-    age, units) so a single file is judged against the runner's own numbers.
+    age, units) and the history's held maximum, so a single file is judged against the
+    runner's own numbers, as ``activities`` judges the same run once imported.
     """
     from analyzer.store import Store, paths
 
     root = paths.resolve_data_dir(data_dir)
     if not paths.catalog_path(root).is_file():
-        return Settings()
+        return Settings(), None
     with Store.open(root) as store:
-        return store.settings()
+        return store.settings(), store.observed_max_bpm()
 
 
 def inspect_file(
-    path: Path, settings: Settings | None = None, decoder: str | None = None
+    path: Path,
+    settings: Settings | None = None,
+    decoder: str | None = None,
+    history_max_bpm: float | None = None,
 ) -> dict[str, Any]:
     """Read one file without the store: ``{"file", "activities", "warnings"}``. Where
-    the profile gives no maximum heart rate, the highest held in any of its sessions is
-    used for all of them.
+    the profile gives no maximum heart rate, the highest held in any of its sessions or
+    in the stored history (``history_max_bpm``) is used for all of them, as an import
+    takes it.
 
     ``decoder``: the FIT decoder, "fast" (default) or "fitparse".
     """
@@ -83,7 +94,7 @@ def inspect_file(
         # the maximum held across the file's sessions, as an import takes it across the
         # history: one session of a triathlon is not a maximum of its own
         held = [observed_max_bpm(a.frame, settings) for a in activities if len(a.frame)]
-        top = max((v for v in held if v is not None), default=None)
+        top = max((v for v in [*held, history_max_bpm] if v is not None), default=None)
         summaries = [analyse(a, settings, top).to_json() for a in activities]
     except MemoryError as exc:
         raise AnalyzerError(f"{path}: {OUT_OF_MEMORY}") from exc
@@ -503,7 +514,7 @@ def analysed_files(
     decoder: str | None = None,
     pool: Executor | None = None,
     pin_zone: str | None = None,
-) -> Iterator[FileResult]:
+) -> Generator[FileResult, None, None]:
     """:func:`analyse_file` over ``entries``, in order; ``jobs`` > 1 uses a process pool
     (``pool``, or one made here)."""
     if pool is None and jobs > 1:
@@ -643,10 +654,14 @@ def import_paths(
     with process_pool(jobs) if jobs > 1 and len(work) > 1 else nullcontext() as pool:
         history = history_max_bpm(work, settings, store.observed_max_bpm(), jobs, decoder, pool)
         pin_zone = settings.timezone if "timezone" in store.profile() else None
-        results = analysed_files(work, settings, history, jobs, decoder, pool, pin_zone)
-        for n, result in zip(todo, results, strict=True):
-            outcomes[n] = store_result(store, result, settings, reread)
-            tick(result.name)
+        # closed here, in this thread, also when storing fails: a generator left to the
+        # garbage collector may be closed on the pool's own thread, which cannot join itself
+        with closing(
+            analysed_files(work, settings, history, jobs, decoder, pool, pin_zone)
+        ) as results:
+            for n, result in zip(todo, results, strict=True):
+                outcomes[n] = store_result(store, result, settings, reread)
+                tick(result.name)
     report.outcomes = [o for n in range(len(entries)) for o in outcomes[n]]
     report.recomputed = refresh_summaries(store, settings).recomputed
     store.prune_streams()

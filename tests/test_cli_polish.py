@@ -4,6 +4,7 @@ profile choices in any case, VISA-A answered one way, and small wording fixes.""
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -514,3 +515,18 @@ def test_the_check_ins_keep_a_table_at_80_columns_leaving_out_the_side(
     assert "side not shown at this width" in text
     at_width(monkeypatch, 100)  # wide enough for the side and a note of 24 columns
     assert run(sample, "log", "list").output.splitlines()[0].split()[-2:] == ["side", "note"]
+
+
+def test_inspect_judges_a_file_by_the_stored_history_as_activities_does(tmp_path: Path) -> None:
+    # the user test: without a maximum in the profile, inspect took the file's own held
+    # maximum (4% easy) while activities took the history's (40% easy) for the same run
+    data = tmp_path / "data"
+    files = sorted(SAMPLE.glob("*-run.fit"))[:3]
+    assert run(data, "import", *map(str, files)).exit_code == 0
+    stored = {a["source_path"]: a for a in json.loads(run(data, "activities", "--json").output)}
+    history = max(a["hr_max_used_bpm"] for a in stored.values())
+    for path in files:
+        (seen,) = json.loads(run(data, "inspect", "--json", str(path)).output)["activities"]
+        assert seen["hr_max_source"] == "observed"
+        assert seen["hr_max_used_bpm"] == history
+        assert seen["easy_share"] == pytest.approx(stored[str(path)]["easy_share"])
