@@ -189,14 +189,24 @@ def day_verdict(
 # --- load ------------------------------------------------------------------------------
 
 
-def distance_change(change: float | None, settings: Settings) -> Finding | None:
-    """Weekly distance change as a fraction (0.1 = +10%); more than the limit is amber."""
+def distance_change(
+    change: float | None, settings: Settings, runs: tuple[int, int] | None = None
+) -> Finding | None:
+    """Weekly distance change as a fraction (0.1 = +10%); more than the limit is amber.
+    ``runs``: the runs of the week and of the week before; where the week had more and
+    its runs were no longer on average (within the limit), the reason says so: an
+    every-other-day runner's 4-run week after a 3-run week is +33%, not longer runs."""
     # more than the limit, not float noise on it (2.2 mi / 2.0 mi - 1 is 0.10000000000000006)
     if not _known(change) or change is None or change <= settings.weekly_increase_limit + 1e-9:
         return None
     limit = settings.weekly_increase_limit
+    more = ""
+    if runs is not None and runs[0] > runs[1] > 0:
+        per_run = (1 + change) * runs[1] / runs[0] - 1  # the change of the mean run
+        if per_run <= limit + 1e-9:
+            more = f": {runs[0]} runs against {runs[1]}, each no longer on average"
     return Finding(
-        "amber", f"weekly distance up {change:.0%} on the week before (limit +{limit:.0%})"
+        "amber", f"weekly distance up {change:.0%} on the week before (limit +{limit:.0%}){more}"
     )
 
 

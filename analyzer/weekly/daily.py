@@ -397,6 +397,7 @@ def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
     weekly["checkin_days"] = grouped["checked_in"].sum()
     previous = weekly["distance_m"].shift(1)
     weekly["distance_change"] = ((weekly["distance_m"] - previous) / previous).where(previous > 0)
+    weekly["runs_before"] = weekly["runs"].shift(1)
     # the ratios of the week's last day (Sunday), NaN there included
     sundays = daily[pd.DatetimeIndex(daily.index).day_of_week == 6].set_index("week")
     for name in ("distance", "trimp"):

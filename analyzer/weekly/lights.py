@@ -175,7 +175,9 @@ RATIOS = (("distance", "distance"), ("trimp", "heart-rate load"))
 def _load_findings(row: pd.Series, settings: Settings, ended: bool) -> list[Finding | None]:
     """The load rules; a week that has not ended cannot show a sudden drop yet, so the low
     side of its ratios is not judged (the high side is: the load so far is real)."""
-    findings = [rules.distance_change(_num(row["distance_change"]), settings)]
+    before = _num(row.get("runs_before"))
+    runs = (int(row["runs"]), int(before)) if before is not None else None
+    findings = [rules.distance_change(_num(row["distance_change"]), settings, runs)]
     for name, what in RATIOS:
         ratio = _num(row[f"acwr_{name}"])
         if not ended and ratio is not None and ratio < settings.acwr_low:

@@ -171,3 +171,24 @@ def test_pain_after_a_run_must_have_settled_by_the_next_morning() -> None:
         "pain or stiffness had not settled by the next morning after two runs in a row "
         "(Mon 16 Nov and Wed 18 Nov)"
     ]
+
+
+def test_an_every_other_day_week_of_four_runs_says_it_is_no_build_up() -> None:
+    # DOMAIN's user: 2 miles every other day, so weeks of 3 and 4 runs alternate: +33%
+    # on the week before every other week, flagged as DOMAIN asks, and the reason says
+    # it came from one more run, not longer ones
+    mile = 1609.344
+    days = pd.date_range("2026-09-28", "2026-11-22", freq="2D")
+    runs = [run(f"{d.date()}T07:00Z", 2 * mile) for d in days]
+    hist = history(make_inputs(runs, today=TODAY))
+    reasons = [r for w in ("2026-W46", "2026-W47") for r in hist.assessments[w].verdict.reasons]
+    up = [r for r in reasons if r.startswith("weekly distance up")]
+    assert up == [
+        "weekly distance up 33% on the week before (limit +10%): 4 runs against 3, each no "
+        "longer on average"
+    ]
+    # a real build-up says only the rule: 3 runs a week, then 4 longer ones
+    build = [run(f"2026-11-{d:02d}T07:00Z", 2 * mile) for d in (2, 4, 6, 9, 11, 13)]
+    build += [run(f"2026-11-{d}T07:00Z", 3 * mile) for d in (16, 18, 20, 22)]
+    reasons = history(make_inputs(build, today=TODAY)).assessments["2026-W47"].verdict.reasons
+    assert "weekly distance up 100% on the week before (limit +10%)" in reasons
