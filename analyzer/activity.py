@@ -39,8 +39,9 @@ from analyzer.settings import Settings
 #: 6: the held maximum heart rate never reaches across a gap, hill dips and ends are
 #: measured on the ground, and a hill's time is that of its rows up to its end;
 #: 7: a step whose distance advanced at the standing speed is moving, whatever the
-#: device's speed said (moving time, pace, gait, zones)
-ANALYSIS_VERSION = 7
+#: device's speed said (moving time, pace, gait, zones); 8: a sample's heart rate lasts
+#: until the next sample, so a lone sample after a step longer than the hold is not held
+ANALYSIS_VERSION = 8
 
 ALTITUDE_SOURCES = get_args(AltitudeSource)
 

@@ -906,7 +906,7 @@ def log_import(ctx: click.Context, file: Path, replace: bool, keep: bool) -> Non
     Example:
       analyzer log import symptoms.csv --replace
     """
-    from analyzer.symptoms.entries import parse_checkins_csv
+    from analyzer.symptoms.entries import CHECKIN_COLUMNS, csv_header, parse_checkins_csv
 
     if replace and keep:
         raise click.UsageError("--replace and --keep-logged contradict each other; pick one")
@@ -916,10 +916,17 @@ def log_import(ctx: click.Context, file: Path, replace: bool, keep: bool) -> Non
         settings = store.settings()
         today = today_local(settings.timezone).date()
         entries = parse_checkins_csv(data, str(file), today)
-        if replace and entries:  # an empty cell is a value not given: the logged one stays
+        absent = set(CHECKIN_COLUMNS) - set(csv_header(data, str(file)))
+        if (replace or absent) and entries:
+            # an empty cell is a value not given: the logged one stays (--replace); a
+            # column the file does not have (one written before morning_pain) is not
+            # given either, so an unchanged row is "already present", not a difference
             days = sorted(e.date for e in entries)
             logged = {c.date: c for c in store.checkins(days[0], days[-1])}
-            entries = [_merged(logged[e.date], e) if e.date in logged else e for e in entries]
+            entries = [
+                _merged(logged[e.date], e, None if replace else absent) if e.date in logged else e
+                for e in entries
+            ]
         entries = [
             e if e.side else dataclasses.replace(e, side=settings.affected_side) for e in entries
         ]
@@ -927,10 +934,12 @@ def log_import(ctx: click.Context, file: Path, replace: bool, keep: bool) -> Non
     click.echo(_put_message("check-ins", result))
 
 
-def _merged(logged: Any, new: Any) -> Any:
-    """``new`` with each of its empty (None) fields taken from ``logged``."""
+def _merged(logged: Any, new: Any, only: set[str] | None = None) -> Any:
+    """``new`` with each of its empty (None) fields taken from ``logged``; ``only``: just
+    those of these fields (the columns a CSV did not have)."""
     given = {f.name: getattr(new, f.name) for f in dataclasses.fields(new)}
-    return dataclasses.replace(logged, **{k: v for k, v in given.items() if v is not None})
+    kept = {k for k, v in given.items() if v is None and (only is None or k in only)}
+    return dataclasses.replace(new, **{k: getattr(logged, k) for k in kept})
 
 
 force_option = click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")

@@ -43,6 +43,7 @@ REPORT_ONLY = frozenset(
         "pain_acceptable_max",
         "settle_rise_points",
         "weekly_stiffness_rise_points",
+        "weekly_min_mornings",
         "visa_a_drop_points",
         "visa_a_window_weeks",
         *HILL_SETTINGS,

@@ -87,6 +87,9 @@ class Settings:
     # morning of the run: 1 point is within day-to-day noise of a 0-10 self-report
     settle_rise_points: float = 2.0
     weekly_stiffness_rise_points: float = 0.5  # weekly mean morning stiffness rising by this
+    # a week's mean morning score is compared with another's only where this many mornings
+    # were logged: one stiff morning is not a week's trend
+    weekly_min_mornings: int = 3
     visa_a_drop_points: float = 10.0  # VISA-A total falling by this (0-100 scale): red flag
     # ... from the one before it or from the best result of this many weeks before it (the
     # 12 weeks of the heel-drop programme), so a decline in steps under the drop is seen
@@ -151,6 +154,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "easy_fraction": (0.3, 1.0),
     "hill_walked_share": (0.0, 1.0),
     "drops_sessions_per_day": (1, 10),  # a target of none would read as always met
+    "weekly_min_mornings": (1, 7),
     "drops_sets_target": (1, 20),
     "drops_reps_target": (1, 100),
     "acwr_min_weeks": (1, 4),  # weeks of the 4 of the 28-day window

@@ -85,7 +85,12 @@ def fill_store(store: Store, runs: int, no_sport: bool = False) -> list[str]:
     all_days = [FIRST_DAY + timedelta(days=i) for i in range(364)]
     store.put_checkins(
         [
-            CheckIn(d, float(rng.integers(0, 6)), None, None, None, float(rng.integers(0, 4)))
+            CheckIn(
+                d,
+                morning_stiffness=float(rng.integers(0, 6)),
+                morning_pain=float(rng.integers(0, 4)),
+                pinch_tenderness=float(rng.integers(0, 4)),
+            )
             for d in all_days
         ]
     )

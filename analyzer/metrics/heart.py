@@ -50,24 +50,31 @@ class HeartRate:
 def observed_max_bpm(frame: pd.DataFrame, settings: Settings) -> float | None:
     """Highest heart rate held for at least ``hr_max_hold_s``: the max of rolling minima.
 
-    A window counts only where the samples cover it: it reaches back the full hold time
-    (a sample at or before its start) and no step from that sample on is longer than
-    ``Settings.gap_limit_s``. So neither a spike nor a lone sample after a dropout is
-    ever the maximum, while a smart recording (one sample every 1-28 s) is read as its
-    samples say. None when no window is covered.
+    A sample's rate lasts until the next sample (a step longer than
+    ``Settings.gap_limit_s`` is a gap, and holds nothing). A window of the hold time,
+    ending where a sample's step ends, counts where the steps cover all of it without a
+    gap, and its minimum is that of every sample whose step reaches into it. So 30 samples
+    at 1 Hz hold 30 s, a steady smart recording (one sample every 1-28 s) holds as its
+    samples say, and neither a spike nor a lone sample after a dropout (a 10 s hold, a
+    25 s step, then 215 bpm) is ever the maximum. None when no window is covered.
     """
     hr = frame["heart_rate_bpm"].dropna()
-    if hr.empty:
+    if len(hr) < 2:
         return None
     hr = hr.set_axis(pd.DatetimeIndex(hr.index).as_unit("ns")).sort_index()
     ns = index_ns(hr.index)
-    hold = pd.Timedelta(seconds=settings.hr_max_hold_s)
+    hold = pd.Timedelta(seconds=settings.hr_max_hold_s).value
     # each sample's stretch: the samples since the last step longer than the gap limit
     stretch = np.concatenate([[0], np.cumsum(np.diff(ns) > settings.gap_limit_s * 1e9)])
     first_ns = ns[np.searchsorted(stretch, stretch, side="left")]
-    minima = hr.rolling(hold).min().to_numpy()
-    covered = first_ns <= ns - hold.value  # the window lies inside the sample's stretch
-    return float(minima[covered].max()) if covered.any() else None
+    ends = ns[1:]  # where each sample's step ends: the windows end there
+    covered = (stretch[1:] == stretch[:-1]) & (first_ns[:-1] <= ends - hold)
+    if not covered.any():
+        return None
+    # the samples whose step ends in (end - hold, end]: those reaching into the window
+    by_end = pd.Series(hr.to_numpy(dtype="float64")[:-1], index=pd.to_datetime(ends))
+    minima = by_end.rolling(pd.Timedelta(hold)).min().to_numpy()
+    return float(minima[covered].max())
 
 
 def resolve_hr_max(settings: Settings, observed_bpm: float | None) -> HrMax:

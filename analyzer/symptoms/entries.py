@@ -345,9 +345,27 @@ def _parse_rows(
     return entries, errors
 
 
+def csv_header(data: bytes, name: str) -> list[str]:
+    """The column names of a CSV (its first row), as :func:`parse_csv` reads them; empty
+    for an empty or malformed file (the parse says what is wrong)."""
+    try:
+        row = next(csv.reader(io.StringIO(decode_text(data, name), newline="")), [])
+    except csv.Error:
+        return []
+    return [h.strip() for h in row]
+
+
 def _header_errors(header: list[str], columns: Sequence[str]) -> list[InvalidEntry]:
-    errors = []
     known = ", ".join(columns)
+    for sep, what in ((";", "semicolons"), ("\t", "tabs")):
+        if len(header) == 1 and columns[0] in header[0].split(sep):
+            problem = (
+                f"the columns are separated by {what}, not commas (a spreadsheet set to "
+                "another language saves CSV so): save it as CSV with commas, decimals with "
+                "a point"
+            )
+            return [InvalidEntry("header", problem, 1)]
+    errors = []
     for name in header:
         if name not in columns:
             errors.append(

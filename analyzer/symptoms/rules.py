@@ -27,6 +27,7 @@ class PainRules:
     acceptable_max: float = 5.0  # up to 5: acceptable; above: too much
     settle_rise_points: float = 2.0  # next-morning stiffness this much above the run's morning
     weekly_stiffness_rise_points: float = 0.5  # weekly mean morning stiffness rising by this
+    weekly_min_mornings: int = 3  # mornings a weekly mean needs to be compared
     visa_a_drop_points: float = 10.0  # VISA-A total falling by this (0-100 scale)
     visa_a_window_weeks: int = 12  # ... from the best result of this many weeks before
 
@@ -38,6 +39,7 @@ class PainRules:
             acceptable_max=settings.pain_acceptable_max,
             settle_rise_points=settings.settle_rise_points,
             weekly_stiffness_rise_points=settings.weekly_stiffness_rise_points,
+            weekly_min_mornings=settings.weekly_min_mornings,
             visa_a_drop_points=settings.visa_a_drop_points,
             visa_a_window_weeks=settings.visa_a_window_weeks,
         )
@@ -203,8 +205,10 @@ def distance_change(
     more = ""
     if runs is not None and runs[0] > runs[1] > 0:
         per_run = (1 + change) * runs[1] / runs[0] - 1  # the change of the mean run
-        if per_run <= limit + 1e-9:
+        if per_run <= 1e-9:
             more = f": {runs[0]} runs against {runs[1]}, each no longer on average"
+        elif per_run <= limit + 1e-9:
+            more = f": {runs[0]} runs against {runs[1]}, each {per_run:.0%} longer on average"
     return Finding(
         "amber", f"weekly distance up {change:.0%} on the week before (limit +{limit:.0%}){more}"
     )
@@ -259,6 +263,17 @@ def stiffness_trend(
     if mean - previous < rules.weekly_stiffness_rise_points:
         return None
     return Finding("amber", f"{what} averaged {mean:.1f}/10, up from {previous:.1f}/10 last week")
+
+
+def high_morning_pain(highest: float | None, rules: PainRules) -> Finding | None:
+    """Pain on getting up above ``acceptable_max`` on a morning of the week: amber
+    whatever the weeks before (the week-to-week rule needs a week before to compare)."""
+    if not _known(highest) or highest is None or highest <= rules.acceptable_max:
+        return None
+    return Finding(
+        "amber",
+        f"pain on getting up reached {highest:g}/10 this week, above {rules.acceptable_max:g}",
+    )
 
 
 # --- red flags -------------------------------------------------------------------------

@@ -386,6 +386,8 @@ def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
     )
     weekly["stiffness_mean"] = grouped["morning_stiffness"].mean()
     weekly["morning_pain_mean"] = grouped["morning_pain"].mean()
+    weekly["morning_pain_days"] = grouped["morning_pain"].count()
+    weekly["morning_pain_max"] = grouped["morning_pain"].max()
     weekly["stiffness_days"] = grouped["morning_stiffness"].count()
     weekly["pain_during_max"] = grouped["pain_during"].max()
     weekly["drops_sessions"] = grouped["drops_sessions"].sum()
@@ -440,8 +442,10 @@ def visa_a_steps(
 ) -> list[VisaStep]:
     """Every VISA-A logged on the days ``first`` to ``last`` that has a result before it,
     measured from the higher of the result just before it (however long before) and the
-    best result of the ``window_weeks`` weeks before it: 70, 61, 52 is a fall of 18, not
-    two of 9 (DOMAIN: "a total falling by 10 or more"). Ties go to the later result."""
+    best result of the ``window_weeks`` weeks before it that it is a new low since: 70,
+    61, 52 is a fall of 18, not two of 9 (DOMAIN: "a total falling by 10 or more"), while
+    70, 55, 58 is one fall (to 55) and then a rise, not a second fall from 70. Ties go to
+    the later result."""
     rows = visa_a.dropna(subset=["total"]).sort_values("date", kind="stable")
     totals = [float(t) for t in rows["total"]]
     dates = [pd.Timestamp(d).normalize() for d in rows["date"]]
@@ -451,11 +455,12 @@ def visa_a_steps(
     for i in range(1, len(totals)):
         if not begin <= dates[i] < end:
             continue
-        best = i - 1
+        best, low = i - 1, totals[i - 1]  # low: the lowest result after j, up to i - 1
         for j in range(i - 2, -1, -1):
-            if dates[j] < dates[i] - window:
-                break
+            if dates[j] < dates[i] - window or totals[i] >= low:
+                break  # out of the window, or no new low since any earlier result
             if totals[j] > totals[best]:
                 best = j
+            low = min(low, totals[j])
         steps.append(VisaStep(dates[i], totals[i], totals[best], dates[best], best == i - 1))
     return steps

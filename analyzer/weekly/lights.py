@@ -29,6 +29,9 @@ LOAD_ONLY_HEADLINES = {
 }
 
 
+REST_WEEK_HEADLINE = "Green: no runs this week, and the mornings were settled"
+
+
 @dataclass(frozen=True)
 class Judgement:
     """A light with its reasons: green, amber or red (the rules), or ``none``."""
@@ -36,6 +39,7 @@ class Judgement:
     light: str
     reasons: tuple[str, ...]
     load_only: bool = False  # amber or red from the load rules, no check-in to judge by
+    rest_week: bool = False  # a week without runs: green is not "tolerating the running"
 
     @property
     def words(self) -> str:
@@ -43,6 +47,8 @@ class Judgement:
             return NONE_HEADLINE
         if self.load_only and self.light in LOAD_ONLY_HEADLINES:
             return LOAD_ONLY_HEADLINES[self.light]
+        if self.rest_week and self.light == "green":
+            return REST_WEEK_HEADLINE
         return HEADLINES[self.light]
 
     @classmethod
@@ -76,11 +82,13 @@ def run_judgement(
     green run names only what was logged."""
     v = Judgement.of(rules.run_verdict(pain_during, stiffness, next_stiffness, pain, morning_pain))
     has_pain = pain_during is not None
-    has_mornings = stiffness is not None and next_stiffness is not None
+    has_mornings = (stiffness is not None and next_stiffness is not None) or (
+        morning_pain[0] is not None and morning_pain[1] is not None
+    )
     if v.light != "green" or (has_pain and has_mornings):
         return v
     if not (has_pain or has_mornings):
-        if next_stiffness is None:
+        if next_stiffness is None and morning_pain[1] is None:
             return Judgement(NONE, ("no check-in for the run or the next morning",))
         return Judgement(
             NONE, ("pain not logged and no check-in the morning of the run to compare with",)
@@ -89,7 +97,7 @@ def run_judgement(
         return Judgement(
             "green", ("pain during the run stayed low; no stiffness the next morning to compare",)
         )
-    return Judgement("green", ("the next morning was no stiffer; pain during the run not logged",))
+    return Judgement("green", ("the next morning was no worse; pain during the run not logged",))
 
 
 def add_run_lights(runs: pd.DataFrame, pain: PainRules) -> pd.DataFrame:
@@ -174,13 +182,16 @@ RATIOS = (("distance", "distance"), ("trimp", "heart-rate load"))
 
 def _load_findings(row: pd.Series, settings: Settings, ended: bool) -> list[Finding | None]:
     """The load rules; a week that has not ended cannot show a sudden drop yet, so the low
-    side of its ratios is not judged (the high side is: the load so far is real)."""
+    side of its ratios is not judged (the high side is: the load so far is real); nor is
+    a week without runs: a rest week (after a flare, say) is no warning sign of its own,
+    and the return from it is judged by the ratio of the week back."""
     before = _num(row.get("runs_before"))
     runs = (int(row["runs"]), int(before)) if before is not None else None
     findings = [rules.distance_change(_num(row["distance_change"]), settings, runs)]
     for name, what in RATIOS:
         ratio = _num(row[f"acwr_{name}"])
-        if not ended and ratio is not None and ratio < settings.acwr_low:
+        resting = not row.get("runs", 0)
+        if (not ended or resting) and ratio is not None and ratio < settings.acwr_low:
             ratio = None
         findings.append(rules.acwr_finding(ratio, what, settings))
     findings.append(rules.back_to_back_finding(int(row["back_to_back"]), settings))
@@ -226,7 +237,7 @@ def _flags(
                 for t, s in zip(pair["local_start"], pair["settled"], strict=True)
             ]
             flags += rules.flag_unsettled_in_a_row(seq)
-    upto = weekly.loc[:week, "stiffness_mean"].tolist()
+    upto = judged_means(weekly, "stiffness_mean", "stiffness_days", pain).loc[:week].tolist()
     flags += rules.flag_stiffness_rising([_num(m) for m in upto[-3:]], pain)
     days = daily[(daily["week"] == week) & daily["swelling"]].index
     flags += rules.flag_swelling(d.strftime("%a %d %b") for d in days)
@@ -259,38 +270,60 @@ def assess_week(
         )
         if light != NONE
     ]
-    weeks = list(weekly.index)
-    pos = weeks.index(week)
-    prev_mean = _num(weekly["stiffness_mean"].iloc[pos - 1]) if pos > 0 else None
-    trend = rules.stiffness_trend(_num(row["stiffness_mean"]), prev_mean, pain)
-    prev_pain = _num(weekly["morning_pain_mean"].iloc[pos - 1]) if pos > 0 else None
-    pain_trend = rules.stiffness_trend(
-        _num(row["morning_pain_mean"]), prev_pain, pain, "morning pain"
-    )
+    pos = list(weekly.index).index(week)
+    trends: list[Finding | None] = []
+    notes: list[str] = []
+    for mean, days, what in (
+        ("stiffness_mean", "stiffness_days", "morning stiffness"),
+        ("morning_pain_mean", "morning_pain_days", "morning pain"),
+    ):
+        means = judged_means(weekly, mean, days, pain)
+        before = _num(means.iloc[pos - 1]) if pos > 0 else None
+        trends.append(rules.stiffness_trend(_num(means.iloc[pos]), before, pain, what))
+        n = int(row.get(days, 0) or 0)
+        if 0 < n < pain.weekly_min_mornings:
+            notes.append(
+                f"{what} logged on {n} morning{'s' if n > 1 else ''} only: not compared with "
+                f"other weeks (at least {pain.weekly_min_mornings})"
+            )
+    trends.append(rules.high_morning_pain(_num(row.get("morning_pain_max")), pain))
     ended = today.normalize() > start + 6 * DAY
     load = _load_findings(row, settings, ended)
     off = _days_off(runs, start) if len(this) else None
     span = span_words(off) if off is not None else ""
     load.append(rules.return_after_break(None if off is None else off / 7, span, settings))
-    v = Judgement.of(rules.week_verdict(run_verdicts, load, (trend, pain_trend), flags))
+    v = Judgement.of(rules.week_verdict(run_verdicts, load, trends, flags))
     checkin_days = int(row.get("checkin_days", 1) or 0)
     v = _week_without_checkins(v, len(this), len(run_verdicts), checkin_days)
     load_only = (
         v.light in LOAD_ONLY_HEADLINES and not checkin_days and not run_verdicts and not flags
     )
-    v = Judgement(v.light, v.reasons + ratio_notes(row), load_only=load_only)
+    v = Judgement(
+        v.light,
+        v.reasons + ratio_notes(row) + tuple(notes),
+        load_only=load_only,
+        rest_week=not len(this),
+    )
     return WeekAssessment(week, v, tuple(flags), latest, previous)
+
+
+def judged_means(weekly: pd.DataFrame, mean: str, days: str, pain: PainRules) -> pd.Series:
+    """The weekly means of a morning score where at least ``weekly_min_mornings`` mornings
+    were logged (NaN elsewhere): what the week-to-week rules compare."""
+    if days not in weekly.columns:
+        return weekly[mean]
+    return weekly[mean].where(weekly[days] >= pain.weekly_min_mornings)
 
 
 def _days_off(runs: pd.DataFrame, start: pd.Timestamp) -> int | None:
     """Days without running between the last run before the week starting ``start`` and
-    the week's first run; None where there was no run before (a history's first week is
-    not a return) or none in the week."""
+    that week's Monday, as the acute:chronic ratio counts a break (``daily.acwr``), so the
+    two never disagree about one break; None where there was no run before (a history's
+    first week is not a return)."""
     before = runs.loc[runs["local_start"] < start, "local_date"]
-    back = runs.loc[runs["local_start"] >= start, "local_date"]
-    if before.empty or back.empty:
+    if before.empty:
         return None
-    return int((back.min() - before.max()) / DAY) - 1
+    return int((start - before.max().normalize()) / DAY) - 1
 
 
 def _visa_a_flag(visa_a: pd.DataFrame, start: pd.Timestamp, pain: PainRules) -> list[RedFlag]:

@@ -89,15 +89,25 @@ def test_a_spike_after_a_gap_no_longer_sets_the_easy_limit() -> None:
 )
 @settings(max_examples=60, deadline=None)
 def test_held_max_is_a_covered_window_minimum(steps: list[float], seed: int) -> None:
-    """Whatever it returns is the minimum of some window of hold time with no gap."""
+    """Whatever it returns is the minimum of some window of hold time with no gap, each
+    sample's rate lasting until the next sample (brute force over every window)."""
     t = np.concatenate([[0.0], np.cumsum(steps)])
     bpm = np.random.default_rng(seed).integers(100, 200, len(t)).astype(float)
     s = Settings()
     got = observed_max_bpm(hr_frame(t, bpm), s)
-    witnesses = [
-        bpm[(t > t[i] - s.hr_max_hold_s) & (t <= t[i])].min()
-        for i in range(len(t))
-        for p in [np.flatnonzero(t <= t[i] - s.hr_max_hold_s)]
-        if p.size and np.all(np.diff(t[p[-1] : i + 1]) <= s.gap_limit_s)
-    ]
+    hold, witnesses = s.hr_max_hold_s, []
+    for i in range(len(t) - 1):  # the window [end - hold, end) ends where step i ends
+        end = t[i + 1]
+        reaching = [k for k in range(i + 1) if t[k + 1] > end - hold]
+        k0 = reaching[0]
+        if t[k0] <= end - hold and np.all(np.diff(t[k0 : i + 2]) <= s.gap_limit_s):
+            witnesses.append(bpm[reaching].min())
     assert got == (max(witnesses) if witnesses else None)
+
+
+def test_a_lone_sample_after_a_step_longer_than_a_short_hold_is_not_held() -> None:
+    # code review: with hr_max_hold_s 10, one 215 after a 25 s step (under the 30 s gap
+    # limit) was "held": the 140 before it lasted into its window
+    t = [*range(600), 625, 626, *range(627, 700)]
+    bpm = [140.0] * 600 + [215.0] + [140.0] * 74
+    assert observed_max_bpm(hr_frame(t, bpm), Settings(hr_max_hold_s=10.0)) == 140.0

@@ -235,6 +235,9 @@ def test_a_fragment_is_not_a_run_whatever_its_sport() -> None:
     # a short run is still a run; so is one without a distance (a treadmill, HR only)
     assert kind_of({"sport": "running", "elapsed_s": 600.0, "distance_m": 1500.0}) == RUN
     assert kind_of({"sport": "running", "elapsed_s": 1800.0, "distance_m": 0.0}) == RUN
+    # code review: a 30-minute indoor run whose GPS drifted 45 m is a run, not a fragment
+    treadmill = {"sport": "running", "sub_sport": "treadmill", "elapsed_s": 1800.0}
+    assert kind_of({**treadmill, "distance_m": 45.0}) == RUN
 
 
 def test_the_damaged_corpus_fragment_is_left_out(tmp_path: Path) -> None:

@@ -88,3 +88,20 @@ def test_the_result_just_before_counts_however_old() -> None:
 
 def test_the_first_result_has_nothing_to_fall_from() -> None:
     assert _flags([("2026-11-17", 30)])["2026-W47"] == []
+
+
+def test_a_rise_after_a_fall_is_not_flagged_again() -> None:
+    # code review: 70, 55, 58, 59 on successive Mondays read "fell from 70" in every week;
+    # the fall to 55 is flagged once, and the rises after it are not falls
+    visa = [("2026-11-02", 70), ("2026-11-09", 55), ("2026-11-16", 58), ("2026-11-23", 59)]
+    hist = history(make_inputs(RUNS, daily_checkins("2026-11-02", "2026-11-29"), visa=visa))
+    flags = {w: [f.detail for f in a.red_flags] for w, a in hist.assessments.items()}
+    assert flags["2026-W46"] == ["VISA-A fell from 70 to 55"]
+    assert flags["2026-W47"] == []
+    assert flags["2026-W48"] == []
+    # a new low below the 55 is measured from the best of the weeks before again
+    visa.append(("2026-11-26", 52))
+    hist = history(make_inputs(RUNS, daily_checkins("2026-11-02", "2026-11-29"), visa=visa))
+    assert [f.detail for f in hist.assessments["2026-W48"].red_flags] == [
+        "VISA-A fell from 70 (Mon 2 Nov) to 52"
+    ]
