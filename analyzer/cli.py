@@ -773,7 +773,9 @@ def _changed_fields(old: Any, new: Any) -> list[str]:
     for f in dataclasses.fields(new):
         a, b = getattr(old, f.name), getattr(new, f.name)
         if a != b:
-            shown = ("-" if v is None else v for v in (a, b))
+            shown = (
+                "(none)" if v is None else f"{v:g}" if isinstance(v, float) else v for v in (a, b)
+            )
             out.append("{} {} -> {}".format(f.name.replace("_", " "), *shown))
     return out
 

@@ -25,9 +25,21 @@ def zone(tz: str) -> ZoneInfo:
     try:
         return ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidEntry(
-            "timezone", f"unknown time zone {tz!r}; use an IANA name like Europe/London"
-        ) from exc
+        meant = _zones_named(tz)
+        hint = f": {' or '.join(meant)}?" if meant else " like Europe/London"
+        raise InvalidEntry("timezone", f"unknown time zone {tz!r}; use an IANA name{hint}") from exc
+
+
+def _zones_named(city: str) -> list[str]:
+    """The IANA zones whose last part is ``city`` (``Berlin``: Europe/Berlin), any case;
+    at most three."""
+    from zoneinfo import available_timezones
+
+    want = city.strip().replace(" ", "_").lower()
+    if not want or "/" in want:
+        return []
+    found = sorted(z for z in available_timezones() if z.rsplit("/", 1)[-1].lower() == want)
+    return found[:3]
 
 
 def _zone_of(utc_offset_s: int | None, tz: str | None) -> tzinfo:

@@ -504,3 +504,19 @@ def test_inspect_judges_a_file_by_the_stored_history_as_activities_does(tmp_path
         assert seen["hr_max_source"] == "observed"
         assert seen["hr_max_used_bpm"] == history
         assert seen["easy_share"] == pytest.approx(stored[str(path)]["easy_share"])
+
+
+def test_a_city_for_a_time_zone_gets_its_iana_name(tmp_path: Path) -> None:
+    # second user test: --timezone Berlin said only "use an IANA name like Europe/London"
+    result = run(tmp_path / "data", "profile", "set", "--timezone", "Berlin")
+    assert result.exit_code != 0
+    assert "unknown time zone 'Berlin'; use an IANA name: Europe/Berlin?" in result.output
+    nowhere = run(tmp_path / "data", "profile", "set", "--timezone", "Atlantis")
+    assert "like Europe/London" in nowhere.output
+
+
+def test_an_updated_check_in_says_what_changed_readably(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    run(data, "log", "--date", "2026-11-20", "--morning-pain", "1")
+    changed = run(data, "log", "--date", "2026-11-20", "--stiffness", "3", "--replace")
+    assert "morning stiffness (none) -> 3" in changed.output, changed.output

@@ -277,7 +277,7 @@ def test_replacing_one_value_keeps_the_others(data: Path) -> None:
     full = ["--stiffness", "3", "--stiffness-minutes", "15", "--pain-during", "2"]
     run(data, "log", "--date", "2026-10-12", *full, "--no-swelling", "--note", "felt ok")
     ok = run(data, "log", "--date", "2026-10-12", "--stiffness", "4", "--replace")
-    assert ok.output.strip() == "Check-in for 2026-10-12 updated: morning stiffness 3.0 -> 4.0."
+    assert ok.output.strip() == "Check-in for 2026-10-12 updated: morning stiffness 3 -> 4."
     [entry] = json.loads(run(data, "log", "list", "--json").output)
     assert entry["morning_stiffness"] == 4
     assert entry["morning_stiffness_minutes"] == 15
@@ -285,7 +285,7 @@ def test_replacing_one_value_keeps_the_others(data: Path) -> None:
     assert entry["swelling"] is False
     assert entry["note"] == "felt ok"
     cleared = run(data, "log", "--date", "2026-10-12", "--note", "", "--replace")
-    assert "note felt ok -> -" in cleared.output
+    assert "note felt ok -> (none)" in cleared.output
     same = run(data, "log", "--date", "2026-10-12", "--stiffness", "4")
     assert same.exit_code == 0, "the same value again needs no --replace"
     assert same.output.strip() == "Check-in for 2026-10-12 unchanged."
@@ -331,7 +331,7 @@ def test_a_new_check_in_needs_a_score_or_a_note_a_logged_one_may_change_its_side
     assert json.loads(run(data, "log", "list", "--json").output) == []
     run(data, "log", "--date", "2026-11-10", "--stiffness", "2")
     moved = run(data, "log", "--date", "2026-11-10", "--side", "left", "--replace")
-    assert moved.output.strip() == "Check-in for 2026-11-10 updated: side - -> left."
+    assert moved.output.strip() == "Check-in for 2026-11-10 updated: side (none) -> left."
 
 
 def test_log_without_values_is_a_usage_error(data: Path) -> None:

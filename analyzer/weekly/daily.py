@@ -341,8 +341,9 @@ def _acwr_note(why: str, weeks: int, pause: float, lacking: str, settings: Setti
         "partial": f"a run of the last 4 weeks has no {lacking}, so the load would read low",
         "below": "back after a break, below the usual load before it (no spike)",
         "missing": f"no {lacking} recorded in the 3 weeks before this week to compare with",
-        "thin": "not enough running before this week to compare with (runs in "
-        f"{weeks} of the last 4 weeks; at least {settings.acwr_min_weeks} needed)",
+        "thin": "not enough running to compare with (runs in "
+        f"{weeks} of the 4 weeks up to this one, this one included; at least "
+        f"{settings.acwr_min_weeks} needed)",
     }
     if why != "break":
         return words[why]

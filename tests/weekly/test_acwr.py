@@ -62,8 +62,8 @@ def test_a_history_just_begun_needs_runs_in_three_of_four_weeks() -> None:
     # second week of the new start: runs in 2 of the 4 weeks up to its Sunday
     assert math.isnan(_ratio(hist, "2026-W43"))
     assert _reasons(hist, "2026-W43")[-1] == (
-        "acute:chronic ratio not judged: not enough running before this week to compare "
-        "with (runs in 2 of the last 4 weeks; at least 3 needed)"
+        "acute:chronic ratio not judged: not enough running to compare with (runs in 2 of "
+        "the 4 weeks up to this one, this one included; at least 3 needed)"
     )
     assert hist.assessments["2026-W43"].verdict.light == "green"
     # third week: 3 of 4 weeks; 12 km over (0 + 12 + 12 + 12) / 4
