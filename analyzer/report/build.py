@@ -31,6 +31,7 @@ from analyzer.weekly.associations import (
     NOT_CAUSE,
     Link,
     flat_words,
+    lump_words,
     never_logged,
     never_words,
     no_pairs_words,
@@ -122,6 +123,12 @@ def _num(value: Any) -> float | None:
 def _score(value: Any) -> str:
     v = _num(value)
     return "–" if v is None else f"{v:g}"
+
+
+def _mean_score(value: Any) -> str:
+    """A weekly mean of 0-10 scores to one decimal (``1.9``, ``2.0``); ``–`` for none."""
+    v = _num(value)
+    return "–" if v is None else f"{v:.1f}"
 
 
 def _change(value: Any) -> str:
@@ -255,9 +262,8 @@ def glance(view: WeekView, units: Units) -> dict[str, Any]:
         "visa_a": _score(a.visa_a_latest),
         "visa_a_previous": _score(a.visa_a_previous),
         **_visa_a_dates(view.visa_a),
-        "stiffness_mean": _score(round(t["stiffness_mean"], 1))
-        if _num(t["stiffness_mean"]) is not None
-        else "–",
+        "stiffness_mean": _mean_score(t.get("stiffness_mean")),
+        "pain_mean": _mean_score(t.get("morning_pain_mean")),
         "hill_mornings": hill_mornings(view.runs),
         "left_out": left_out_words(view.others, units),
     }
@@ -325,6 +331,7 @@ def run_rows(
                 "trimp": f"{r['trimp']:.0f}" if _num(r["trimp"]) is not None else "–",
                 "stiffness": _score(r["next_stiffness"]),
                 "change": _change(r["stiffness_change"]),
+                "pain": _score(r.get("next_pain")),
                 "light": r["light"],
                 "why": "; ".join(r["reasons"]),
             }
@@ -373,11 +380,22 @@ def easy_limit_bpm(hr_max: float | None, settings: Settings) -> float | None:
     return threshold_bpm(settings.easy_fraction, hr_max, rest_bpm(settings), settings)
 
 
-def hr_max_notice(view: WeekView) -> dict[str, str] | None:
+def recordings_words(others: pd.DataFrame | None) -> str:
+    """What the held maximum is taken from: every recording of the store, so where it
+    holds activities that are not runs, `` (1 ride and 3 walks included)``; "" where it
+    holds runs alone (``others``: the history's activities that are not runs)."""
+    if others is None or others.empty:
+        return ""
+    return f" ({and_join([what for what, _ in left_out(others)])} included)"
+
+
+def hr_max_notice(view: WeekView, others: pd.DataFrame | None = None) -> dict[str, str] | None:
     """What the top of the week page says when the maximum heart rate is not the
     profile's: taken from the data (an easy runner's highest is well under the true
     maximum, so the easy share comes out too small), estimated from age, or unknown.
-    None when the profile gives it, or with no runs."""
+    ``others``: the activities of the whole history that are not runs (``History.others``;
+    the held maximum is taken from every recording). None when the profile gives it, or
+    with no runs."""
     bpm, source = hr_max_used(view)
     if source in ("", "profile"):
         return None
@@ -387,7 +405,7 @@ def hr_max_notice(view: WeekView) -> dict[str, str] | None:
     if source == "observed" and bpm is not None:
         text = (
             f"This page takes {bpm:.0f} bpm as your maximum: the highest heart rate you held "
-            f"for {s.hr_max_hold_s:g} s in your recordings (rides and other sports included)"
+            f"for {s.hr_max_hold_s:g} s in your recordings{recordings_words(others)}"
             f"{limit_words}. If you mostly run easily, "
             "your true maximum is higher, so the easy limit is too low and the easy share "
             "shown here too small."
@@ -466,9 +484,12 @@ def link_cell(link: Link) -> dict[str, str]:
         if a.low is not None and a.high is not None and math.isfinite(a.low):
             ci = f"{a.low:.2f} to {a.high:.2f}, "
             weight = "unclear" if a.low < 0 < a.high else "clear"
+        lumped = lump_words(a, link.load, link.symptom)
+        if lumped:  # rests on the few pairs outside the lump: never shown as clear
+            weight = "lumped"
         return {
             "head": f"{a.rho:.2f}",
-            "detail": f"{ci}n = {a.n}",
+            "detail": f"{ci}n = {a.n}" + (f"; {lumped}" if lumped else ""),
             "text": link.text,
             "weight": weight,
         }
@@ -531,6 +552,7 @@ def link_figures(view: WeekView, units: Units, figs: Figures) -> dict[str, Any]:
         "not_cause": NOT_CAUSE,
         "min_pairs": MIN_PAIRS,
         "bootstrap": BOOTSTRAP,
+        "stack_max": figures.STACK_MAX,
     }
 
 
@@ -593,7 +615,10 @@ def render_week(
     nav: dict[str, str | None],
     env: jinja2.Environment | None = None,
     hills: HillsOverview | None = None,
+    others: pd.DataFrame | None = None,
 ) -> str:
+    """The week page; ``others``: the history's activities that are not runs (the held
+    maximum heart rate is taken from them too), by default the week's own."""
     env = env or _env()
     units = Units(view.settings.units)
     figs = Figures()
@@ -606,7 +631,7 @@ def render_week(
         week=view.week,
         dates=f"{view.start:%a %d %b} – {end:%a %d %b %Y}",
         glance=glance(view, units),
-        hr_notice=hr_max_notice(view),
+        hr_notice=hr_max_notice(view, view.others if others is None else others),
         runs=run_rows(view, units, route_names(hills)),
         notes=notes(view),
         method=method(view, units),
@@ -643,9 +668,8 @@ def render_index(
                 "reason": a.verdict.reasons[0] if a.verdict.reasons else "",
                 "runs": int(t["runs"]),
                 "distance": units.fmt_dist(_num(t["distance_m"])),
-                "stiffness": "–"
-                if _num(t["stiffness_mean"]) is None
-                else f"{t['stiffness_mean']:.1f}",
+                "stiffness": _mean_score(t.get("stiffness_mean")),
+                "pain": _mean_score(t.get("morning_pain_mean")),
                 "flags": len(a.red_flags),
             }
         )
@@ -750,7 +774,7 @@ def _write_reports(
             "prev": f"{linked[pos - 1]}.html" if pos > 0 else None,
             "next": f"{linked[pos + 1]}.html" if pos + 1 < len(linked) else None,
         }
-        page = render_week(week_view(inputs, hist, w), nav, env, hills)
+        page = render_week(week_view(inputs, hist, w), nav, env, hills, hist.others)
         path = out / f"{w}.html"
         _write(path, page)
         written.append(path)

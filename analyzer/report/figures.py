@@ -32,7 +32,13 @@ THIS_WEEK = "#d95f02"
 HISTORY = "#9e9e9e"
 EASY_SCALE = [[0.0, "#8c6d1f"], [0.5, "#d8c37a"], [1.0, "#1b9e77"]]  # mustard -> teal
 TRACKS = ["#7570b3", "#66a61e", "#a6761d", "#e7298a", "#555555", "#1b9e77", "#e6ab02"]
-JITTER = 0.15  # vertical nudge of scatter points so equal scores do not hide each other
+#: link charts: runs with the same score and nearly the same load are stacked this far
+#: apart on the 0-10 axis, at most ``STACK_MAX`` either side of the score (a gap of
+#: 0.4 is left between the stacks of neighbouring whole scores); ``STACK_NEAR``: "nearly
+#: the same load" is within this share of the load axis (about a marker's width)
+STACK_STEP = 0.2
+STACK_MAX = 0.3
+STACK_NEAR = 0.02
 MAX_POINTS = 500  # per run in a profile or the map: enough for the eye, small pages
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
 
@@ -554,6 +560,35 @@ def _padded(values: np.ndarray, min_span: float = 1.0, from_zero: bool = True) -
     return [low - pad, high + pad]
 
 
+def stack_offsets(
+    x: np.ndarray, y: np.ndarray, near: float, step: float = STACK_STEP, most: float = STACK_MAX
+) -> np.ndarray:
+    """A vertical offset for each point (x, y), the same every time: points with equal
+    ``y`` whose ``x`` lie within ``near`` of the next (a chain, in order of x) form a
+    group, stacked evenly by their order in the arrays (the first lowest), ``step`` apart
+    and centred on their score, the whole stack within ±``most``. A point alone stays put."""
+    out = np.zeros(len(x), dtype="float64")
+    order = np.lexsort((np.arange(len(x)), x, y))  # by y, then x, then place
+    groups: list[list[int]] = []
+    for i in order.tolist():
+        last = groups[-1][-1] if groups else None
+        if last is not None and y[last] == y[i] and x[i] - x[last] <= near:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    for group in groups:
+        k = len(group)
+        if k > 1:
+            gap = min(step, 2 * most / (k - 1))
+            out[sorted(group)] = (np.arange(k) - (k - 1) / 2) * gap
+    return out
+
+
+def date_words(day: pd.Timestamp) -> str:
+    """``Sun 22 Nov 2026``: the year too, as the link charts span the whole history."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
 def _link_pairs(link: Link, history: pd.DataFrame) -> pd.DataFrame:
     """The runs of ``history`` with both the load and the next morning's score."""
     load, symptom = link.load.column, link.symptom.column
@@ -561,13 +596,24 @@ def _link_pairs(link: Link, history: pd.DataFrame) -> pd.DataFrame:
 
 
 def _link_points(
-    link: Link, history: pd.DataFrame, week: str, scale: float, what: str, visible: bool
+    link: Link,
+    history: pd.DataFrame,
+    week: str,
+    scale: float,
+    what: str,
+    visible: bool,
+    near: float = 0.0,
 ) -> list[dict[str, Any]]:
     """Two traces of one pairing, earlier runs and this week's (uids ``<symptom>-earlier``
-    and ``<symptom>-week``), points nudged up to ±JITTER so equal scores stay apart."""
-    pairs = _link_pairs(link, history)
+    and ``<symptom>-week``); runs with the same score and loads within ``near`` (display
+    units) stacked apart (:func:`stack_offsets`), in date order, so none hides another."""
+    pairs = _link_pairs(link, history).sort_values("local_date", kind="stable")
     mine = (pairs["week"] == week).to_numpy()
-    nudge = np.random.default_rng(7).uniform(-JITTER, JITTER, len(pairs))  # the same page
+    nudge = stack_offsets(
+        pairs[link.load.column].to_numpy(dtype="float64") * scale,
+        pairs[link.symptom.column].to_numpy(dtype="float64"),
+        near,
+    )
     column, short = link.symptom.column, link.symptom.short
     traces = []
     for flag, name, colour, size, uid in (
@@ -584,11 +630,11 @@ def _link_points(
                 "x": _clean(part[link.load.column].to_numpy(dtype="float64") * scale),
                 "y": _clean(part[column].to_numpy(dtype="float64") + nudge[mine == flag]),
                 "customdata": _clean(part[column]),
-                "text": [d.strftime("%a %d %b") for d in part["local_date"]],
+                "text": [date_words(pd.Timestamp(d)) for d in part["local_date"]],
                 "name": name,
                 "marker": {"color": colour, "size": size, "line": {"color": "white", "width": 1}},
                 "opacity": 0.85,
-                "hovertemplate": "%{text}: " + what + " → " + short + " %{customdata}/10 "
+                "hovertemplate": "%{text}<br>" + what + " → " + short + " %{customdata}/10 "
                 "next morning<extra></extra>",
             }
         )
@@ -640,11 +686,13 @@ def link_figure(links: list[Link], history: pd.DataFrame, week: str, units: Unit
     axis = link_axis(load.column, units)
     label, scale, what = axis.title, axis.scale, axis.hover
     shown = [lk for lk in links if lk.association.n > 0]
-    data: list[dict[str, Any]] = []
-    for i, link in enumerate(shown):
-        data += _link_points(link, history, week, scale, what, visible=i == 0)
     xs = [_link_pairs(lk, history)[load.column].to_numpy(dtype="float64") for lk in shown]
     every_x = np.concatenate(xs) * scale if xs else np.array([])
+    x_range = _padded(every_x, axis.span, axis.from_zero)
+    near = (x_range[1] - x_range[0]) * STACK_NEAR
+    data: list[dict[str, Any]] = []
+    for i, link in enumerate(shown):
+        data += _link_points(link, history, week, scale, what, visible=i == 0, near=near)
     first = shown[0] if shown else links[0]
     plot_px = LINK_HEIGHT - LINK_MARGIN["t"] - LINK_MARGIN["b"]
     title = {
@@ -661,7 +709,7 @@ def link_figure(links: list[Link], history: pd.DataFrame, week: str, units: Unit
     layout = _layout(
         LINK_HEIGHT,
         title=title,
-        xaxis=_axis(label, range=_padded(every_x, axis.span, axis.from_zero)),
+        xaxis=_axis(label, range=x_range),
         yaxis=_axis(first.symptom.label, range=[-0.5, 10.5], dtick=2),
         margin=LINK_MARGIN,
         showlegend=True,
@@ -1155,7 +1203,8 @@ def trends(
     x = [w.replace("-", " ") for w in weekly.index]
     dist = weekly["distance_m"].to_numpy(dtype="float64") / units.distance_m
     change = weekly["distance_change"].to_numpy(dtype="float64")
-    text = ["" if not math.isfinite(c) else f"{c:+.0%}" for c in change]
+    # a true minus: as wide as the plus, and not read as a dash
+    text = ["" if not math.isfinite(c) else f"{c:+.0%}".replace("-", "−") for c in change]
     data: list[dict[str, Any]] = [
         {
             "type": "bar",
@@ -1170,24 +1219,29 @@ def trends(
             "xaxis": "x",
             "yaxis": "y",
         },
-        _line(x, weekly["acwr_distance"], "acute:chronic, distance", "#1b9e77", "y2"),
-        _line(x, weekly["acwr_trimp"], "acute:chronic, heart-rate load", "#e6ab02", "y2"),
+        *_ratio_lines(x, weekly),
         _line(x, weekly["stiffness_mean"], "mean morning stiffness (0–10)", STIFF, "y3"),
+        {
+            **_line(x, _column(weekly, "morning_pain_mean"), MORNING_PAIN_NAME, MORNING_PAIN, "y3"),
+            "uid": "morning-pain",
+            "line": {"color": MORNING_PAIN, "width": 2, "dash": "dot"},
+            "marker": {"symbol": "square", "size": 7},
+        },
         _visa_points(visa_a, weekly, visa_a_drop, visa_a_window_weeks),
     ]
     ratios = weekly[["acwr_distance", "acwr_trimp"]].to_numpy(dtype="float64")
     ratio_top = _ratio_top(ratios, red)
     shapes = _ratio_zones(settings_low, settings_high, red, ratio_top)
-    top = max(float(np.nanmax(np.nan_to_num(dist), initial=0.0)) * 1.3, 1.0)
+    most = float(np.nanmax(np.nan_to_num(dist), initial=0.0))
     notes = _trend_notes(weekly, visa_a) + [_zone_note(red, ratio_top)]
     layout = _layout(
         620,
         annotations=notes,
         xaxis=_axis("", anchor="y4", type="category", range=[-0.5, len(x) - 0.5]),
         xaxis2=visa_axis(list(weekly.index)),
-        yaxis=_axis(units.distance, domain=[0.78, 1.0], range=[0, top]),
+        yaxis=_axis(units.distance, domain=[0.78, 1.0], range=[0, max(most * 1.3, 1.0)]),
         yaxis2=_axis("ratio", domain=[0.53, 0.72], range=[0, ratio_top]),
-        yaxis3=_axis("stiffness", domain=[0.27, 0.47], range=[0, 10]),
+        yaxis3=_axis("morning", domain=[0.27, 0.47], range=[0, 10]),
         yaxis4=_axis("VISA-A", domain=[0.0, 0.21], range=[0, 100]),
         shapes=shapes,
         legend={"orientation": "h", "y": -0.08, "x": 0},
@@ -1196,6 +1250,7 @@ def trends(
     # a phone: "W42" rather than "2026 W42", upright, and every other week at most, so the
     # labels never run together ("W36W37W38"); this week always keeps its label
     ticks = every_nth(x, NARROW_WEEK_LABELS)
+    top = max(most * NARROW_DISTANCE_ROOM, 1.0)
     narrow = {
         "xaxis": {
             "tickvals": ticks,
@@ -1203,14 +1258,88 @@ def trends(
             "tickangle": 0,
             "tickfont": {"size": 11},
         },
+        "yaxis": {"range": [0, top]},
+        "annotations": notes + change_notes(x, text, top),
         "margin": {"l": 44, "r": 8},
         "legend": {"font": {"size": 11}},
     }
     fig = {"data": data, "layout": layout}
-    return with_narrow(fig, narrow, {"weekly-distance": {"textfont": {"size": 9}}})
+    return with_narrow(fig, narrow, {"weekly-distance": {"textposition": "none"}})
 
 
+MORNING_PAIN_NAME = "mean morning pain, on getting up (0–10)"
 NARROW_WEEK_LABELS = 6  # "W42" in 11 px type is ~25 px: six of them fit a 320 px phone
+#: on a phone the distance axis reaches this times the longest week: room above the bars
+#: for the two rows of change labels (:func:`change_notes`)
+NARROW_DISTANCE_ROOM = 1.55
+CHANGE_FONT_PX = 11
+CHANGE_ROW_PX = 14
+#: the two acute:chronic ratios, drawn this far (of a week) either side of the week's
+#: middle, so equal ratios do not hide each other
+RATIO_SHIFT = 0.12
+
+
+def change_notes(x: list[str], text: list[str], top: float) -> list[dict[str, Any]]:
+    """The week-on-week changes for a phone, where a week is ~25 px and plotly shrinks a
+    bar's own text to the bar's width (``+168%`` in 5 px type): annotations in 11 px
+    along the top of the distance panel, at ``top``, in two rows taken in turn (this week
+    on the top row), so each has two weeks' width and neighbours never touch."""
+    notes = []
+    for i, (week, words) in enumerate(zip(x, text, strict=True)):
+        if not words:
+            continue
+        notes.append(
+            {
+                "text": words,
+                "xref": "x",
+                "x": week,
+                "yref": "y",
+                "y": top,
+                "yanchor": "top",
+                "yshift": -CHANGE_ROW_PX * ((len(x) - 1 - i) % 2),
+                "showarrow": False,
+                "font": {"size": CHANGE_FONT_PX, "color": "#24292f"},
+            }
+        )
+    return notes
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    """``frame[name]``, or gaps where the frame lacks it."""
+    return frame[name] if name in frame.columns else pd.Series(np.nan, index=frame.index)
+
+
+def _ratio_lines(x: list[str], weekly: pd.DataFrame) -> list[dict[str, Any]]:
+    """The two acute:chronic ratios on the weeks' linear twin axis (``x2``), a little
+    apart (``RATIO_SHIFT``), distance as filled circles, heart-rate load as larger open
+    diamonds with a dashed line: on the same value, the diamond rings the circle."""
+    where = np.arange(len(x), dtype="float64")
+    out = []
+    for column, name, colour, shift, look in (
+        ("acwr_distance", "acute:chronic, distance", "#1b9e77", -RATIO_SHIFT, {}),
+        (
+            "acwr_trimp",
+            "acute:chronic, heart-rate load",
+            "#b8860b",
+            RATIO_SHIFT,
+            {"symbol": "diamond-open", "size": 11, "line": {"width": 2}},
+        ),
+    ):
+        trace = _line(x, weekly[column], name, colour, "y2")
+        trace.update(
+            {
+                "x": _clean(where + shift),
+                "xaxis": "x2",
+                "uid": column,
+                "customdata": x,
+                "hovertemplate": "%{customdata}: %{y:.2f}<extra>" + name + "</extra>",
+                "marker": {"size": 7, **look},
+            }
+        )
+        if look:
+            trace["line"] = {"color": colour, "width": 2, "dash": "dash"}
+        out.append(trace)
+    return out
 
 
 def every_nth(labels: list[str], most: int) -> list[str]:

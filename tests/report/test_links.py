@@ -106,7 +106,7 @@ def test_this_weeks_points_are_marked_apart() -> None:
     assert (earlier["name"], mine["name"]) == ("earlier runs", "this week")
     assert mine["marker"]["size"] > earlier["marker"]["size"]
     assert mine["marker"]["color"] != earlier["marker"]["color"]
-    assert mine["text"] == ["Mon 02 Nov", "Wed 04 Nov", "Fri 06 Nov", "Sun 08 Nov"]  # W45
+    assert mine["text"] == ["Mon 2 Nov 2026", "Wed 4 Nov 2026", "Fri 6 Nov 2026", "Sun 8 Nov 2026"]
     assert len(earlier["x"]) == 8
     assert fig["layout"]["xaxis"]["title"]["text"] == "distance (mi)"
     low, high = fig["layout"]["xaxis"]["range"]

@@ -127,5 +127,7 @@ def test_a_week_with_runs_keeps_the_note_and_names_the_altitude(wednesday: Path)
 
 def test_the_notice_says_the_maximum_comes_from_every_recording(wednesday: Path) -> None:
     words = text(wednesday / "2026-W47.html")
-    assert "held for 30 s in your recordings (rides and other sports included)" in words
+    # runs alone in the history: no word of rides or other sports
+    assert "held for 30 s in your recordings (easy: under 112 bpm)" in words
+    assert "other sports" not in words
     assert "in your runs" not in words

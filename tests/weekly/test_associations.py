@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analyzer.weekly.associations import (
     LOADS,
@@ -13,10 +15,14 @@ from analyzer.weekly.associations import (
     NOT_CAUSE,
     SYMPTOMS,
     Association,
+    Lump,
     associate,
     describe,
     links,
+    lump,
+    lump_words,
     never_logged,
+    resampled_ranks,
     spearman_rho,
 )
 from analyzer.weekly.view import history
@@ -216,3 +222,87 @@ def test_next_morning_pain_is_the_morning_pain_of_the_day_after() -> None:
     assert (pain.n, pain.rho) == (10, pytest.approx(1.0))  # longer runs, more pain: by design
     assert found[DISTANCE, STIFFNESS].association.flat_y == 2.0
     assert found[DISTANCE, TENDERNESS].text.startswith("After all 10 runs, the next morning's")
+
+
+# --- a rho resting on the few pairs outside one shared value -----------------------------
+
+#: the user test's case: 8 of 10 runs with no uphill running, the 2 others with some
+EIGHT_FLAT = np.array([0.0] * 8 + [120.0, 300.0])
+MORNINGS = np.array([2.0, 1, 2, 3, 2, 1, 2, 2, 4, 5])
+
+
+def test_most_runs_at_one_load_value_get_a_caution() -> None:
+    a = associate(EIGHT_FLAT, MORNINGS)
+    assert a.rho is not None
+    assert a.rho > 0.5  # "strong" by rho alone
+    assert a.lump_x == Lump(0.0, 8)
+    assert a.lump_y is None
+    text = describe(a, UPHILL, STIFFNESS)
+    assert text.startswith("A strong tendency: more uphill running went with higher")
+    assert text.endswith(
+        " But 8 of 10 runs had no uphill running, so this rests on the other 2 runs."
+    )
+    assert lump_words(a, UPHILL, STIFFNESS) == "8 of 10 runs: no uphill running"
+
+
+def test_most_mornings_at_one_score_get_a_caution() -> None:
+    a = associate(np.arange(10.0), np.array([2.0] * 7 + [3.0, 4.0, 5.0]))
+    assert (a.lump_x, a.lump_y) == (None, Lump(2.0, 7))
+    text = describe(a, DISTANCE, PAIN)
+    assert text.endswith(
+        " But after 7 of 10 runs the next morning's pain was 2/10, so this rests on the "
+        "other 3 runs."
+    )
+    assert lump_words(a, DISTANCE, PAIN) == "7 of 10 mornings: pain 2/10"
+
+
+def test_a_shared_load_above_zero_and_a_shared_score_together() -> None:
+    x = np.array([1.0] * 9 + [0.4])  # 9 of 10 runs all easy
+    y = np.array([2.0] * 8 + [1.0, 6.0])
+    a = associate(x, y)
+    assert (a.lump_x, a.lump_y) == (Lump(1.0, 9), Lump(2.0, 8))
+    text = describe(a, EASY, TENDERNESS)
+    assert (
+        " But 9 of 10 runs had the same easy share and after 8 of 10 runs the next morning's "
+        "tenderness was 2/10, so this rests on the other run."
+    ) in text
+
+
+def test_under_seventy_percent_alike_gets_no_caution() -> None:
+    x = np.array([0.0] * 6 + [60.0, 120.0, 180.0, 240.0])  # 6 of 10: 60%
+    a = associate(x, MORNINGS)
+    assert (a.lump_x, a.lump_y) == (None, None)
+    assert "rests on" not in describe(a, UPHILL, STIFFNESS)
+    assert lump_words(a, UPHILL, STIFFNESS) == ""
+    assert lump(np.array([0.0] * 7 + [1.0, 2.0, 3.0])) == Lump(0.0, 7)  # 70%: from here on
+    assert lump(np.array([], dtype=float)) is None
+
+
+def test_the_caution_never_speaks_of_cause() -> None:
+    for x, y in ((EIGHT_FLAT, MORNINGS), (np.arange(10.0), np.array([2.0] * 8 + [3, 4]))):
+        a = associate(x, y)
+        for load in LOADS:
+            for symptom in SYMPTOMS:
+                text = describe(a, load, symptom)
+                assert "rests on the other" in text
+                assert "cause" not in text.lower()
+    assert NOT_CAUSE == "This shows what goes together, not what causes what."
+
+
+def test_flat_and_too_few_pairs_carry_no_lump() -> None:
+    assert associate(np.zeros(12), np.arange(12.0) % 5).lump_x is None  # flat says it all
+    assert associate(np.zeros(7), np.arange(7.0)).lump_x is None  # too few: no rho at all
+
+
+@given(
+    values=st.lists(st.integers(0, 6), min_size=2, max_size=40),
+    seed=st.integers(0, 2**16),
+)
+@settings(max_examples=50, deadline=None)
+def test_resampled_ranks_are_pandas_average_ranks(values: list[int], seed: int) -> None:
+    # the bootstrap's ranks, from counts, against pandas' rank(method="average") of each
+    # resample (what it replaced), ties included
+    x = np.asarray(values, dtype=float)
+    idx = np.random.default_rng(seed).integers(0, len(x), size=(30, len(x)))
+    expected = pd.DataFrame(x[idx]).rank(axis=1, method="average").to_numpy()
+    assert np.array_equal(resampled_ranks(x, idx), expected)
