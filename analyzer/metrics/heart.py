@@ -72,7 +72,8 @@ def observed_max_bpm(frame: pd.DataFrame, settings: Settings) -> float | None:
     if not covered.any():
         return None
     # the samples whose step ends in (end - hold, end]: those reaching into the window
-    by_end = pd.Series(hr.to_numpy(dtype="float64")[:-1], index=pd.to_datetime(ends))
+    at = pd.DatetimeIndex(np.asarray(ends, dtype="int64").view("datetime64[ns]"))
+    by_end = pd.Series(hr.to_numpy(dtype="float64")[:-1], index=at)
     minima = by_end.rolling(pd.Timedelta(hold)).min().to_numpy()
     return float(minima[covered].max())
 
