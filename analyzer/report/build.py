@@ -173,7 +173,8 @@ def left_out_words(others: pd.DataFrame, units: Units) -> str:
 
 
 def hill_mornings(runs: pd.DataFrame) -> list[str]:
-    """Plain sentences: next-morning stiffness after runs with a hill run vs the others."""
+    """Plain sentences: next-morning stiffness after runs with a hill run vs the others,
+    and, with fewer runs than the link needs pairs, that a week is no pattern."""
     known = runs[runs["stiffness_change"].notna()]
     ran_hill = known["hills_run"].fillna(0) > 0
     lines = []
@@ -190,6 +191,11 @@ def hill_mornings(runs: pd.DataFrame) -> list[str]:
                 f"After the {len(group)} runs where {what}, morning stiffness the next day "
                 f"changed by {mean:+.1f} points on average."
             )
+    if lines and len(known) < MIN_PAIRS:  # a week's few runs are an observation, no pattern
+        lines.append(
+            f"{len(known)} run{'s' if len(known) > 1 else ''} this week: what one week shows, "
+            "not a pattern; the link below reads the whole history."
+        )
     return lines
 
 

@@ -134,7 +134,12 @@ def test_hill_mornings_says_average_only_over_several_runs() -> None:
         "+1.5 points on average.",
         "After the one run where no hill was run, morning stiffness the next day changed by "
         "+3.0 points.",
+        # user test: "reads as a finding from one data point"
+        "3 runs this week: what one week shows, not a pattern; the link below reads the "
+        "whole history.",
     ]
+    many = pd.DataFrame({"stiffness_change": [1.0] * 8, "hills_run": [0, 1] * 4})
+    assert len(hill_mornings(many)) == 2  # 8 runs, as many as the link needs: no caveat
 
 
 def test_the_visa_a_tile_dates_the_latest_and_the_one_before() -> None:
