@@ -24,7 +24,7 @@ def zone(tz: str) -> ZoneInfo:
     """The IANA time zone ``tz``; InvalidEntry if unknown."""
     try:
         return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: "Europe", a folder
         meant = _zones_named(tz)
         hint = f": {' or '.join(meant)}?" if meant else " like Europe/London"
         raise InvalidEntry("timezone", f"unknown time zone {tz!r}; use an IANA name{hint}") from exc

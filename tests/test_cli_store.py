@@ -955,3 +955,18 @@ def test_a_csv_separated_by_semicolons_says_so(data: Path, tmp_path: Path) -> No
     error = run(data, "log", "import", str(src)).output
     assert "separated by semicolons, not commas" in error
     assert str(src) in error
+
+
+def test_a_heel_drops_csv_of_times_only_imports(data: Path, tmp_path: Path) -> None:
+    # final review: a one-column CSV was refused as "separated by semicolons"
+    src = tmp_path / "times.csv"
+    src.write_text("time\n2026-11-20T07:00:00+00:00\n", encoding="utf-8")
+    result = run(data, "drops", "import", str(src))
+    assert result.exit_code == 0, result.output
+    assert "1 added" in result.output
+
+
+def test_a_region_for_a_time_zone_is_an_error_not_a_crash(data: Path) -> None:
+    result = run(data, "profile", "set", "--timezone", "Europe")
+    assert result.exit_code != 0
+    assert "unknown time zone 'Europe'" in result.output

@@ -193,8 +193,8 @@ def hill_mornings(runs: pd.DataFrame) -> list[str]:
             )
     if lines and len(known) < MIN_PAIRS:  # a week's few runs are an observation, no pattern
         lines.append(
-            f"{len(known)} run{'s' if len(known) > 1 else ''} this week: what one week shows, "
-            "not a pattern; the link below reads the whole history."
+            f"{len(known)} run{'s' if len(known) > 1 else ''} with both mornings logged this "
+            "week: what one week shows, not a pattern; the link below reads the whole history."
         )
     return lines
 

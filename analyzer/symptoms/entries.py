@@ -358,7 +358,7 @@ def csv_header(data: bytes, name: str) -> list[str]:
 def _header_errors(header: list[str], columns: Sequence[str]) -> list[InvalidEntry]:
     known = ", ".join(columns)
     for sep, what in ((";", "semicolons"), ("\t", "tabs")):
-        if len(header) == 1 and columns[0] in header[0].split(sep):
+        if len(header) == 1 and sep in header[0] and columns[0] in header[0].split(sep):
             problem = (
                 f"the columns are separated by {what}, not commas (a spreadsheet set to "
                 "another language saves CSV so): save it as CSV with commas, decimals with "

@@ -168,7 +168,7 @@ def run_verdict(
             settle_finding(stiffness_before, stiffness_next, rules),
             pain_settle_finding(*morning_pain, rules),
         ],
-        "pain stayed low and the next morning was no stiffer",
+        "pain stayed low and the next morning was no worse",
     )
 
 

@@ -49,6 +49,7 @@ class Association:
     flat_y: float | None = None
     lump_x: Lump | None = None
     lump_y: Lump | None = None
+    outside: int | None = None  # with a lump: the pairs outside at least one lump
 
     @property
     def enough(self) -> bool:
@@ -142,7 +143,13 @@ def associate(x: pd.Series | np.ndarray, y: pd.Series | np.ndarray) -> Associati
     if rho is None:  # a variable that never varies: ranks tell nothing
         return Association(n, None, None, None, _only(xa), _only(ya))
     low, high = bootstrap_interval(xa, ya)
-    return Association(n, rho, low, high, lump_x=lump(xa), lump_y=lump(ya))
+    lx, ly = lump(xa), lump(ya)
+    out = np.zeros(n, dtype=bool)
+    for values, lumped in ((xa, lx), (ya, ly)):
+        if lumped is not None:
+            out |= values != lumped.value
+    outside = int(out.sum()) if lx is not None or ly is not None else None
+    return Association(n, rho, low, high, lump_x=lx, lump_y=ly, outside=outside)
 
 
 def strength(rho: float) -> str:
@@ -261,7 +268,11 @@ def _lump_sentences(assoc: Association, load: Load, symptom: Symptom) -> str:
         )
     if not said:
         return ""
-    rest = assoc.n - max(lp.count for lp in (lx, ly) if lp is not None)
+    rest = (
+        assoc.outside
+        if assoc.outside is not None
+        else assoc.n - max(lp.count for lp in (lx, ly) if lp is not None)
+    )
     other = "run" if rest == 1 else f"{rest} runs"
     head = " and ".join(said)
     return f" But {head}, so this rests on the other {other}."

@@ -29,7 +29,7 @@ LOAD_ONLY_HEADLINES = {
 }
 
 
-REST_WEEK_HEADLINE = "Green: no runs this week, and the mornings were settled"
+REST_WEEK_HEADLINE = "Green: no runs this week, and nothing of concern logged"
 
 
 @dataclass(frozen=True)
@@ -90,12 +90,21 @@ def run_judgement(
     if not (has_pain or has_mornings):
         if next_stiffness is None and morning_pain[1] is None:
             return Judgement(NONE, ("no check-in for the run or the next morning",))
-        return Judgement(
-            NONE, ("pain not logged and no check-in the morning of the run to compare with",)
+        if stiffness is None and morning_pain[0] is None:
+            return Judgement(
+                NONE, ("pain not logged and no check-in the morning of the run to compare with",)
+            )
+        return Judgement(  # stiffness one morning, pain on getting up the other
+            NONE,
+            (
+                "pain not logged, and the morning of the run and the next share no score "
+                "to compare (stiffness, pain on getting up)",
+            ),
         )
     if has_pain:
         return Judgement(
-            "green", ("pain during the run stayed low; no stiffness the next morning to compare",)
+            "green",
+            ("pain during the run stayed low; no morning score on both mornings to compare",),
         )
     return Judgement("green", ("the next morning was no worse; pain during the run not logged",))
 

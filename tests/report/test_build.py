@@ -135,8 +135,8 @@ def test_hill_mornings_says_average_only_over_several_runs() -> None:
         "After the one run where no hill was run, morning stiffness the next day changed by "
         "+3.0 points.",
         # user test: "reads as a finding from one data point"
-        "3 runs this week: what one week shows, not a pattern; the link below reads the "
-        "whole history.",
+        "3 runs with both mornings logged this week: what one week shows, not a pattern; "
+        "the link below reads the whole history.",
     ]
     many = pd.DataFrame({"stiffness_change": [1.0] * 8, "hills_run": [0, 1] * 4})
     assert len(hill_mornings(many)) == 2  # 8 runs, as many as the link needs: no caveat

@@ -178,7 +178,7 @@ def test_a_rest_week_after_steady_running_is_not_judged_a_sudden_drop() -> None:
     assert not any("sudden drop" in r for r in reasons)
     assert hist.assessments["2026-W43"].verdict.light == "green"
     assert hist.assessments["2026-W43"].verdict.words == (
-        "Green: no runs this week, and the mornings were settled"
+        "Green: no runs this week, and nothing of concern logged"
     )
     # a week of one short run is judged on both sides
     low = _hist([*STEADY, run("2026-10-21T07:00Z", 1000.0)], checkins=True)

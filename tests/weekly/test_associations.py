@@ -264,7 +264,7 @@ def test_a_shared_load_above_zero_and_a_shared_score_together() -> None:
     text = describe(a, EASY, TENDERNESS)
     assert (
         " But 9 of 10 runs had the same easy share and after 8 of 10 runs the next morning's "
-        "tenderness was 2/10, so this rests on the other run."
+        "tenderness was 2/10, so this rests on the other 2 runs."  # runs 9 and 10
     ) in text
 
 
@@ -306,3 +306,15 @@ def test_resampled_ranks_are_pandas_average_ranks(values: list[int], seed: int) 
     idx = np.random.default_rng(seed).integers(0, len(x), size=(30, len(x)))
     expected = pd.DataFrame(x[idx]).rank(axis=1, method="average").to_numpy()
     assert np.array_equal(resampled_ranks(x, idx), expected)
+
+
+def test_the_caution_counts_the_pairs_outside_either_lump() -> None:
+    # final review: 8 of 10 loads at 0 and 8 of 10 scores at 2, on different runs: rho
+    # rests on the 4 runs outside one lump or the other, not "the other 2"
+    x = np.array([0.0] * 8 + [60.0, 120.0])
+    y = np.array([2.0] * 6 + [3.0, 4.0, 2.0, 2.0])
+    assoc = associate(x, y)
+    assert assoc.outside == 4
+    load = next(load for load in LOADS if load.column == "uphill_run_s")
+    words = describe(assoc, load, SYMPTOMS[0])
+    assert "so this rests on the other 4 runs" in words

@@ -213,7 +213,7 @@ def test_a_high_morning_pain_is_amber_without_a_week_to_compare() -> None:
     week = history(make_inputs([], calm, today=TODAY)).assessments["2026-W47"].verdict
     assert (week.light, week.words) == (
         "green",
-        "Green: no runs this week, and the mornings were settled",
+        "Green: no runs this week, and nothing of concern logged",
     )
 
 
@@ -256,3 +256,18 @@ def test_a_run_is_judged_by_morning_pain_alone() -> None:
     first = history(make_inputs([run("2026-11-17T07:00Z")], checkins, today=TODAY)).runs.iloc[0]
     assert first["light"] == "green"
     assert first["reasons"] == ("the next morning was no worse; pain during the run not logged",)
+
+
+def test_mixed_mornings_say_what_was_logged() -> None:
+    # final review: stiffness one morning and pain on getting up the other read "no
+    # check-in the morning of the run", though there was one
+    checkins = [
+        checkin("2026-11-17", None, morning_pain=1.0),
+        checkin("2026-11-18", 2.0),
+    ]
+    first = history(make_inputs([run("2026-11-17T07:00Z")], checkins, today=TODAY)).runs.iloc[0]
+    assert first["light"] == "none"
+    assert first["reasons"] == (
+        "pain not logged, and the morning of the run and the next share no score to compare "
+        "(stiffness, pain on getting up)",
+    )
