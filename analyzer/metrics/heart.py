@@ -54,9 +54,10 @@ def observed_max_bpm(frame: pd.DataFrame, settings: Settings) -> float | None:
     ``Settings.gap_limit_s`` is a gap, and holds nothing). A window of the hold time,
     ending where a sample's step ends, counts where the steps cover all of it without a
     gap, and its minimum is that of every sample whose step reaches into it. So 30 samples
-    at 1 Hz hold 30 s, a steady smart recording (one sample every 1-28 s) holds as its
-    samples say, and neither a spike nor a lone sample after a dropout (a 10 s hold, a
-    25 s step, then 215 bpm) is ever the maximum. None when no window is covered.
+    at 1 Hz (and the one after them, which ends the last step) hold 30 s, a steady smart
+    recording (one sample every 1-28 s) holds as its samples say, and neither a spike nor
+    a lone sample after a dropout (a 10 s hold, a 25 s step, then 215 bpm) is ever the
+    maximum. None when no window is covered.
     """
     hr = frame["heart_rate_bpm"].dropna()
     if len(hr) < 2:

@@ -13,7 +13,7 @@ runs so), counts as a run unless its data say it cannot be one:
 - not one second of it was running (the gait says walking throughout).
 
 A run by its sport or its data that lasted under a minute, or went somewhere but less
-than 100 m in under 10 minutes, is a fragment, not a run (a damaged file's first
+than 100 m in under 10 minutes of moving, is a fragment, not a run (a damaged file's first
 seconds, a watch started by mistake): it would count as a running day and break the
 rest-day rule with no load to speak of.
 
@@ -56,7 +56,7 @@ KINDS: dict[str, tuple[str, str]] = {
 FRAGMENT_MAX_S = 60.0
 FRAGMENT_MAX_M = 100.0
 FRAGMENT_NOWHERE_S = 600.0  # ... within this time: longer is a run that hardly moved
-FRAGMENT = ("fragment under a minute or 100 m", "fragments under a minute or 100 m")
+FRAGMENT = ("fragment too short for a run", "fragments too short for a run")
 TOO_FAST = ("session too fast for running", "sessions too fast for running")
 NO_RUNNING = ("session with no running", "sessions with no running")
 OTHER = ("other", "other")
@@ -82,10 +82,14 @@ def kind_of(row: Mapping[str, Any]) -> str:
         return KINDS.get(key, OTHER)[0]
     elapsed, distance = _float(row.get("elapsed_s")), _float(row.get("distance_m"))
     short = elapsed is not None and elapsed < FRAGMENT_MAX_S
-    # under 100 m in a few minutes; 0: no distance recorded (a treadmill, HR only), and
-    # a long session that drifted a few metres indoors is still a run
+    # under 100 m in a few minutes of moving (or of the recording, where moving time is
+    # unknown); 0: no distance recorded (a treadmill, HR only), and a long session that
+    # drifted a few metres indoors is still a run, while a watch left running in a
+    # pocket, hardly moving, is not
     nowhere = distance is not None and 0 < distance < FRAGMENT_MAX_M
-    if short or (nowhere and (elapsed is None or elapsed < FRAGMENT_NOWHERE_S)):
+    moving = _float(row.get("moving_s"))
+    spent = moving if moving is not None else elapsed
+    if short or (nowhere and (spent is None or spent < FRAGMENT_NOWHERE_S)):
         return FRAGMENT[0]
     if key is not None:  # running, trail_run, VirtualRun, treadmill_running
         return RUN

@@ -238,6 +238,10 @@ def test_a_fragment_is_not_a_run_whatever_its_sport() -> None:
     # code review: a 30-minute indoor run whose GPS drifted 45 m is a run, not a fragment
     treadmill = {"sport": "running", "sub_sport": "treadmill", "elapsed_s": 1800.0}
     assert kind_of({**treadmill, "distance_m": 45.0}) == RUN
+    assert kind_of({**treadmill, "distance_m": 45.0, "moving_s": 1750.0}) == RUN
+    # a watch left running in a pocket: 15 minutes, 40 m, 20 s of it moving
+    pocket = {"sport": "running", "elapsed_s": 900.0, "distance_m": 40.0, "moving_s": 20.0}
+    assert kind_of(pocket) != RUN
 
 
 def test_the_damaged_corpus_fragment_is_left_out(tmp_path: Path) -> None:
@@ -249,4 +253,4 @@ def test_the_damaged_corpus_fragment_is_left_out(tmp_path: Path) -> None:
         acts = from_store(store).activities
     frag = acts[acts["distance_m"] < 10]
     assert len(frag) == 1
-    assert kinds(frag).tolist() == ["fragment under a minute or 100 m"]
+    assert kinds(frag).tolist() == ["fragment too short for a run"]
