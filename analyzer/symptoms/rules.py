@@ -251,11 +251,12 @@ def back_to_back_finding(days: int, settings: Settings) -> Finding | None:
     return Finding("amber", f"{days} {plural} of running days in a row, without a rest day")
 
 
-def stiffness_trend(
+def morning_trend(
     mean: float | None, previous: float | None, rules: PainRules, what: str = "morning stiffness"
 ) -> Finding | None:
-    """Weekly mean morning stiffness (or ``what``: morning pain) must not rise from one week
-    to the next: a rise of ``weekly_stiffness_rise_points`` or more is amber."""
+    """A weekly mean morning score, ``what`` (stiffness, pain on getting up), must not rise
+    from one week to the next: a rise of ``weekly_stiffness_rise_points`` or more is
+    amber."""
     if not (_known(mean) and _known(previous)):
         return None
     assert mean is not None

@@ -197,10 +197,10 @@ def _load_findings(row: pd.Series, settings: Settings, ended: bool) -> list[Find
     before = _num(row.get("runs_before"))
     runs = (int(row["runs"]), int(before)) if before is not None else None
     findings = [rules.distance_change(_num(row["distance_change"]), settings, runs)]
+    low_side = ended and bool(row.get("runs", 0))  # over, and not a rest week
     for name, what in RATIOS:
         ratio = _num(row[f"acwr_{name}"])
-        resting = not row.get("runs", 0)
-        if (not ended or resting) and ratio is not None and ratio < settings.acwr_low:
+        if not low_side and ratio is not None and ratio < settings.acwr_low:
             ratio = None
         findings.append(rules.acwr_finding(ratio, what, settings))
     findings.append(rules.back_to_back_finding(int(row["back_to_back"]), settings))
@@ -288,7 +288,7 @@ def assess_week(
     ):
         means = judged_means(weekly, mean, days, pain)
         before = _num(means.iloc[pos - 1]) if pos > 0 else None
-        trends.append(rules.stiffness_trend(_num(means.iloc[pos]), before, pain, what))
+        trends.append(rules.morning_trend(_num(means.iloc[pos]), before, pain, what))
         n = int(row.get(days, 0) or 0)
         if 0 < n < pain.weekly_min_mornings:
             notes.append(
@@ -343,11 +343,7 @@ def _visa_a_flag(visa_a: pd.DataFrame, start: pd.Timestamp, pain: PainRules) -> 
     if not steps:
         return []
     step = max(steps, key=lambda s: s.fall)
-    since = (
-        None
-        if step.just_before
-        else f"{step.reference_date:%a} {step.reference_date.day} {step.reference_date:%b}"
-    )
+    since = None if step.just_before else run_label(step.reference_date)
     return rules.flag_visa_a(step.reference, step.total, pain, since)
 
 
