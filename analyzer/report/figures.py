@@ -1467,7 +1467,7 @@ def _visa_points(
         "mode": "lines+markers",
         "x": _clean(x[keep]),
         "y": _clean(totals[keep]),
-        "text": [f"{d:%a} {d.day} {d:%b %Y}" for d in dates[keep]],
+        "text": [date_words(d) for d in dates[keep]],
         "name": "VISA-A (0–100, 100 = no symptoms), each result",
         "line": {"color": VISA, "width": 2},
         "marker": {"size": 9, "color": [VISA_FALL if f else VISA for f in falls[keep]]},
