@@ -605,6 +605,7 @@ def _week_figures(
             s.acwr_red,
             view.pain.visa_a_drop_points,
             view.pain.visa_a_window_weeks,
+            view.pain.weekly_min_mornings,
         ),
         "trends",
     )

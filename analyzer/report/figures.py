@@ -1191,8 +1191,11 @@ def trends(
     settings_red: float,
     visa_a_drop: float | None = None,
     visa_a_window_weeks: int = 12,
+    min_mornings: int = 3,
 ) -> Figure:
     """12 weeks: distance with its change, acute:chronic ratios, stiffness and VISA-A.
+    A week's mean morning score over fewer than ``min_mornings`` mornings is drawn
+    hollow: the rules do not compare it with other weeks.
 
     The ratio axis reaches the highest ratio, and is shaded by the load rule's zones:
     green ``settings_low``-``settings_high``, amber outside it, red above
@@ -1220,12 +1223,17 @@ def trends(
             "yaxis": "y",
         },
         *_ratio_lines(x, weekly),
-        _line(x, weekly["stiffness_mean"], "mean morning stiffness (0–10)", STIFF, "y3"),
+        {
+            **_line(x, weekly["stiffness_mean"], STIFF_NAME, STIFF, "y3"),
+            **_mornings(weekly, "stiffness_days", "circle", min_mornings, STIFF_NAME),
+        },
         {
             **_line(x, _column(weekly, "morning_pain_mean"), MORNING_PAIN_NAME, MORNING_PAIN, "y3"),
             "uid": "morning-pain",
             "line": {"color": MORNING_PAIN, "width": 2, "dash": "dot"},
-            "marker": {"symbol": "square", "size": 7},
+            **_mornings(
+                weekly, "morning_pain_days", "square", min_mornings, MORNING_PAIN_NAME, size=7
+            ),
         },
         _visa_points(visa_a, weekly, visa_a_drop, visa_a_window_weeks),
     ]
@@ -1268,6 +1276,7 @@ def trends(
 
 
 MORNING_PAIN_NAME = "mean morning pain, on getting up (0–10)"
+STIFF_NAME = "mean morning stiffness (0–10)"
 NARROW_WEEK_LABELS = 6  # "W42" in 11 px type is ~25 px: six of them fit a 320 px phone
 #: on a phone the distance axis reaches this times the longest week: room above the bars
 #: for the two rows of change labels (:func:`change_notes`)
@@ -1394,6 +1403,23 @@ def _zone_note(red: float, top: float) -> dict[str, Any]:
         "yanchor": "top",
         "showarrow": False,
         "font": {"color": "#c0262d", "size": 11},
+    }
+
+
+def _mornings(
+    weekly: pd.DataFrame, days: str, symbol: str, least: int, name: str, size: int = 6
+) -> dict[str, Any]:
+    """Markers of a weekly mean morning score: hollow over fewer than ``least`` mornings
+    (not compared by the rules), and the count in the hover."""
+    n = _column(weekly, days).fillna(0).to_numpy(dtype="float64")
+    return {
+        "marker": {
+            # weeks without a score draw no point: filled, so the legend shows the symbol
+            "symbol": [f"{symbol}-open" if 0 < k < least else symbol for k in n],
+            "size": size,
+        },
+        "customdata": [f"{k:.0f} morning{'' if k == 1 else 's'}" for k in n],
+        "hovertemplate": "%{x}: %{y:.2f} over %{customdata}<extra>" + name + "</extra>",
     }
 
 

@@ -76,7 +76,9 @@ def test_trends_draw_mean_morning_pain_beside_the_stiffness() -> None:
     assert pain["name"] == "mean morning pain, on getting up (0–10)"
     assert pain["line"]["color"] != stiff["line"]["color"]
     assert pain["line"]["dash"] == "dot"
-    assert pain["marker"]["symbol"] == "square"
+    # the frame here has no morning counts: nothing is known to be too few, and a week
+    # without any draws no point, so every marker is the filled one (the legend's too)
+    assert set(pain["marker"]["symbol"]) == {"square"}
     assert fig["layout"]["yaxis3"]["title"]["text"] == "morning"  # not "stiffness" alone
     go.Figure(fig)
     go.Figure(figures.narrow_variant(fig))
@@ -340,3 +342,15 @@ def page_with_a_ride(folder: Path, ride_day: str) -> str:
 def test_a_ride_in_another_week_is_named_on_this_weeks_notice(tmp_path: Path) -> None:
     words = page_with_a_ride(tmp_path, "2026-10-03T09:00Z")  # a ride six weeks before
     assert "held for 30 s in your recordings (1 ride included)" in words
+
+
+def test_a_mean_over_fewer_mornings_than_the_rules_compare_is_hollow() -> None:
+    # final review: the chart drew a one-morning week's mean like any other, while the
+    # rules no longer compare it (weekly_min_mornings)
+    frame = weekly().assign(stiffness_days=[7.0] * 11 + [1.0], morning_pain_days=[5.0] * 12)
+    fig = figures.trends(frame, no_visa(), MILES, 0.8, 1.3, 1.5, min_mornings=3)
+    stiff = next(t for t in fig["data"] if t["name"].startswith("mean morning stiffness"))
+    assert stiff["marker"]["symbol"] == ["circle"] * 11 + ["circle-open"]
+    assert stiff["customdata"][-1] == "1 morning"
+    assert set(trace(fig, "morning-pain")["marker"]["symbol"]) == {"square"}
+    go.Figure(fig)
