@@ -884,10 +884,13 @@ def import_inbox_files(
 
 def refresh_report(store: Store, out: Path, dates: Iterable[str] = ()) -> str:
     """Refresh the current week's report, and the weeks of ``dates`` (the local dates of
-    runs just imported); the path of the current week's page."""
+    runs just imported); what was written, for the terminal: the current week's page,
+    then the other weeks refreshed (``report: reports/2026-W47.html (also 2026-W40)``)."""
     from analyzer.report.build import refresh_current_week
 
-    return str(refresh_current_week(store, out, dates))
+    pages = refresh_current_week(store, out, dates)
+    also = [p.stem for p in pages[1:]]
+    return f"report: {pages[0]}" + (f" (also {', '.join(also)})" if also else "")
 
 
 def watch_inbox(

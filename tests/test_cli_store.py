@@ -753,6 +753,8 @@ def test_watch_writes_the_page_of_an_old_run_it_imports(data: Path, tmp_path: Pa
         "index.html",
     ]
     assert 'href="2018-W47.html"' in (out / "index.html").read_text()
+    # both pages it wrote are named: the latest week's path, and the old week beside it
+    assert f"report: {out / '2020-W36.html'} (also 2018-W47)" in result.output
 
 
 @pytest.mark.parametrize("what", ["log", "drops", "visa-a"])

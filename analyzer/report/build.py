@@ -846,10 +846,11 @@ def build_from_store(
     return _written(inputs, hist, weeks, out, _hills_of(store))
 
 
-def refresh_current_week(store: StoreLike, out: Path, dates: Iterable[str] = ()) -> Path:
+def refresh_current_week(store: StoreLike, out: Path, dates: Iterable[str] = ()) -> list[Path]:
     """Rebuild this week's page (or the latest week with data), the pages of the weeks
     holding ``dates`` (YYYY-MM-DD: the runs the inbox watcher just imported, however old),
-    and the index; for the inbox watcher. Returns this week's page."""
+    and the index; for the inbox watcher. Returns the week pages written, this week's
+    first, then the others in date order."""
     inputs = from_store(store)
     hist = _history_with_data(inputs)
     week = current_week(hist)
@@ -858,8 +859,8 @@ def refresh_current_week(store: StoreLike, out: Path, dates: Iterable[str] = ())
     wanted = {iso_week(pd.Timestamp(d)) for d in dates} | {week}
     weeks = [w for w in hist.data_weeks if w in wanted]
     claim_folder(store, out)
-    written = _written(inputs, hist, weeks, out, _hills_of(store))
-    return next(p for p in written if p.stem == week)
+    written = [p for p in _written(inputs, hist, weeks, out, _hills_of(store)) if p.stem in weeks]
+    return sorted(written, key=lambda p: (p.stem != week, p.stem))
 
 
 def _device(name: object) -> str | None:
