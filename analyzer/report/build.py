@@ -136,6 +136,12 @@ def _change(value: Any) -> str:
     return "–" if v is None else f"{v:+g}"
 
 
+def _change_or_none(value: Any) -> str | None:
+    """A change of score from the run's morning to the next (``+1``, ``0``); None unknown."""
+    v = _num(value)
+    return None if v is None else _change(v)
+
+
 def _pct(value: Any) -> str:
     v = _num(value)
     return "–" if v is None else f"{v:.0%}"
@@ -336,8 +342,14 @@ def run_rows(
                 else "–",
                 "trimp": f"{r['trimp']:.0f}" if _num(r["trimp"]) is not None else "–",
                 "stiffness": _score(r["next_stiffness"]),
-                "change": _change(r["stiffness_change"]),
+                "stiffness_change": _change_or_none(r["stiffness_change"]),
                 "pain": _score(r.get("next_pain")),
+                "pain_change": _change_or_none(
+                    _num(r.get("next_pain")) - _num(r.get("morning_pain"))
+                    if _num(r.get("next_pain")) is not None
+                    and _num(r.get("morning_pain")) is not None
+                    else None
+                ),
                 "light": r["light"],
                 "why": "; ".join(r["reasons"]),
             }

@@ -92,11 +92,12 @@ def test_a_weekly_frame_without_morning_pain_draws_a_gap() -> None:
 
 def test_runs_table_index_and_glance_carry_morning_pain(sample_reports: Path) -> None:
     week = page_text(sample_reports / "2026-W47.html")
-    assert "Next-morning stiffness Change Next-morning pain Light" in week
-    # Tue 17 Nov: stiffness 2 the next morning, +0, pain 1 (sample_data/symptoms.csv)
+    assert "Next-morning stiffness (change) Next-morning pain (change) Light" in week
+    # Tue 17 Nov: stiffness 2 on the 17th and the 18th (+0); pain on getting up 0 then 1
+    # (+1) (sample_data/symptoms.csv)
     assert "Tue 17 Nov 07:13 Route 1" in week
     row = week[week.index("Tue 17 Nov 07:13 Route 1") :]
-    assert row.split(" Green")[0].endswith("23 2 +0 1")
+    assert row.split(" Green")[0].endswith("23 2 (+0) 1 (+1)")
     assert "Mean morning stiffness · pain 1.9 · 0.9 /10" in week
     index = page_text(sample_reports / "index.html")
     assert "Mean morning stiffness · pain" in index
