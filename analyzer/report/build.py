@@ -142,6 +142,12 @@ def _change_or_none(value: Any) -> str | None:
     return None if v is None else _change(v)
 
 
+def _change_between(before: Any, after: Any) -> str | None:
+    """``after - before`` as a change of score; None where either is unknown."""
+    a, b = _num(after), _num(before)
+    return None if a is None or b is None else _change(a - b)
+
+
 def _pct(value: Any) -> str:
     v = _num(value)
     return "–" if v is None else f"{v:.0%}"
@@ -344,12 +350,7 @@ def run_rows(
                 "stiffness": _score(r["next_stiffness"]),
                 "stiffness_change": _change_or_none(r["stiffness_change"]),
                 "pain": _score(r.get("next_pain")),
-                "pain_change": _change_or_none(
-                    _num(r.get("next_pain")) - _num(r.get("morning_pain"))
-                    if _num(r.get("next_pain")) is not None
-                    and _num(r.get("morning_pain")) is not None
-                    else None
-                ),
+                "pain_change": _change_between(r.get("morning_pain"), r.get("next_pain")),
                 "light": r["light"],
                 "why": "; ".join(r["reasons"]),
             }
