@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from analyzer.hills.overview import HillsOverview
 from analyzer.metrics.heart import rest_bpm, threshold_bpm
-from analyzer.report import figures, hills_page
+from analyzer.report import answers, figures, hills_page
 from analyzer.report.figures import records
 from analyzer.report.units import Units, fmt_clock, fmt_minutes
 from analyzer.settings import Settings
@@ -184,9 +184,10 @@ def left_out_words(others: pd.DataFrame, units: Units) -> str:
     )
 
 
-def hill_mornings(runs: pd.DataFrame) -> list[str]:
+def hill_mornings(runs: pd.DataFrame, more: Iterable[str] = ()) -> list[str]:
     """Plain sentences: next-morning stiffness after runs with a hill run vs the others,
-    and, with fewer runs than the link needs pairs, that a week is no pattern."""
+    then ``more`` (the same for runs not mostly easy), and, with fewer runs than the link
+    needs pairs, that a week is no pattern."""
     known = runs[runs["stiffness_change"].notna()]
     ran_hill = known["hills_run"].fillna(0) > 0
     lines = []
@@ -203,6 +204,7 @@ def hill_mornings(runs: pd.DataFrame) -> list[str]:
                 f"After the {len(group)} runs where {what}, morning stiffness the next day "
                 f"changed by {mean:+.1f} points on average."
             )
+    lines += more
     if lines and len(known) < MIN_PAIRS:  # a week's few runs are an observation, no pattern
         lines.append(
             f"{len(known)} run{'s' if len(known) > 1 else ''} with both mornings logged this "
@@ -282,7 +284,9 @@ def glance(view: WeekView, units: Units) -> dict[str, Any]:
         **_visa_a_dates(view.visa_a),
         "stiffness_mean": _mean_score(t.get("stiffness_mean")),
         "pain_mean": _mean_score(t.get("morning_pain_mean")),
-        "hill_mornings": hill_mornings(view.runs),
+        "hill_mornings": hill_mornings(view.runs, answers.easy_mornings(view.runs)),
+        "settling": answers.settling(view),
+        "kept": answers.kept(view, units, _easy_limit(view)),
         "left_out": left_out_words(view.others, units),
     }
 
@@ -333,7 +337,8 @@ def run_rows(
     for r in records(view.runs):
         rows.append(
             {
-                "date": f"{run_label(r['local_start'])} {r['local_start']:%H:%M}",
+                "date": run_label(r["local_start"]),
+                "clock": f"{r['local_start']:%H:%M}",
                 "route": routes.get(str(r["id"])) or r["name"] or "–",
                 "title": r["name"] if routes.get(str(r["id"])) and r["name"] else None,
                 "distance": units.fmt_dist(_num(r["distance_m"])),
@@ -363,12 +368,22 @@ def _int(value: Any) -> str:
     return "–" if v is None else str(int(v))
 
 
-def notes(view: WeekView) -> list[dict[str, str]]:
-    days = view.days[view.days["note"].notna()]
-    return [
-        {"day": pd.Timestamp(d).strftime("%a %d %b"), "text": str(n)}
-        for d, n in zip(days.index, days["note"], strict=True)
-    ]
+def day_rows(view: WeekView) -> list[dict[str, str]]:
+    """Each day of the week with its light, the reasons in words and the note logged:
+    DOMAIN gives every day a light with its reason, not only the runs and the week."""
+    rows = []
+    for day, r in zip(view.days.index, records(view.days), strict=True):
+        note = r.get("note")
+        reasons = r.get("reasons")
+        rows.append(
+            {
+                "day": day_words(pd.Timestamp(day)),
+                "light": str(r.get("light") or "none"),
+                "why": "; ".join(reasons) if isinstance(reasons, tuple | list) else "",
+                "note": str(note) if isinstance(note, str) and note.strip() else "",
+            }
+        )
+    return rows
 
 
 HR_MAX_SOURCES = {
@@ -653,7 +668,7 @@ def render_week(
         glance=glance(view, units),
         hr_notice=hr_max_notice(view, view.others if others is None else others),
         runs=run_rows(view, units, route_names(hills)),
-        notes=notes(view),
+        day_rows=day_rows(view),
         method=method(view, units),
         units=units,
         figures=figs.items,

@@ -79,7 +79,7 @@ def test_script_note_is_text_and_never_runs(browser: Any, sample_reports: Path) 
     watch = PageWatch(page)
     page.goto((sample_reports / "2026-W46.html").as_uri())
     page.wait_for_load_state("load")
-    notes = page.locator("ul.notes").inner_text()
+    notes = page.locator("table.day-lights").inner_text()  # the note beside its day
     assert "<script>alert(1)</script>" in notes
     page.wait_for_timeout(300)
     assert watch.dialogs == []

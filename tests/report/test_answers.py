@@ -1,0 +1,131 @@
+"""The week's questions (DOMAIN.md: "What they want to know each week") answered in words
+at the top of the page, and each day's light with its reasons (DOMAIN: "Each run, day and
+week gets green, amber or red, with the reason in words")."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from analyzer.report.answers import easy_mornings, kept, settling
+from analyzer.report.build import day_rows
+from analyzer.report.units import Units
+from analyzer.weekly.view import WeekView, history, week_view
+from tests.weekly.helpers import checkin, make_inputs, run
+
+MILES = Units("mi")
+TODAY = pd.Timestamp("2026-12-01")
+
+
+def stiffness_weeks(means: list[float]) -> list[dict[str, object]]:
+    """A check-in every morning of consecutive weeks from Mon 5 Oct 2026, each week's
+    mornings all at that week's score (so each weekly mean is exactly the score)."""
+    start = pd.Timestamp("2026-10-05")
+    return [
+        checkin(str((start + pd.Timedelta(days=7 * w + d)).date()), m, morning_pain=m / 2)
+        for w, m in enumerate(means)
+        for d in range(7)
+    ]
+
+
+def view_of(
+    week: str, runs: list[dict[str, object]], checkins: list[dict[str, object]]
+) -> WeekView:
+    inputs = make_inputs(runs, checkins, today=TODAY)
+    return week_view(inputs, history(inputs), week)
+
+
+def test_settling_compares_with_four_weeks_before_and_last_week() -> None:
+    # weeks W41..W45 at 3, 3, 2.5, 2.5, 2: this week (W45) against W41 and W44
+    view = view_of("2026-W45", [run("2026-11-03T07:00Z")], stiffness_weeks([3, 3, 2.5, 2.5, 2]))
+    lines = settling(view)
+    assert lines[0] == (
+        "Morning stiffness averaged 2.0/10 this week: lower than four weeks before (3.0); "
+        "last week 2.5."
+    )
+    # pain on getting up was logged at half the stiffness: 1.0 against 1.5
+    assert lines[1].startswith("Pain on getting up averaged 1.0/10 this week: lower than")
+
+
+def test_settling_says_when_a_week_has_too_few_mornings() -> None:
+    few = [checkin("2026-11-03", 2.0), checkin("2026-11-05", 3.0)]
+    view = view_of("2026-W45", [run("2026-11-03T07:00Z")], few)
+    assert settling(view) == [
+        "Morning stiffness: logged on 2 mornings this week, too few to compare (at least 3)."
+    ]
+
+
+def test_settling_with_nothing_before_says_so() -> None:
+    view = view_of("2026-W41", [run("2026-10-06T07:00Z")], stiffness_weeks([3]))
+    assert settling(view)[0] == (
+        "Morning stiffness averaged 3.0/10 this week; no week of the 4 before has enough "
+        "mornings logged to compare with."
+    )
+
+
+def test_settling_rising_says_higher() -> None:
+    view = view_of("2026-W42", [run("2026-10-13T07:00Z")], stiffness_weeks([2, 3]))
+    assert settling(view)[0] == (
+        "Morning stiffness averaged 3.0/10 this week: higher than last week (2.0)."
+    )
+
+
+def test_kept_names_the_days_that_broke_the_advice() -> None:
+    runs = [
+        run("2026-11-02T07:00Z", easy_share=0.9),
+        run("2026-11-03T07:00Z", easy_share=0.3, hills_run=2, hills_walked=1),  # Mon then Tue
+        run("2026-11-06T07:00Z", easy_share=None),
+    ]
+    view = view_of("2026-W45", runs, [])
+    rest, hills, easy = kept(view, MILES, 125.0)
+    assert rest == "Rest days: 4; ran on consecutive days: Mon 2 Nov and Tue 3 Nov."
+    assert hills == "Hills: 1 walked, 2 run (Tue 3 Nov)."
+    # 25 min each with heart rate on two runs: (0.9 + 0.3) / 2 = 60% easy
+    assert easy == (
+        "Easy effort: 60% of the running time (under 125 bpm); not mostly easy: Tue 3 Nov "
+        "(30% easy, 25 min moving); 1 run without heart rate."
+    )
+
+
+def test_kept_all_well() -> None:
+    runs = [run("2026-11-02T07:00Z", hills_walked=1), run("2026-11-04T07:00Z")]
+    rest, hills, easy = kept(view_of("2026-W45", runs, []), MILES, None)
+    assert rest == "Rest days: 5, with a rest day between every two runs."
+    assert hills == "Hills: all 1 walked."
+    assert easy == "Easy effort: 100% of the running time; every run mostly easy."
+
+
+def test_easy_mornings_only_where_the_week_had_both_kinds() -> None:
+    runs = pd.DataFrame({"stiffness_change": [2.0, 0.0, 1.0], "easy_share": [0.2, 0.9, 0.8]})
+    assert easy_mornings(runs) == [
+        "After the one run that was not mostly easy, morning stiffness the next day changed "
+        "by +2.0 points.",
+        "After the 2 runs that were mostly easy, morning stiffness the next day changed by "
+        "+0.5 points on average.",
+    ]
+    assert easy_mornings(runs.assign(easy_share=0.9)) == []
+
+
+def test_every_day_has_a_light_and_its_reasons() -> None:
+    view = view_of("2026-W45", [run("2026-11-03T07:00Z", pain_during=None)], [])
+    rows = day_rows(view)
+    assert [r["day"] for r in rows][:2] == ["Mon 2 Nov", "Tue 3 Nov"]
+    assert len(rows) == 7
+    assert all(r["light"] in {"green", "amber", "red", "none"} and r["why"] for r in rows)
+
+
+def page_text(path: Path) -> str:
+    page = re.sub(r'<script type="application/json".*?</script>', "", path.read_text(), flags=re.S)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+
+
+def test_the_sample_week_answers_its_questions(sample_reports: Path) -> None:
+    text = page_text(sample_reports / "2026-W47.html")
+    assert "Is it settling? Morning stiffness averaged 1.9/10 this week" in text
+    assert "Did I keep my rest days, walk the hills and stay easy?" in text
+    # Sat 21 and Sun 22 Nov are both run days in the sample (sample_data/*.fit)
+    assert "ran on consecutive days: Sat 21 Nov and Sun 22 Nov" in text
+    assert "Each day’s light" in text
