@@ -300,43 +300,37 @@ def _symptom_lines(days: pd.DataFrame, x: list[float]) -> list[dict[str, Any]]:
     ]
 
 
-#: the highest morning stiffness whose "after a hill run" note goes above its point: the
-#: note sits about 3 points higher on the 0-10 axis (less on a tall chart), so from here on
-#: it would reach the heel-drop triangles at the top (``DROPS_Y``) and goes below instead
-NOTE_ABOVE_MAX = 4.0
-DROPS_Y = 9.6  # the heel-drop triangles' height on the 0-10 score axis
+#: the heel-drop triangles' height on the score axis: in a band of their own above 10, so
+#: that no score (a 10 included) or its ring sits on them
+DROPS_Y = 11.6
 
 
-def _after_hill_notes(
-    days: pd.DataFrame, x: list[float], text: str = "after a hill run", size: int = 12
-) -> list[dict[str, Any]]:
-    """Point at each morning that followed a run with a hill run: from above where the
-    stiffness is low, from below where it is high, so the note never covers the heel-drop
-    triangles along the top of the score panel."""
-    notes = []
+def _after_hill_rings(days: pd.DataFrame, x: list[float]) -> dict[str, Any]:
+    """A ring round the morning stiffness of each morning after a run with a hill run,
+    named in the legend: a ring never covers another mark or the heel-drop triangles, as
+    the arrowed notes did (on a phone they sat on the morning-pain squares)."""
     hills = days["hills_run"].to_numpy(dtype="float64")
     stiff = days["morning_stiffness"].to_numpy(dtype="float64")
-    for i in range(1, len(x)):
-        if hills[i - 1] > 0 and math.isfinite(stiff[i]):
-            above = stiff[i] <= NOTE_ABOVE_MAX
-            notes.append(
-                {
-                    "x": x[i] - 0.22,
-                    "y": stiff[i],
-                    "xref": "x",
-                    "yref": "y3",
-                    "text": text,
-                    "showarrow": True,
-                    "arrowhead": 2,
-                    "arrowcolor": RUN_HILL,
-                    "ax": 0,
-                    "ay": -40 if above else 40,
-                    "standoff": 22 if above else 10,  # above: clear of the value's label
-                    "font": {"color": RUN_HILL, "size": size},
-                    "bgcolor": "rgba(255,255,255,0.85)",
-                }
-            )
-    return notes
+    after = [i for i in range(1, len(x)) if hills[i - 1] > 0 and math.isfinite(stiff[i])]
+    labels = day_labels(days)
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "x": [x[i] - 0.22 for i in after],  # the stiffness points' own x (_symptom_lines)
+        "y": [float(stiff[i]) for i in after],
+        "name": "morning after a hill run",
+        "uid": "after-hill",
+        "customdata": [labels[i] for i in after],
+        "hovertemplate": "%{customdata}: the morning after a hill run<extra></extra>",
+        "marker": {
+            "symbol": "circle-open",
+            "size": 18,
+            "color": RUN_HILL,
+            "line": {"width": 2.5, "color": RUN_HILL},
+        },
+        "xaxis": "x",
+        "yaxis": "y3",
+    }
 
 
 def to_come(days: pd.DataFrame) -> np.ndarray:
@@ -431,6 +425,7 @@ def day_chart(days: pd.DataFrame, units: Units, drops_window: str = "2 h") -> Fi
         _distance_bars(days, x, units),
         *_hill_bars(days, x),
         *_symptom_lines(days, x),
+        _after_hill_rings(days, x),
         _drops_marks(days, x, drops_window),
         _easy_key(),
     ]
@@ -449,11 +444,13 @@ def day_chart(days: pd.DataFrame, units: Units, drops_window: str = "2 h") -> Fi
             tickangle=0,
             zeroline=False,  # x = 0 is Monday, not a zero
         ),
-        annotations=_after_hill_notes(days, x) + _to_come_note(days, x),
+        annotations=_to_come_note(days, x),
         shapes=_to_come_shade(days, x),
         yaxis=_axis(units.distance, domain=[0.68, 1.0], range=[0, top]),
         yaxis2=_axis("uphill min", domain=[0.43, 0.62], rangemode="tozero"),
-        yaxis3=_axis("score 0–10", domain=[0.0, 0.37], range=[-0.3, 10.6], dtick=2),
+        yaxis3=_axis(
+            "score 0–10", domain=[0.0, 0.4], range=[-0.3, 12.4], tickvals=[0, 2, 4, 6, 8, 10]
+        ),
         legend={"orientation": "h", "y": -0.1, "x": 0},
         margin={"l": 60, "r": 20, "t": 20, "b": 40},
     )
@@ -469,8 +466,7 @@ def _day_chart_narrow(
     easy = days["easy_share"].to_numpy(dtype="float64")
     layout: dict[str, Any] = {
         "xaxis": {"ticktext": short_day_labels(days), "tickfont": {"size": 11}},
-        "annotations": _after_hill_notes(days, x, "after<br>hill run", 10)
-        + _to_come_note(days, x, 11),
+        "annotations": _to_come_note(days, x, 11),
         "margin": {"l": 44, "r": 8},
         "legend": {"font": {"size": 11}},
     }

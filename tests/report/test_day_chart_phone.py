@@ -1,6 +1,6 @@
 """The day-by-day chart on a phone (400 px) and after a resize: the score axis title is
-whole, the "after a hill run" notes never cover the heel-drop triangles, and no chart is
-squashed when the window crosses the narrow breakpoint (plotly's own resize dropped the
+whole, the rings of the mornings after a hill run never cover the heel-drop triangles, and
+no chart is squashed when the window crosses the narrow breakpoint (plotly's own resize dropped the
 layout's height and a redraw came out at the div's min-height, 120 px)."""
 
 from __future__ import annotations
@@ -30,16 +30,21 @@ def inputs() -> Any:
     return make_inputs(HILL_RUNS, checkins, sessions, today=pd.Timestamp("2026-11-20"))
 
 
-def test_a_high_morning_gets_its_note_from_below() -> None:
-    """The rule, on the frame: notes above the points up to NOTE_ABOVE_MAX, below above it."""
+def test_each_morning_after_a_hill_run_is_ringed_in_the_legend() -> None:
+    """The mornings after the hill runs (Wed 7, Fri 4, Sun 10) carry a ring on their
+    stiffness point, one legend entry says what it means, and no arrowed note is left."""
     ins = inputs()
     days = week_view(ins, history(ins), "2026-W45").days
     fig = figures.day_chart(days, Units("mi"))
-    notes = {a["x"]: a["ay"] for a in fig["layout"]["annotations"]}
-    assert notes == {2 - 0.22: 40, 4 - 0.22: -40, 6 - 0.22: 40}  # Wed 7, Fri 4, Sun 10
-    narrow = figures.narrow_variant(fig)["layout"]["annotations"]
-    assert [a["ay"] for a in narrow] == [40, -40, 40]
-    assert all(a["text"] == "after<br>hill run" for a in narrow)
+    ring = next(t for t in fig["data"] if t.get("uid") == "after-hill")
+    stiff = next(t for t in fig["data"] if t.get("uid") == "morning_stiffness")
+    assert ring["y"] == [7.0, 4.0, 10.0]
+    assert ring["x"] == [stiff["x"][i] for i in (2, 4, 6)]  # on the points themselves
+    assert ring["name"] == "morning after a hill run"
+    texts = [a["text"] for a in fig["layout"].get("annotations", [])]
+    assert not any("hill" in t for t in texts)
+    narrow = figures.narrow_variant(fig)["layout"].get("annotations", [])
+    assert not any("hill" in a["text"] for a in narrow)
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +55,7 @@ def page_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 #: the day chart's parts, in page pixels: the score axis title, its panel, the plot, the
-#: "after ..." notes, and the heel-drop triangles with their counts
+#: rings of the mornings after a hill run, and the heel-drop triangles with their counts
 PARTS = """() => {
   const d = document.querySelector('#days div.figure');
   const box = e => {
@@ -65,8 +70,10 @@ PARTS = """() => {
     div: box(d),
     title: box(d.querySelector('.g-y3title text')),
     panel: [top + y3._offset, top + y3._offset + y3._length],
-    notes: Array.from(d.querySelectorAll('g.annotation')).filter(
-      g => /hill run/.test(g.textContent)).map(g => box(g.querySelector('text'))),
+    rings: Array.from(d.querySelectorAll('.scatterlayer g.trace')).filter(
+      g => g.querySelectorAll('path.point').length === 3 && !g.querySelector('text')
+        && g.querySelector('path.point').style.fill === 'none'
+    ).flatMap(g => Array.from(g.querySelectorAll('path.point')).map(box)),
     drops: marks.map(box).filter(b => b[1] > b[0]),
   };
 }"""
@@ -82,10 +89,10 @@ def check_day_chart(page: Any) -> None:
     assert right > left
     assert parts["panel"][0] - 1 <= top  # beside its own panel
     assert bottom <= parts["panel"][1] + 1
-    assert len(parts["notes"]) == 3
+    assert len(parts["rings"]) == 3  # the three mornings after a hill run
     assert len(parts["drops"]) == 14  # 7 triangles, 7 counts
-    for note in parts["notes"]:
-        assert all(apart([note, mark]) for mark in parts["drops"]), (note, parts["drops"])
+    for ring in parts["rings"]:
+        assert all(apart([ring, mark]) for mark in parts["drops"]), (ring, parts["drops"])
 
 
 @pytest.mark.browser
