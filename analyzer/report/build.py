@@ -19,6 +19,7 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
+from analyzer.hills.asof import HillsHistory
 from analyzer.hills.overview import HillsOverview
 from analyzer.metrics.heart import rest_bpm, threshold_bpm
 from analyzer.report import answers, figures, hills_page
@@ -36,7 +37,7 @@ from analyzer.weekly.associations import (
     never_words,
     no_pairs_words,
 )
-from analyzer.weekly.daily import iso_week
+from analyzer.weekly.daily import iso_week, week_start
 from analyzer.weekly.inputs import Inputs
 from analyzer.weekly.lights import run_label
 from analyzer.weekly.source import StoreLike, from_store
@@ -52,6 +53,11 @@ from analyzer.weekly.view import (
 ASSETS = "assets"
 STATIC = ("report.css", "report.js")
 LIGHT_WORDS = {"green": "Green", "amber": "Amber", "red": "Red", "none": "No check-ins"}
+
+
+#: the hills a report is written with: a whole-history overview (used for every page), or
+#: a ``HillsHistory`` that gives each week page the hills as of that week's end
+Hills = HillsOverview | HillsHistory
 
 
 def _env() -> jinja2.Environment:
@@ -755,7 +761,7 @@ def build_reports(
     out: Path,
     week: str | None = None,
     last: int | None = None,
-    hills: HillsOverview | None = None,
+    hills: Hills | None = None,
 ) -> list[Path]:
     """Write ``out/YYYY-Www.html`` for the weeks asked for, and ``out/index.html``; with
     ``hills``, also ``out/hills.html`` (every recurring hill and route)."""
@@ -779,7 +785,7 @@ def _history_with_data(inputs: Inputs) -> History:
 
 
 def _written(
-    inputs: Inputs, hist: History, weeks: list[str], out: Path, hills: HillsOverview | None
+    inputs: Inputs, hist: History, weeks: list[str], out: Path, hills: Hills | None
 ) -> list[Path]:
     """:func:`_write_reports`, with a folder that cannot be written named in one line."""
     try:
@@ -793,8 +799,16 @@ def _written(
         ) from exc
 
 
+def _week_hills(hills: Hills | None, week: str) -> HillsOverview | None:
+    """The hills a week page shows: as of its Sunday where the history allows."""
+    if isinstance(hills, HillsHistory):
+        sunday = week_start(week) + pd.Timedelta(days=6)
+        return hills.as_of(f"{sunday:%Y-%m-%d}")
+    return hills
+
+
 def _write_reports(
-    inputs: Inputs, hist: History, weeks: list[str], out: Path, hills: HillsOverview | None
+    inputs: Inputs, hist: History, weeks: list[str], out: Path, hills: Hills | None
 ) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     write_assets(out)
@@ -809,7 +823,7 @@ def _write_reports(
             "prev": f"{linked[pos - 1]}.html" if pos > 0 else None,
             "next": f"{linked[pos + 1]}.html" if pos + 1 < len(linked) else None,
         }
-        page = render_week(week_view(inputs, hist, w), nav, env, hills, hist.others)
+        page = render_week(week_view(inputs, hist, w), nav, env, _week_hills(hills, w), hist.others)
         path = out / f"{w}.html"
         _write(path, page)
         written.append(path)
@@ -819,7 +833,8 @@ def _write_reports(
     _write(index, render_index(hist, existing | set(weeks), env, link))
     if hills is not None:
         page_path = out / hills_page.PAGE
-        _write(page_path, hills_page.render_hills(hills, env))
+        whole = hills.overview if isinstance(hills, HillsHistory) else hills
+        _write(page_path, hills_page.render_hills(whole, env))
         written.append(page_path)
     return [*written, index]
 
@@ -897,9 +912,10 @@ def _device(name: object) -> str | None:
     return text if text and text != "unknown device" else None
 
 
-def _hills_of(store: StoreLike) -> HillsOverview | None:
-    """Recurring hills and routes of a real store (None for other ``StoreLike`` objects)."""
+def _hills_of(store: StoreLike) -> HillsHistory | None:
+    """Recurring hills and routes of a real store, each week page's as of its end (None
+    for other ``StoreLike`` objects)."""
     from analyzer.store import Store
-    from analyzer.weekly.hills import load_overview
+    from analyzer.weekly.hills import load_history
 
-    return load_overview(store) if isinstance(store, Store) else None
+    return load_history(store) if isinstance(store, Store) else None

@@ -1,0 +1,73 @@
+"""Recurring hills as they stood at the end of a week, for that week's page.
+
+The hills page reads the whole history. A week's page must not: its "walk this hill"
+flags, times run and walked and the next-morning stiffness behind them come from the runs
+up to the end of that week only, so an old page says what the runner could have known
+then, and regenerating it later does not change what it said. The grouping into hills
+(which climb is which hill) and the hills' names and routes are the whole history's: ids
+stay stable across pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from analyzer.hills.overview import HillsOverview
+from analyzer.hills.recurring import ClimbRow, HillAnchor, describe_hill, rank
+
+
+@dataclass(frozen=True, eq=False)
+class HillsHistory:
+    """The whole history's overview, with what it takes to see it as of a date: the climb
+    rows of each hill, the hills' anchors and the morning stiffness by date."""
+
+    overview: HillsOverview
+    members: Mapping[int, Sequence[ClimbRow]]
+    anchors: Mapping[int, HillAnchor]
+    stiffness_by_date: Mapping[str, float]
+    _cache: dict[str, HillsOverview] = field(default_factory=dict)
+
+    def as_of(self, last: str) -> HillsOverview:
+        """The overview from the climbs on or before ``last`` (YYYY-MM-DD): hills first
+        climbed later are left out, and each hill's counts, stiffness comparison and walk
+        flags are those of its climbs up to then (the stiffness of the morning after
+        ``last`` included: it is that run's next morning)."""
+        if last not in self._cache:
+            self._cache[last] = _as_of(self, last)
+        return self._cache[last]
+
+
+def _next_day(day: str) -> str:
+    from datetime import date, timedelta
+
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+
+
+def _as_of(h: HillsHistory, last: str) -> HillsOverview:
+    o = h.overview
+    morning = _next_day(last)
+    stiffness = {d: v for d, v in h.stiffness_by_date.items() if d <= morning}
+    hills = []
+    for hill in o.hills:
+        rows = [r for r in h.members.get(hill.hill_id, ()) if r.local_date <= last]
+        anchor = h.anchors.get(hill.hill_id)
+        if not rows or anchor is None:
+            continue
+        then = describe_hill(anchor, rows, stiffness, o.settings)
+        hills.append(
+            replace(
+                then,
+                name=hill.name,  # placed on the whole history's routes, as on the hills page
+                route_id=hill.route_id,
+                runs_on_route=hill.runs_on_route,
+            )
+        )
+    flagged = {x.hill_id for x in hills if x.flagged}
+    kept = {x.hill_id for x in hills}
+    crossings = [
+        replace(c, flagged=c.hill_id in flagged)
+        for c in o.crossings
+        if c.local_date <= last and c.hill_id in kept
+    ]
+    return replace(o, hills=rank(hills), crossings=crossings)

@@ -1,0 +1,70 @@
+"""A week page's recurring hills are those of the runs up to the end of that week: its
+counts, its stiffness comparison and its walk flags do not use later runs (a reviewer found
+a W43 page judging a hill "stiffer after running it" on runs of November)."""
+
+from __future__ import annotations
+
+from analyzer.hills.asof import HillsHistory
+from analyzer.hills.overview import build_overview
+from analyzer.hills.recurring import group_climbs
+from analyzer.settings import Settings
+from tests.hills.test_recurring import FOOT, TOP, climb, shifted
+
+#: a gentle hill (4.5%, score 900): only the stiffness rule can flag it
+GENTLE = {"grade_avg_pct": 4.5, "score": 900.0, "length_m": 200.0}
+OTHER_FOOT = shifted(FOOT, 0.0, 3000.0)
+OTHER_TOP = shifted(OTHER_FOOT, 200.0, 0.0)
+
+
+def history() -> HillsHistory:
+    """October: the hill walked 3 times and run 3 times, the mornings after alike (2);
+    November: run 3 more times with stiffness 6 the next mornings, which flags it; and a
+    second hill first climbed on 20 Nov."""
+    s = Settings()
+    rows, stiffness = [], {}
+    october = ["2026-10-05", "2026-10-07", "2026-10-09", "2026-10-12", "2026-10-14", "2026-10-16"]
+    for i, day in enumerate(october):
+        rows.append(climb(f"oct{i}", day, FOOT, TOP, walked=i < 3, **GENTLE))
+        stiffness[f"2026-10-{int(day[-2:]) + 1:02d}"] = 2.0
+    for i, day in enumerate(["2026-11-02", "2026-11-04", "2026-11-06"]):
+        rows.append(climb(f"nov{i}", day, FOOT, TOP, **GENTLE))
+        stiffness[f"2026-11-{int(day[-2:]) + 1:02d}"] = 6.0
+    rows.append(climb("late", "2026-11-20", OTHER_FOOT, OTHER_TOP, **GENTLE))
+    grouping = group_climbs(rows, [], s)
+    overview = build_overview(rows, [], grouping.anchors, [], stiffness, s)
+    anchors = {a.hill_id: a for a in grouping.anchors}
+    return HillsHistory(overview, grouping.members, anchors, stiffness)
+
+
+def test_the_whole_history_flags_the_hill() -> None:
+    h = history()
+    hill = h.overview.hill(1)
+    assert hill is not None
+    # run 6 times (mornings 2, 2, 2, 6, 6, 6: mean 4) against walked 3 times (2): +2.0,
+    # above walk_stiffness_points (1.5) with 3 or more of each
+    assert (hill.times_run, hill.times_walked) == (6, 3)
+    assert hill.flagged
+    assert h.overview.hill(2) is not None
+
+
+def test_an_october_week_sees_october_only() -> None:
+    h = history()
+    then = h.as_of("2026-10-18")  # Sunday of 2026-W42
+    hill = then.hill(1)
+    assert hill is not None
+    assert (hill.times_run, hill.times_walked) == (3, 3)
+    assert hill.stiffness.after_run == 2.0  # the November mornings are not known yet
+    assert not hill.flagged
+    assert then.hill(2) is None  # first climbed on 20 Nov
+    assert {c.activity_id for c in then.crossings} == {f"oct{i}" for i in range(6)}
+    assert not any(c.flagged for c in then.crossings)
+    assert hill.name == h.overview.hill(1).name  # type: ignore[union-attr]
+
+
+def test_the_next_morning_after_the_last_day_counts() -> None:
+    """A run on the week's Sunday is judged by Monday's stiffness, its next morning."""
+    h = history()
+    hill = h.as_of("2026-11-02").hill(1)  # the run of Mon 2 Nov; its morning is 3 Nov
+    assert hill is not None
+    assert hill.stiffness.n_run == 4
+    assert hill.stiffness.after_run == (2.0 * 3 + 6.0) / 4
