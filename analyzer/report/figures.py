@@ -1174,7 +1174,8 @@ def _trend_notes(weekly: pd.DataFrame, visa_a: pd.DataFrame) -> list[dict[str, A
     if visa_a.empty:
         notes.append(_note("no VISA-A logged yet: analyzer visa-a", "y4", 50))
     if weekly["acwr_distance"].isna().all():
-        notes.append(_note("no usual load to compare with yet", "y2", 1.6))
+        # in the green band's middle: clear of the "red above" key at the top right
+        notes.append(_note("no usual load to compare with yet", "y2", 1.05))
     return notes
 
 
