@@ -107,6 +107,9 @@ class Columns:
         self.times.frombytes(ns.tobytes())
         self.pending = []
 
+    def __len__(self) -> int:
+        return len(self.times) + len(self.pending)
+
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """(times in Unix ns, -1 where untimed; rows of the 7 float columns), no copies."""
         self.flush()
@@ -134,6 +137,11 @@ class RawGpx:
     creator: str | None = None
     name: str | None = None
     tracks: list[RawTrack] = field(default_factory=list)
+    broke: xmlsafe.Break | None = None  # where a cut or damaged document stopped
+
+    def points(self) -> int:
+        """Complete track points read, timed or not."""
+        return sum(len(segment) for track in self.tracks for segment in track.segments)
 
 
 def sport_from_type(value: str | None) -> str | None:
@@ -180,7 +188,8 @@ def _skip_space(source: IO[bytes], chunk: int = 64 * 1024) -> int:
 
 
 def parse_gpxpy(data: bytes, name: str) -> RawGpx:
-    """The reference parse, through gpxpy's object model."""
+    """The reference parse, through gpxpy's object model; a document that is not
+    well-formed is left to :func:`parse_stream`, which keeps what precedes the break."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -188,7 +197,11 @@ def parse_gpxpy(data: bytes, name: str) -> RawGpx:
     try:
         doc = gpxpy.parse(text)
     except Exception as exc:  # gpxpy raises several types, all meaning "not a GPX"
-        raise UnreadableFile(name, f"not a readable GPX file ({exc})") from exc
+        # a cut or damaged document: the stream keeps what precedes the break, or says where
+        raw = parse_stream(io.BytesIO(data), name)
+        if raw.broke is None:
+            raise UnreadableFile(name, f"not a readable GPX file ({exc})") from exc
+        return raw
     raw = RawGpx(creator=doc.creator, name=doc.name)
     for track in doc.tracks:
         raw_track = RawTrack(name=track.name, type=track.type)
@@ -234,24 +247,28 @@ def _extension_value(row: list[Any], el: Any) -> None:
 
 
 def parse_stream(source: IO[bytes], name: str) -> RawGpx:
-    """Streaming parse: each <trkpt> is read and freed at once (200 MB files stay flat)."""
+    """Streaming parse: each <trkpt> is read and freed at once (200 MB files stay flat).
+
+    A document cut off or damaged after its first complete <trkpt> keeps every complete
+    one read before the break (``RawGpx.broke`` says where); a point the break falls in
+    is dropped. Before any complete point it is UnreadableFile.
+    """
     raw = RawGpx()
-    context = etree.iterparse(
-        source,
+    parser = etree.XMLPullParser(
         events=("start", "end"),
         tag=STREAM_TAGS,
         resolve_entities=False,
         no_network=True,
         huge_tree=True,
     )
-    depth_track: RawTrack | None = None
-    try:
-        for event, el in context:
-            depth_track = _stream_event(raw, depth_track, event, el)
-    except etree.XMLSyntaxError as exc:
-        if not raw.tracks:
-            raise UnreadableFile(name, f"not a readable GPX file ({exc})") from exc
-        raise UnreadableFile(name, f"the GPX is cut off or damaged ({exc})") from exc
+    feed = xmlsafe.Feed(source, parser)
+    track: RawTrack | None = None
+    for event, el in feed:
+        track = _stream_event(raw, track, event, el)
+    if feed.broke is not None:
+        if not raw.points():
+            raise xmlsafe.nothing_kept(name, "GPX", feed.broke)
+        raw.broke = feed.broke
     return raw
 
 
@@ -308,8 +325,13 @@ def _float(text: str | None) -> float:
 # ---------------------------------------------------------------------- building
 
 
+#: microseconds beyond which a time has no nanosecond value (after 2262 or before 1677)
+NS_RANGE_US = np.iinfo("int64").max // 1000
+
+
 def _epoch_ns(values: list[Any]) -> np.ndarray:
-    """Times (datetime or ISO text, naive = UTC) to Unix ns truncated to us; bad text -> -1."""
+    """Times (datetime or ISO text, naive = UTC) to Unix ns truncated to us; bad text,
+    and a year no nanosecond time reaches (a damaged clock's 6019), -> -1."""
     if not values:
         return np.array([], dtype="int64")
     series = pd.Series(values, dtype=object)
@@ -317,8 +339,11 @@ def _epoch_ns(values: list[Any]) -> np.ndarray:
         parsed = pd.to_datetime(series, utc=True, format="ISO8601")
     except (ValueError, TypeError, OverflowError):
         parsed = pd.to_datetime(series, utc=True, format="ISO8601", errors="coerce")
-    ns = parsed.dt.floor("us").dt.as_unit("ns")
-    return np.asarray(ns.astype("int64").where(ns.notna(), -1), dtype="int64")
+    us = parsed.dt.floor("us").dt.as_unit("us")
+    good = us.notna().to_numpy(copy=True)
+    values_us = np.where(good, np.asarray(us.astype("int64")), 0)
+    good &= np.abs(values_us) < NS_RANGE_US
+    return np.where(good, values_us * 1000, -1).astype("int64")
 
 
 @dataclass
@@ -399,6 +424,7 @@ def build_activities(raw: RawGpx, name: str) -> list[Activity]:
     if not groups:
         raise UnreadableFile(name, "the GPX track has no timestamps: a route, not a recording")
     creator = (raw.creator or "").strip() or None
+    broken = [_broken_warning(raw.broke, raw, groups, name)] if raw.broke is not None else []
     activities = []
     for index, group in enumerate(groups):
         sport = sport_from_type(next((t.type for t in group.tracks if t.type), None))
@@ -418,10 +444,16 @@ def build_activities(raw: RawGpx, name: str) -> list[Activity]:
                 altitude_source=_altitude_source(frame, creator),
                 pauses=group.pauses,
                 device_summary=None,
-                warnings=warnings if index == 0 else [],
+                warnings=(warnings if index == 0 else []) + broken,
             )
         )
     return activities
+
+
+def _broken_warning(broke: xmlsafe.Break, raw: RawGpx, groups: list[_Group], name: str) -> str:
+    """Said of every activity of a cut or damaged file, as the FIT reader does."""
+    ends = [t for g in groups for b in g.blocks for t in (b.times.min(), b.times.max())]
+    return xmlsafe.kept_warning(name, "GPX", broke, raw.points(), np.array(ends, dtype="int64"))
 
 
 def _joined(parts: list[np.ndarray]) -> np.ndarray:

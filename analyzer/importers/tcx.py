@@ -4,11 +4,14 @@ Why lxml and not a TCX library: the TCX libraries on PyPI (python-tcxparser and
 friends) load one activity, drop the per-lap tracks that mark pauses and are thinly
 maintained, while TCX is a small fixed schema that lxml (well kept, fast, C) walks
 directly. The document is first checked by :mod:`xmlsafe` (no DTD, no entities), and
-the parser is built with entity resolution and network access off.
+the parser is built with entity resolution and network access off. A document cut off
+or damaged is parsed again event by event to keep what precedes the break.
 """
 
 from __future__ import annotations
 
+import io
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -67,30 +70,94 @@ def _text_of(el: Any, name: str) -> str | None:
     return c.text.strip() if c is not None and c.text else None
 
 
+#: elements a cut document may hold open and still be read: the rest (a track point,
+#: a lap's totals, a creator...) is dropped where the break falls inside it
+OPEN_KEPT = frozenset({"TrainingCenterDatabase", "Activities", "Activity", "Lap", "Track"})
+
+
+def _parser_options() -> dict[str, Any]:
+    return {
+        "resolve_entities": False,
+        "no_network": True,
+        "huge_tree": False,
+        "remove_comments": True,
+    }
+
+
 def read_bytes(data: bytes, name: str) -> list[Activity]:
+    """Activities of a TCX. One cut off or damaged after its first complete track point
+    keeps every complete point before the break, with a warning; the laps the break falls
+    in end at their last kept point, without the device's totals."""
     data = data.lstrip()  # some exporters write whitespace before the XML declaration
     xmlsafe.check(data, name)
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True
-    )
+    broken: Broken | None = None
     try:
-        root = etree.fromstring(data, parser=parser)
-    except etree.XMLSyntaxError as exc:
-        raise UnreadableFile(name, f"not well-formed XML ({exc})") from exc
+        root = etree.fromstring(data, parser=etree.XMLParser(**_parser_options()))
+    except etree.XMLSyntaxError:
+        broken = _read_broken(data, name)
+        root = broken.root
     if _local(root) != "TrainingCenterDatabase":
         raise UnreadableFile(name, "not a TCX file (no TrainingCenterDatabase root)")
     activities_el = _child(root, "Activities")
     elements = _children(activities_el, "Activity") if activities_el is not None else []
+    if not elements and broken is not None:
+        raise xmlsafe.nothing_kept(name, "TCX", broken.broke)
     if not elements:
         raise UnreadableFile(name, "the TCX holds no activity (a course or workout file?)")
     out = []
     for index, el in enumerate(elements):
-        activity = _activity(el, name, index)
+        activity = _activity(el, name, index, broken.open if broken is not None else [])
         if activity is not None:
             out.append(activity)
+    if not out and broken is not None:
+        raise xmlsafe.nothing_kept(name, "TCX", broken.broke)
     if not out:
         raise UnreadableFile(name, "the TCX activities hold no timed track points")
+    if broken is not None:
+        _warn_broken(out, broken, name)
     return out
+
+
+@dataclass(frozen=True)
+class Broken:
+    """A cut or damaged TCX: ``root``, the tree read before the break, less the point
+    or field it fell inside; ``open``, the elements it fell inside (root first)."""
+
+    root: Any
+    open: list[Any]
+    broke: xmlsafe.Break
+
+
+def _read_broken(data: bytes, name: str) -> Broken:
+    """Parse again, event by event, to learn which elements the break fell inside."""
+    parser = etree.XMLPullParser(events=("start", "end"), **_parser_options())
+    feed = xmlsafe.Feed(io.BytesIO(data), parser)
+    stack: list[Any] = []
+    root = None
+    for event, el in feed:
+        if event == "start":
+            root = el if root is None else root
+            stack.append(el)
+        else:
+            stack.pop()
+    broke = feed.broke or xmlsafe.Break(line=None, cut=False)
+    if root is None:
+        raise UnreadableFile(name, xmlsafe.not_well_formed(broke))
+    for depth, el in enumerate(stack):
+        if depth and _local(el) not in OPEN_KEPT:
+            stack[depth - 1].remove(el)  # a point or field the break fell inside
+            del stack[depth:]
+            break
+    return Broken(root=root, open=stack, broke=broke)
+
+
+def _warn_broken(activities: list[Activity], broken: Broken, name: str) -> None:
+    """Said of every activity of the file, as the FIT reader does."""
+    points = sum(1 for _ in broken.root.iter("{*}Trackpoint"))
+    ends = [t for a in activities for t in (a.frame.index[0].value, a.frame.index[-1].value)]
+    warning = xmlsafe.kept_warning(name, "TCX", broken.broke, points, np.array(ends, dtype="int64"))
+    for activity in activities:
+        activity.warnings.append(warning)
 
 
 def _epoch(text: str) -> float:
@@ -125,7 +192,8 @@ def _point_row(tp: Any) -> list[float]:
     return row
 
 
-def _activity(el: Any, name: str, index: int) -> Activity | None:
+def _activity(el: Any, name: str, index: int, cut: list[Any]) -> Activity | None:
+    """``cut``: the elements a break fell inside (laps and activity end early)."""
     sport_attr = (el.get("Sport") or "").strip().lower()
     sport = SPORTS.get(sport_attr, sport_attr or None)
     rows: list[list[float]] = []
@@ -133,7 +201,10 @@ def _activity(el: Any, name: str, index: int) -> Activity | None:
     laps: list[Lap] = []
     for lap_el in _children(el, "Lap"):
         lap_rows = _lap_rows(lap_el, rows, pauses)
-        laps.append(_lap(lap_el, lap_rows))
+        if not any(lap_el is c for c in cut):
+            laps.append(_lap(lap_el, lap_rows))
+        elif lap_rows:
+            laps.append(_cut_lap(lap_el, lap_rows))
     rows = [r for r in rows if np.isfinite(r[0])]
     if not rows:
         return None
@@ -149,7 +220,8 @@ def _activity(el: Any, name: str, index: int) -> Activity | None:
         altitude_source="none" if frame["altitude_m"].isna().all() else "unknown",
         pauses=pauses,
         laps=laps,
-        device_summary=_summary(laps),
+        # a cut activity's totals are unknown (as a FIT cut before its session message)
+        device_summary=None if any(el is c for c in cut) else _summary(laps),
     )
 
 
@@ -180,12 +252,24 @@ def _float(el: Any, name: str) -> float | None:
         return None
 
 
-def _lap(lap_el: Any, lap_rows: list[list[float]]) -> Lap:
+def _lap_start(lap_el: Any, lap_rows: list[list[float]]) -> pd.Timestamp:
     start_text = lap_el.get("StartTime")
     first = _epoch(start_text) if start_text else np.nan
     if not np.isfinite(first):
         first = lap_rows[0][0] if lap_rows else 0.0
-    start = pd.Timestamp(first, unit="s", tz="UTC")
+    return pd.Timestamp(first, unit="s", tz="UTC")
+
+
+def _cut_lap(lap_el: Any, lap_rows: list[list[float]]) -> Lap:
+    """A lap the break fell inside: it ends at its last kept point, and its totals,
+    which cover points not kept, are left out."""
+    start = _lap_start(lap_el, lap_rows)
+    end = max(start, pd.Timestamp(lap_rows[-1][0], unit="s", tz="UTC"))
+    return Lap(start=start, end=end, device_summary={"start_time": start.isoformat()})
+
+
+def _lap(lap_el: Any, lap_rows: list[list[float]]) -> Lap:
+    start = _lap_start(lap_el, lap_rows)
     timer = _float(lap_el, "TotalTimeSeconds")
     summary: dict[str, Any] = {"start_time": start.isoformat()}
     if timer is not None:

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analyzer.errors import UnreadableFile
-from analyzer.importers import read, read_bytes
+from analyzer.importers import gpx, read, read_bytes
 from tests.conftest import DATA
 
 GPX_V2 = """<?xml version="1.0" encoding="UTF-8"?>
@@ -68,6 +68,17 @@ def test_strava_export_reads_heart_rate_cadence_and_sport() -> None:
     channels = activity.channels()
     for channel in ("gps", "altitude", "heart_rate", "cadence", "distance"):
         assert channel in channels
+
+
+@pytest.mark.parametrize("parser", ["stream", "gpxpy"])
+def test_a_gpx_point_dated_beyond_2262_is_skipped_as_untimed(parser: str) -> None:
+    # a damaged clock (found by the fuzzer): no nanosecond time reaches the year 6019
+    text = GPX_V2.format(seg1=_points(0, 5, 120), seg2=_points(10, 5, 120), extra="")
+    damaged = text.replace("2026-", "6026-", 1)
+    assert damaged != text
+    [activity] = gpx.read_bytes(damaged.encode(), "clock.gpx", parser=parser)
+    assert len(activity.frame) == 9
+    assert activity.warnings == ["1 track points without a valid time were skipped"]
 
 
 def test_gpx_without_times_is_refused_with_the_reason() -> None:
