@@ -83,10 +83,13 @@ class Settings:
     # --- pain monitoring (Silbernagel et al. 2007), 0-10 scores ---
     pain_safe_max: float = 2.0  # pain during a run 0-2: safe
     pain_acceptable_max: float = 5.0  # up to 5 acceptable; above: too much (red flag)
-    # a run has not settled when next-morning stiffness is this many points above the
-    # morning of the run: 1 point is within day-to-day noise of a 0-10 self-report
+    # a run has not settled when next-morning stiffness (or pain on getting up) is this
+    # many points above the morning of the run: 1 point is within day-to-day noise of a
+    # 0-10 self-report
     settle_rise_points: float = 2.0
-    weekly_stiffness_rise_points: float = 0.5  # weekly mean morning stiffness rising by this
+    # a weekly mean morning score rising by this on the week before is amber; weekly mean
+    # stiffness rising two weeks in a row, by this over the two, is a red flag
+    weekly_stiffness_rise_points: float = 0.5
     # a week's mean morning score is compared with another's only where this many mornings
     # were logged: one stiff morning is not a week's trend
     weekly_min_mornings: int = 3

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from analyzer.report.units import Units, fmt_minutes
+from analyzer.weekly.daily import drops_short_days
 from analyzer.weekly.lights import judged_means, run_label
 from analyzer.weekly.view import WeekView
 
@@ -114,11 +115,12 @@ def _day_list(days: list[pd.Timestamp]) -> str:
 
 
 def kept(view: WeekView, units: Units, easy_limit_bpm: float | None) -> list[str]:
-    """Did I keep my rest days, walk the hills and stay easy? One line each, naming the
-    days that did not (empty without runs)."""
+    """Did I keep my rest days, walk the hills, stay easy and do the heel drops? One line
+    each, naming the days that did not (the first three only in a week with runs)."""
+    drops = drops_line(view)
     runs = view.runs
     if runs.empty:
-        return []
+        return [drops] if drops else []
     t = view.totals
     lines = []
     # rest days: the days after which a running day followed another
@@ -160,7 +162,35 @@ def kept(view: WeekView, units: Units, easy_limit_bpm: float | None) -> list[str
                 )
             )
             lines.append(f"{head}; not mostly easy: {named}{tail}.")
-    return lines
+    return [*lines, drops] if drops else lines
+
+
+def drops_line(view: WeekView) -> str | None:
+    """Heel drops against the programme's sessions a day: done of the target (each day
+    counted up to its own), the days short of it so far, extra sessions not counted and
+    those straight after a run; None where no day of the week has happened yet."""
+    t = view.totals
+    target = int(_num(t.get("drops_target")) or 0)
+    if not target:
+        return None
+    done = int(_num(t.get("drops_sessions")) or 0)
+    line = f"Heel drops: {done} of {target} sessions"
+    short = drops_short_days(view.days, view.week)
+    if len(short):
+        days = ", ".join(
+            f"{run_label(pd.Timestamp(d))} ({done_day:.0f} of {target_day:.0f})"
+            for d, done_day, target_day in zip(
+                short.index, short["drops_sessions"], short["drops_target"], strict=True
+            )
+        )
+        line += f"; short on {days}"
+    extra = int(_num(t.get("drops_extra")) or 0)
+    if extra:
+        line += f"; {extra} extra beyond a day's target, not counted"
+    after = int(_num(t.get("drops_after_run")) or 0)
+    if len(view.runs):
+        line += f"; {after} straight after a run"
+    return line + "."
 
 
 def easy_mornings(runs: pd.DataFrame) -> list[str]:

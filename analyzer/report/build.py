@@ -52,7 +52,7 @@ from analyzer.weekly.view import (
 
 ASSETS = "assets"
 STATIC = ("report.css", "report.js")
-LIGHT_WORDS = {"green": "Green", "amber": "Amber", "red": "Red", "none": "No check-ins"}
+LIGHT_WORDS = {"green": "Green", "amber": "Amber", "red": "Red", "none": "Not judged"}
 
 
 #: the hills a report is written with: a whole-history overview (used for every page), or

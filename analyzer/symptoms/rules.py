@@ -25,8 +25,8 @@ class PainRules:
 
     safe_max: float = 2.0  # pain during 0-2: safe
     acceptable_max: float = 5.0  # up to 5: acceptable; above: too much
-    settle_rise_points: float = 2.0  # next-morning stiffness this much above the run's morning
-    weekly_stiffness_rise_points: float = 0.5  # weekly mean morning stiffness rising by this
+    settle_rise_points: float = 2.0  # next morning's score this much above the run's morning
+    weekly_stiffness_rise_points: float = 0.5  # weekly mean morning score rising by this
     weekly_min_mornings: int = 3  # mornings a weekly mean needs to be compared
     visa_a_drop_points: float = 10.0  # VISA-A total falling by this (0-100 scale)
     visa_a_window_weeks: int = 12  # ... from the best result of this many weeks before
@@ -89,6 +89,28 @@ def _known(value: float | None) -> bool:
     return value is not None and not math.isnan(value)
 
 
+def beside(value: float, limits: Sequence[float], decimals: int, near: float = 0.0) -> str:
+    """``value`` with ``decimals`` decimals, or more where it would read as one of
+    ``limits`` shown the same way (10.4% is not "10%" beside a limit of 10%; a ratio of
+    0.797 is not "0.80" beside 0.8): up to 3 more decimals, none where it IS the limit
+    (float noise aside). ``near``: within this of a limit (not on it), one more decimal
+    in any case (1 point of a percentage: 10.6%, not 11%)."""
+    off = [abs(value - limit) for limit in limits if abs(value - limit) > 1e-9]
+    if len(off) < len(limits):  # on a limit: as it is
+        return f"{value:.{decimals}f}"
+    places = decimals + (1 if any(d < near for d in off) else 0)
+    while places < decimals + 3 and any(
+        f"{value:.{places}f}" == f"{limit:.{places}f}" for limit in limits
+    ):
+        places += 1
+    return f"{value:.{places}f}"
+
+
+def percent(change: float, limit: float) -> str:
+    """A fraction as a whole percentage, with decimals near ``limit`` (:func:`beside`)."""
+    return beside(100 * change, [100 * limit], 0, near=1.0) + "%"
+
+
 def verdict(findings: Iterable[Finding | None], good_news: str) -> Verdict:
     """Worst light of ``findings`` (None = rule did not fire); green says ``good_news``."""
     fired = [f for f in findings if f is not None]
@@ -116,6 +138,15 @@ def pain_during(score: float | None, rules: PainRules) -> Finding | None:
     return None
 
 
+def pain_after(score: float | None, rules: PainRules) -> Finding | None:
+    """Pain after the run may reach ``acceptable_max`` (Silbernagel et al. 2007, as
+    summarised by Silbernagel & Crossley 2015): above it is amber for that run (unlike
+    pain during, DOMAIN lists no red flag for it)."""
+    if not _known(score) or score is None or score <= rules.acceptable_max:
+        return None
+    return Finding("amber", f"pain after the run was {score:g}/10, above {rules.acceptable_max:g}")
+
+
 def settled(stiffness_before: float | None, stiffness_next: float | None, rules: PainRules) -> bool:
     """Whether the run's effect settled by the next morning: the next morning's stiffness
     is less than ``settle_rise_points`` above the morning of the run. Unknown counts as
@@ -134,8 +165,8 @@ def settle_finding(
         return None
     return Finding(
         "amber",
-        f"next morning's stiffness was {stiffness_next:g}/10, up from {stiffness_before:g}/10: "
-        "not settled by the next morning",
+        f"next morning's stiffness was {stiffness_next:g}/10, up from {stiffness_before:g}/10 "
+        "the morning of the run: not settled by the next morning",
     )
 
 
@@ -148,8 +179,8 @@ def pain_settle_finding(
         return None
     return Finding(
         "amber",
-        f"next morning's pain on getting up was {pain_next:g}/10, up from {pain_before:g}/10: "
-        "the pain after the run had not settled by the next morning",
+        f"next morning's pain on getting up was {pain_next:g}/10, up from {pain_before:g}/10 "
+        "the morning of the run: not settled by the next morning",
     )
 
 
@@ -159,12 +190,15 @@ def run_verdict(
     stiffness_next: float | None,
     rules: PainRules,
     morning_pain: tuple[float | None, float | None] = (None, None),
+    pain_after_run: float | None = None,
 ) -> Verdict:
-    """Green, amber or red for one run from pain during it and the next morning: its
-    stiffness and (``morning_pain``: the run's morning, the next) its pain on getting up."""
+    """Green, amber or red for one run from pain during it, pain after it
+    (``pain_after_run``) and the next morning: its stiffness and (``morning_pain``: the
+    run's morning, the next) its pain on getting up."""
     return verdict(
         [
             pain_during(pain, rules),
+            pain_after(pain_after_run, rules),
             settle_finding(stiffness_before, stiffness_next, rules),
             pain_settle_finding(*morning_pain, rules),
         ],
@@ -180,7 +214,9 @@ def day_verdict(
 ) -> Verdict:
     """The worst of the day's runs, a second running day in a row (where the rule asks
     for rest days) and swelling."""
-    findings: list[Finding | None] = [Finding(r.light, r.reasons[0]) for r in runs]
+    findings: list[Finding | None] = [
+        Finding(r.light, reason) for r in runs for reason in r.reasons
+    ]
     if back_to_back and settings.rest_day_required:
         findings.append(Finding("amber", "second running day in a row, no rest day between"))
     if swelling:
@@ -208,9 +244,12 @@ def distance_change(
         if per_run <= 1e-9:
             more = f": {runs[0]} runs against {runs[1]}, each no longer on average"
         elif per_run <= limit + 1e-9:
-            more = f": {runs[0]} runs against {runs[1]}, each {per_run:.0%} longer on average"
+            longer = percent(per_run, limit)
+            more = f": {runs[0]} runs against {runs[1]}, each {longer} longer on average"
     return Finding(
-        "amber", f"weekly distance up {change:.0%} on the week before (limit +{limit:.0%}){more}"
+        "amber",
+        f"weekly distance up {percent(change, limit)} on the week before "
+        f"(limit +{limit:.0%}){more}",
     )
 
 
@@ -229,17 +268,21 @@ def return_after_break(weeks_off: float | None, span: str, settings: Settings) -
 
 
 def acwr_finding(ratio: float | None, what: str, settings: Settings) -> Finding | None:
-    """Acute:chronic ratio (7-day over 28-day load): < low or > high amber, > red red."""
+    """Acute:chronic ratio (7-day over 28-day load): < low or > high amber, > red red.
+    The ratio shows 2 decimals, more where that would read as a limit (1.503 is not
+    "1.50, above 1.5"). The low side is a week of less load than usual: amber as DOMAIN
+    asks, in words that do not alarm a runner in rehab who simply ran more easily."""
     if not _known(ratio) or ratio is None:
         return None
     low, high, red = settings.acwr_low, settings.acwr_high, settings.acwr_red
+    shown = beside(ratio, [low, high, red], 2)
     if ratio > red:
-        return Finding("red", f"acute:chronic {what} ratio {ratio:.2f}, above {red:g}")
+        return Finding("red", f"acute:chronic {what} ratio {shown}, above {red:g}")
     if ratio > high:
-        return Finding("amber", f"acute:chronic {what} ratio {ratio:.2f}, above {high:g}")
+        return Finding("amber", f"acute:chronic {what} ratio {shown}, above {high:g}")
     if ratio < low:
         return Finding(
-            "amber", f"acute:chronic {what} ratio {ratio:.2f}, below {low:g} (a sudden drop)"
+            "amber", f"acute:chronic {what} ratio {shown}, below {low:g} (less load than usual)"
         )
     return None
 
@@ -281,12 +324,18 @@ def high_morning_pain(highest: float | None, rules: PainRules) -> Finding | None
 
 
 def flag_pain_during(
-    labels_and_scores: Iterable[tuple[str, float | None]], rules: PainRules
+    labels_and_scores: Iterable[tuple[str, float | None]],
+    rules: PainRules,
+    stored: bool = True,
 ) -> list[RedFlag]:
+    """Pain during a run above ``acceptable_max``; ``stored``: whether the runs are stored
+    (pain during logged on a day without a stored run is "a run logged for" that day)."""
+    what = "the run of {label}" if stored else "a run logged for {label} (no run stored)"
     return [
         RedFlag(
             "pain_during",
-            f"pain during the run of {label} was {score:g}/10, above {rules.acceptable_max:g}",
+            f"pain during {what.format(label=label)} was {score:g}/10, "
+            f"above {rules.acceptable_max:g}",
         )
         for label, score in labels_and_scores
         if _known(score) and score is not None and score > rules.acceptable_max
@@ -294,27 +343,35 @@ def flag_pain_during(
 
 
 def flag_unsettled_in_a_row(runs: Sequence[tuple[str, bool]]) -> list[RedFlag]:
-    """``runs``: (label, settled) of consecutive runs in time order; two unsettled in a row."""
+    """``runs``: (label, pain settled) of consecutive runs in time order; two whose pain
+    on getting up had not settled by the next morning (:func:`pain_settle_finding`), in a
+    row. DOMAIN's red flag names pain: a stiffness rise stays amber for its run, and
+    stiffness has a red flag of its own (:func:`flag_stiffness_rising`)."""
     flags = []
     for (first, ok_first), (second, ok_second) in zip(runs, runs[1:], strict=False):
         if not ok_first and not ok_second:
             flags.append(
                 RedFlag(
                     "unsettled",
-                    "pain or stiffness had not settled by the next morning after two runs in "
-                    f"a row ({first} and {second})",
+                    "pain on getting up had not settled by the next morning after two runs "
+                    f"in a row ({first} and {second})",
                 )
             )
     return flags
 
 
 def flag_stiffness_rising(means: Sequence[float | None], rules: PainRules) -> list[RedFlag]:
-    """``means``: weekly mean morning stiffness of the two weeks before and this week."""
+    """``means``: weekly mean morning stiffness of the two weeks before and this week
+    (each over enough mornings to compare, else None). DOMAIN: "morning stiffness rising
+    two weeks in a row": it rose in each of the two weeks (any rise, at the one decimal
+    shown: 2.0, 2.0, 2.9 is not two rises) and by at least
+    ``weekly_stiffness_rise_points`` over the two together, so a creep of 0.4 a week
+    (2.0, 2.4, 2.8) is flagged while 2.0, 2.1, 2.2 (within day-to-day noise) is not."""
     if len(means) < 3 or not all(_known(m) for m in means[-3:]):
         return []
-    a, b, c = (float(m) for m in means[-3:])  # type: ignore[arg-type]
-    rise = rules.weekly_stiffness_rise_points
-    if b - a >= rise and c - b >= rise:
+    a, b, c = (round(float(m), 1) for m in means[-3:])  # type: ignore[arg-type]
+    # float dust: 2.8 - 2.3 is 0.4999999999999998, which is the 0.5 shown
+    if b > a and c > b and c - a >= rules.weekly_stiffness_rise_points - 1e-9:
         return [
             RedFlag(
                 "stiffness_rising",

@@ -132,11 +132,20 @@ def data_span(
 
 
 def drops_per_day(drops: pd.DataFrame, runs: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """Heel-drop sessions per local date; how many began within the window after a run
-    ended (``drops_after_run_window_s``, 2 h by default); how many were full sessions of
-    the programme (``drops_sets_target`` sets straight-knee and bent-knee of
-    ``drops_reps_target`` each: Alfredson's 3 x 15 + 3 x 15); the most load added (kg)."""
-    columns = ["drops_sessions", "drops_after_run", "drops_full", "drops_load_max_kg"]
+    """Heel-drop sessions per local date (:func:`_day_sessions`): ``drops_logged``, the
+    sessions logged; ``drops_sessions``, the sessions done, where one session's sets
+    logged in two parts count once; ``drops_after_run``, those begun within the window
+    after a run ended (``drops_after_run_window_s``, 2 h by default); ``drops_full``, the
+    full sessions of the programme (``drops_sets_target`` sets straight-knee and
+    bent-knee of ``drops_reps_target`` each: Alfredson's 3 x 15 + 3 x 15); and the most
+    load added (kg)."""
+    columns = [
+        "drops_logged",
+        "drops_sessions",
+        "drops_after_run",
+        "drops_full",
+        "drops_load_max_kg",
+    ]
     if drops.empty:
         return pd.DataFrame(columns=columns, dtype="float64")
     window = pd.Timedelta(seconds=settings.drops_after_run_window_s)
@@ -150,28 +159,53 @@ def drops_per_day(drops: pd.DataFrame, runs: pd.DataFrame, settings: Settings) -
     if len(ends):
         last_end = ends[np.clip(pos, 0, None)]
         after = (pos >= 0) & (times - last_end <= window.to_timedelta64())
-    sets, reps = settings.drops_sets_target, settings.drops_reps_target
-    full = (
-        (drops["straight_knee_sets"] >= sets)
-        & (drops["bent_knee_sets"] >= sets)
-        & (drops["reps"] >= reps)
-    )
+    # sets of the programme's repetitions (or more): those that make a full session
+    whole = drops["reps"].to_numpy(dtype="float64") >= settings.drops_reps_target
+    straight = drops["straight_knee_sets"].to_numpy(dtype="float64")
+    bent = drops["bent_knee_sets"].to_numpy(dtype="float64")
     per = pd.DataFrame(
         {
             "date": drops["local_date"].to_numpy(),
             "after": after,
-            "full": full.to_numpy(),
+            "straight": straight,
+            "bent": bent,
+            "straight_whole": np.where(whole, straight, 0.0),
+            "bent_whole": np.where(whole, bent, 0.0),
             "load": drops["added_load_kg"].to_numpy(dtype="float64"),
         }
     )
-    grouped = per.groupby("date")
+    sets = settings.drops_sets_target
+    day = _day_sessions(per, sets)
+    day_after = _day_sessions(per[per["after"]], sets).reindex(day.index, fill_value=0.0)
     return pd.DataFrame(
         {
-            "drops_sessions": grouped.size().astype("float64"),
-            "drops_after_run": grouped["after"].sum().astype("float64"),
-            "drops_full": grouped["full"].sum().astype("float64"),
-            "drops_load_max_kg": grouped["load"].max(),
+            "drops_logged": day["logged"],
+            "drops_sessions": day["sessions"],
+            "drops_after_run": day_after["sessions"],
+            "drops_full": day["full"],
+            "drops_load_max_kg": per.groupby("date")["load"].max(),
         }
+    )
+
+
+def _day_sessions(per: pd.DataFrame, sets: int) -> pd.DataFrame:
+    """Per date of the logged sessions ``per`` (sets straight-knee and bent-knee, and
+    those of the full repetitions): ``logged``, the sessions logged; ``sessions``, the
+    sessions done, from the day's sets: as many as the more numerous kind of set makes up
+    (``sets`` to a session, a part session counting as one), never more than were logged,
+    so 3 straight-knee sets logged at 07:40 and 3 bent-knee sets at 07:50 are one session,
+    not two; ``full``, how many times the day's sets of full repetitions make up ``sets``
+    of each kind (pooled over the day, so the same two entries are one full session),
+    never more than ``sessions``."""
+    grouped = per.groupby("date")
+    totals = grouped[["straight", "bent", "straight_whole", "bent_whole"]].sum()
+    logged = grouped.size().astype("float64")
+    made_up = np.ceil(totals[["straight", "bent"]].max(axis=1) / sets)
+    sessions = np.minimum(logged, made_up)
+    full = np.floor(totals[["straight_whole", "bent_whole"]].min(axis=1) / sets)
+    return pd.DataFrame(
+        {"logged": logged, "sessions": sessions, "full": np.minimum(full, sessions)},
+        index=totals.index,
     )
 
 
@@ -213,19 +247,26 @@ def daily_frame(
     daily["next_stiffness"] = nxt["morning_stiffness"].to_numpy()
     daily["stiffness_change"] = daily["next_stiffness"] - daily["morning_stiffness"]
     per_day = drops_per_day(drops, runs, settings).reindex(index)
-    daily["drops_sessions"] = per_day["drops_sessions"].fillna(0.0)
-    daily["drops_after_run"] = per_day["drops_after_run"].fillna(0.0)
-    daily["drops_full"] = per_day["drops_full"].fillna(0.0)
+    for col in ("drops_logged", "drops_sessions", "drops_after_run", "drops_full"):
+        daily[col] = per_day[col].fillna(0.0)
     daily["drops_load_max_kg"] = per_day["drops_load_max_kg"]
     daily["drops_target"] = np.where(to_come, 0.0, float(settings.drops_sessions_per_day))
+    # against the week's target a day counts up to its own target: extra sessions one day
+    # do not make up for a day missed (DOMAIN: twice a day, every day)
+    daily["drops_counted"] = np.minimum(daily["drops_sessions"], daily["drops_target"])
+    daily["drops_short"] = ~daily["to_come"] & (daily["drops_sessions"] < daily["drops_target"])
     daily["week"] = [iso_week(d) for d in index]
     return add_acwr(daily, _first_load_day(runs, index), settings)
 
 
 def _first_load_day(runs: pd.DataFrame, index: pd.DatetimeIndex) -> pd.Timestamp:
+    """The Monday of the first run's ISO week: the running history counts in whole weeks,
+    as the weeks with runs do (:func:`_weeks_with`), so a first run on a Tuesday covers
+    its week and the 4th week of running has its 28 days of history."""
     if runs.empty:
         return pd.Timestamp(index[-1]) + DAY
-    return pd.Timestamp(runs["local_date"].min())
+    first = pd.Timestamp(runs["local_date"].min())
+    return first - first.weekday() * DAY
 
 
 #: the loads of the acute:chronic ratio: daily column, column suffix, what a run may lack
@@ -235,7 +276,9 @@ ACWR_MEASURES = (("distance_m", "distance", "distance"), ("trimp", "trimp", "hea
 def add_acwr(daily: pd.DataFrame, first_data: pd.Timestamp, settings: Settings) -> pd.DataFrame:
     """Acute (7-day sum) over chronic (28-day sum / 4) load by distance and by TRIMP, in
     ``acwr_distance`` and ``acwr_trimp``; where a day has no ratio, ``acwr_*_note`` says
-    why (:func:`acwr`). ``daily`` holds every date (a contiguous index) and ``ran``."""
+    why (:func:`acwr`). ``daily`` holds every date (a contiguous index) and ``ran``;
+    ``first_data``: the day the running history begins (the Monday of the first run's
+    week, :func:`_first_load_day`): a day's 28 days must begin on or after it."""
     out = daily.copy()
     history = pd.Series(out.index >= first_data + (CHRONIC_DAYS - 1) * DAY, index=out.index)
     for col, name, lacking in ACWR_MEASURES:
@@ -270,7 +313,8 @@ def acwr(
 ) -> tuple[pd.Series, pd.Series]:
     """(ratio, why there is none) per day of one load (daily sums, NaN where not recorded,
     on a contiguous daily index). ``ran``: a run that day; ``history``: the 28 days up to
-    the day begin on or after the first run; ``lacking``: what a run without this load
+    the day begin on or after the Monday of the first run's week (whole weeks: on a
+    Sunday, its 4 ISO weeks are all running history); ``lacking``: what a run without this load
     lacks ("heart rate"), for the words; ``partial``: a run that day lacked it. Where a
     run of the 28 days lacks the load, their sums undercount it (read as 0), so no ratio
     is given.
@@ -371,7 +415,12 @@ def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
     """One row per ISO week: totals, rest and back-to-back days, heel drops, mean morning
     stiffness, distance change on the week before and the ratios at the week's end.
     ``days_to_come``: the days of the week still to come (rest days and the heel-drop
-    target count the days so far only)."""
+    target count the days so far only). Heel drops: ``drops_sessions`` are those counted
+    against ``drops_target``, each day up to its own target (three sessions one day do
+    not make up for a day missed); ``drops_full`` and ``drops_after_run`` are within
+    them; ``drops_logged``, every session logged; ``drops_extra``, those done beyond a
+    day's target; ``drops_short_days``, the days so far short of it
+    (:func:`drops_short_days` names them)."""
     grouped = daily.groupby("week", sort=True)
     sums = grouped[LOAD_SUMS].sum(min_count=1)
     weekly = sums.fillna(0.0)
@@ -391,9 +440,14 @@ def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
     weekly["morning_pain_max"] = grouped["morning_pain"].max()
     weekly["stiffness_days"] = grouped["morning_stiffness"].count()
     weekly["pain_during_max"] = grouped["pain_during"].max()
-    weekly["drops_sessions"] = grouped["drops_sessions"].sum()
-    weekly["drops_after_run"] = grouped["drops_after_run"].sum()
-    weekly["drops_full"] = grouped["drops_full"].sum()
+    # heel drops against the week's target: each day counts up to its own target, the
+    # full sessions and those after a run within the sessions counted
+    weekly["drops_sessions"] = grouped["drops_counted"].sum()
+    weekly["drops_logged"] = grouped["drops_logged"].sum()
+    weekly["drops_extra"] = grouped["drops_sessions"].sum() - weekly["drops_sessions"]
+    weekly["drops_after_run"] = _capped(daily, "drops_after_run").groupby(daily["week"]).sum()
+    weekly["drops_full"] = _capped(daily, "drops_full").groupby(daily["week"]).sum()
+    weekly["drops_short_days"] = grouped["drops_short"].sum().astype(int)
     weekly["drops_load_max_kg"] = grouped["drops_load_max_kg"].max()
     weekly["drops_target"] = grouped["drops_target"].sum()
     weekly["swelling_days"] = grouped["swelling"].sum()
@@ -408,6 +462,19 @@ def weekly_frame(daily: pd.DataFrame) -> pd.DataFrame:
         weekly[f"acwr_{name}_note"] = sundays[f"acwr_{name}_note"].reindex(weekly.index)
     weekly["start"] = [week_start(w) for w in weekly.index]
     return weekly
+
+
+def _capped(daily: pd.DataFrame, col: str) -> pd.Series:
+    """A day's heel-drop sessions of a kind (``col``) within the sessions counted."""
+    return daily[col].clip(upper=daily["drops_counted"])
+
+
+def drops_short_days(daily: pd.DataFrame, week: str) -> pd.DataFrame:
+    """The days of ``week`` that have happened with fewer heel-drop sessions done than
+    the day's target (``drops_sessions_per_day``), in date order: ``drops_sessions`` done
+    and ``drops_target``, for words like "Tue 1 of 2, Thu 0 of 2"."""
+    days = daily[(daily["week"] == week) & daily["drops_short"]]
+    return days[["drops_sessions", "drops_target"]]
 
 
 def visa_a_latest(

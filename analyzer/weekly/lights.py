@@ -1,10 +1,11 @@
 """Traffic lights of runs, days and weeks: the rules of symptoms.rules over the frames.
 
 A run, day or week with no symptom check-ins to judge it by gets the neutral light
-``none`` (shown grey, "No check-ins"), never green: green says that pain stayed low and
-the mornings settled, which only a check-in can tell. Where there IS something to judge,
-the lights are those of ``symptoms.rules`` (DOMAIN.md); amber and red from the load alone
-(distance, acute:chronic ratio, back-to-back days) stand without check-ins.
+``none`` (shown grey, "Not judged", with the reason), never green: green says that pain
+stayed low and the mornings settled, which only a check-in can tell. Where there IS
+something to judge, the lights are those of ``symptoms.rules`` (DOMAIN.md); amber and red
+from the load alone (distance, acute:chronic ratio, back-to-back days) stand without
+check-ins.
 """
 
 from __future__ import annotations
@@ -76,12 +77,15 @@ def run_judgement(
     next_stiffness: float | None,
     pain: PainRules,
     morning_pain: tuple[float | None, float | None] = (None, None),
+    pain_after: float | None = None,
 ) -> Judgement:
-    """The rules' verdict of one run where a check-in judges it: pain during the run
-    logged, or the mornings of the run and after it both logged; ``none`` otherwise. A
-    green run names only what was logged."""
-    v = Judgement.of(rules.run_verdict(pain_during, stiffness, next_stiffness, pain, morning_pain))
-    has_pain = pain_during is not None
+    """The rules' verdict of one run where a check-in judges it: pain during or after the
+    run logged, or the mornings of the run and after it both logged; ``none`` otherwise.
+    A green run names only what was logged."""
+    v = Judgement.of(
+        rules.run_verdict(pain_during, stiffness, next_stiffness, pain, morning_pain, pain_after)
+    )
+    has_pain = pain_during is not None or pain_after is not None
     has_mornings = (stiffness is not None and next_stiffness is not None) or (
         morning_pain[0] is not None and morning_pain[1] is not None
     )
@@ -101,30 +105,56 @@ def run_judgement(
                 "to compare (stiffness, pain on getting up)",
             ),
         )
-    if has_pain:
+    if pain_during is not None:
         return Judgement(
             "green",
             ("pain during the run stayed low; no morning score on both mornings to compare",),
         )
+    if has_pain:  # pain after the run alone
+        return Judgement(
+            "green",
+            (
+                f"pain after the run stayed within {pain.acceptable_max:g}; pain during the "
+                "run not logged, and no morning score on both mornings to compare",
+            ),
+        )
     return Judgement("green", ("the next morning was no worse; pain during the run not logged",))
 
 
-def add_run_lights(runs: pd.DataFrame, pain: PainRules) -> pd.DataFrame:
-    """``runs`` with ``settled``, ``light`` and ``reasons`` (a tuple of words) per run."""
+#: the reason of a run not judged because its next morning has not come yet
+NEXT_MORNING_TO_COME = "the next morning's check-in is still to come"
+
+
+def add_run_lights(
+    runs: pd.DataFrame, pain: PainRules, today: pd.Timestamp | None = None
+) -> pd.DataFrame:
+    """``runs`` with ``settled``, ``pain_settled``, ``light`` and ``reasons`` (a tuple of
+    words) per run. ``settled``: neither the stiffness nor the pain on getting up rose by
+    the next morning; ``pain_settled``: the pain on getting up did not (the red flag of
+    two runs in a row is about pain)."""
     out = runs.copy()
     mornings = [
         (_num(r.morning_pain), _num(r.next_pain)) if "morning_pain" in out.columns else (None, None)
         for r in out.itertuples()
     ]
+    after = out["pain_after"] if "pain_after" in out.columns else pd.Series(None, out.index)
     verdicts = [
-        run_judgement(_num(r.pain_during), _num(r.stiffness), _num(r.next_stiffness), pain, m)
-        for r, m in zip(out.itertuples(), mornings, strict=True)
+        run_judgement(_num(r.pain_during), _num(r.stiffness), _num(r.next_stiffness), pain, m, a)
+        for r, m, a in zip(out.itertuples(), mornings, after.map(_num), strict=True)
     ]
-    # settled: neither the stiffness nor the pain on getting up rose by the next morning
+    out["pain_settled"] = [rules.settled(*m, pain) for m in mornings]
     out["settled"] = [
-        rules.settled(_num(r.stiffness), _num(r.next_stiffness), pain) and rules.settled(*m, pain)
-        for r, m in zip(out.itertuples(), mornings, strict=True)
+        rules.settled(_num(r.stiffness), _num(r.next_stiffness), pain) and ok
+        for r, ok in zip(out.itertuples(), out["pain_settled"], strict=True)
     ]
+    if today is not None and "local_date" in out.columns:
+        # a run of yesterday or today with nothing logged yet: its next morning is today or
+        # later, so "no check-in" is not a gap in the log, only not yet
+        waiting = (out["local_date"] + DAY >= today.normalize()).to_numpy()
+        verdicts = [
+            Judgement(NONE, (NEXT_MORNING_TO_COME,)) if w and v.light == NONE else v
+            for v, w in zip(verdicts, waiting, strict=True)
+        ]
     out["light"] = [v.light for v in verdicts]
     out["reasons"] = [v.reasons for v in verdicts]
     return out
@@ -139,15 +169,31 @@ def add_day_lights(daily: pd.DataFrame, runs: pd.DataFrame, settings: Settings) 
     checked = out["checked_in"] if "checked_in" in out.columns else pd.Series(True, out.index)
     to_come = out["to_come"] if "to_come" in out.columns else pd.Series(False, out.index)
     pain = PainRules.from_settings(settings)
-    logged = out["pain_during"] if "pain_during" in out.columns else pd.Series(None, out.index)
+    nothing = pd.Series(None, out.index)
+    during = out["pain_during"] if "pain_during" in out.columns else nothing
+    after = out["pain_after"] if "pain_after" in out.columns else nothing
     lights, reasons = [], []
-    for day, b2b, swelling, checked_in, later, score in zip(
-        out.index, out["back_to_back"], out["swelling"], checked, to_come, logged, strict=True
+    for day, b2b, swelling, checked_in, later, score, score_after in zip(
+        out.index,
+        out["back_to_back"],
+        out["swelling"],
+        checked,
+        to_come,
+        during,
+        after,
+        strict=True,
     ):
         judged = by_day.get(day, [])
-        found = None if judged else rules.pain_during(_num(score), pain)
-        if found is not None:  # pain during a run that is not stored (not imported yet)
-            judged = [Judgement(found.light, (f"{found.reason} (no run stored that day)",))]
+        if not judged:  # pain during or after a run that is not stored (not imported yet)
+            found = [
+                f
+                for f in (
+                    rules.pain_during(_num(score), pain),
+                    rules.pain_after(_num(score_after), pain),
+                )
+                if f is not None
+            ]
+            judged = [Judgement(f.light, (f"{f.reason} (no run stored that day)",)) for f in found]
         v = day_judgement(judged, bool(b2b), bool(swelling), bool(checked_in), settings)
         if later and v.light == NONE:
             v = Judgement(NONE, ("a day still to come",))
@@ -190,10 +236,10 @@ RATIOS = (("distance", "distance"), ("trimp", "heart-rate load"))
 
 
 def _load_findings(row: pd.Series, settings: Settings, ended: bool) -> list[Finding | None]:
-    """The load rules; a week that has not ended cannot show a sudden drop yet, so the low
-    side of its ratios is not judged (the high side is: the load so far is real); nor is
-    a week without runs: a rest week (after a flare, say) is no warning sign of its own,
-    and the return from it is judged by the ratio of the week back."""
+    """The load rules; a week that has not ended cannot show less load than usual yet,
+    so the low side of its ratios is not judged (the high side is: the load so far is
+    real); nor is a week without runs: a rest week (after a flare, say) is no warning sign
+    of its own, and the return from it is judged by the ratio of the week back."""
     before = _num(row.get("runs_before"))
     runs = (int(row["runs"]), int(before)) if before is not None else None
     findings = [rules.distance_change(_num(row["distance_change"]), settings, runs)]
@@ -236,14 +282,14 @@ def _flags(
     logged = daily[(daily["week"] == week) & (daily["runs"] == 0)]["pain_during"].dropna()
     dates = pd.DatetimeIndex(logged.index)
     days_logged = ((run_label(d), _num(v)) for d, v in zip(dates, logged, strict=True))
-    flags += rules.flag_pain_during(days_logged, pain)
+    flags += rules.flag_pain_during(days_logged, pain, stored=False)
     # two running days in a row: each pair ending in this week, so a pair is flagged once
     for i in order.index[order["week"] == week]:
         if i > 0:
             pair = order.loc[[i - 1, i]]
             seq = [
                 (run_label(t), bool(s))
-                for t, s in zip(pair["local_start"], pair["settled"], strict=True)
+                for t, s in zip(pair["local_start"], pair["pain_settled"], strict=True)
             ]
             flags += rules.flag_unsettled_in_a_row(seq)
     upto = judged_means(weekly, "stiffness_mean", "stiffness_days", pain).loc[:week].tolist()
@@ -296,6 +342,7 @@ def assess_week(
                 f"other weeks (at least {pain.weekly_min_mornings})"
             )
     trends.append(rules.high_morning_pain(_num(row.get("morning_pain_max")), pain))
+    trends += _pain_after_unstored(week, daily, pain)
     ended = today.normalize() > start + 6 * DAY
     load = _load_findings(row, settings, ended)
     off = _days_off(runs, start) if len(this) else None
@@ -316,6 +363,20 @@ def assess_week(
     return WeekAssessment(week, v, tuple(flags), latest, previous)
 
 
+def _pain_after_unstored(week: str, daily: pd.DataFrame, pain: PainRules) -> list[Finding]:
+    """Pain after a run above ``acceptable_max`` logged on a day of ``week`` without a
+    stored run (not imported yet): amber, as it is for a stored run (``add_day_lights``)."""
+    if "pain_after" not in daily.columns:
+        return []
+    logged = daily[(daily["week"] == week) & (daily["runs"] == 0)]["pain_after"].dropna()
+    found = []
+    for day, score in zip(pd.DatetimeIndex(logged.index), logged, strict=True):
+        f = rules.pain_after(_num(score), pain)
+        if f is not None:
+            found.append(Finding(f.light, f"{run_label(day)}: {f.reason} (no run stored that day)"))
+    return found
+
+
 def judged_means(weekly: pd.DataFrame, mean: str, days: str, pain: PainRules) -> pd.Series:
     """The weekly means of a morning score where at least ``weekly_min_mornings`` mornings
     were logged (NaN elsewhere): what the week-to-week rules compare."""
@@ -327,8 +388,9 @@ def judged_means(weekly: pd.DataFrame, mean: str, days: str, pain: PainRules) ->
 def _days_off(runs: pd.DataFrame, start: pd.Timestamp) -> int | None:
     """Days without running between the last run before the week starting ``start`` and
     that week's Monday, as the acute:chronic ratio counts a break (``daily.acwr``), so the
-    two never disagree about one break; None where there was no run before (a history's
-    first week is not a return)."""
+    two never disagree about one break; None where there was no run before the week: the
+    week of the first run, which the ratio's history counts whole from its Monday
+    (``daily._first_load_day``), is the history's first week, not a return."""
     before = runs.loc[runs["local_start"] < start, "local_date"]
     if before.empty:
         return None

@@ -57,9 +57,9 @@ def history(inputs: Inputs, pain: PainRules | None = None) -> History:
     acts = inputs.activities.assign(kind=kinds(inputs.activities))
     is_run = acts["kind"] == RUN
     runs = runs_frame(acts[is_run], inputs.checkins, settings)
-    runs = add_run_lights(runs, pain)
-    others = runs_frame(acts[~is_run], inputs.checkins, settings)
     today = inputs.local_today()
+    runs = add_run_lights(runs, pain, today)
+    others = runs_frame(acts[~is_run], inputs.checkins, settings)
     daily = daily_frame(runs, inputs.checkins, inputs.drops, settings, inputs.visa_a, today)
     daily = add_day_lights(daily, runs, settings)
     weekly = weekly_frame(daily)

@@ -14,7 +14,7 @@ from analyzer.report.answers import easy_mornings, kept, settling
 from analyzer.report.build import day_rows
 from analyzer.report.units import Units
 from analyzer.weekly.view import WeekView, history, week_view
-from tests.weekly.helpers import checkin, make_inputs, run
+from tests.weekly.helpers import checkin, drops, make_inputs, run
 
 MILES = Units("mi")
 TODAY = pd.Timestamp("2026-12-01")
@@ -80,7 +80,7 @@ def test_kept_names_the_days_that_broke_the_advice() -> None:
         run("2026-11-06T07:00Z", easy_share=None),
     ]
     view = view_of("2026-W45", runs, [])
-    rest, hills, easy = kept(view, MILES, 125.0)
+    rest, hills, easy, _ = kept(view, MILES, 125.0)
     assert rest == "Rest days: 4; ran on consecutive days: Mon 2 Nov and Tue 3 Nov."
     assert hills == "Hills: 1 walked, 2 run (Tue 3 Nov)."
     # 25 min each with heart rate on two runs: (0.9 + 0.3) / 2 = 60% easy
@@ -92,7 +92,7 @@ def test_kept_names_the_days_that_broke_the_advice() -> None:
 
 def test_kept_all_well() -> None:
     runs = [run("2026-11-02T07:00Z", hills_walked=1), run("2026-11-04T07:00Z")]
-    rest, hills, easy = kept(view_of("2026-W45", runs, []), MILES, None)
+    rest, hills, easy, _ = kept(view_of("2026-W45", runs, []), MILES, None)
     assert rest == "Rest days: 5, with a rest day between every two runs."
     assert hills == "Hills: all 1 walked."
     assert easy == "Easy effort: 100% of the running time; every run mostly easy."
@@ -125,7 +125,23 @@ def page_text(path: Path) -> str:
 def test_the_sample_week_answers_its_questions(sample_reports: Path) -> None:
     text = page_text(sample_reports / "2026-W47.html")
     assert "Is it settling? Morning stiffness averaged 1.9/10 this week" in text
-    assert "Did I keep my rest days, walk the hills and stay easy?" in text
+    assert "Did I keep my rest days, walk the hills, stay easy and do the heel drops?" in text
     # Sat 21 and Sun 22 Nov are both run days in the sample (sample_data/*.fit)
     assert "ran on consecutive days: Sat 21 Nov and Sun 22 Nov" in text
     assert "Each day’s light" in text
+
+
+def test_heel_drops_name_the_short_days_and_the_extra_sessions() -> None:
+    # W45: two sessions every day but Tue (none) and Thu (three: one beyond the target of
+    # 2 a day, not counted); Mon's first session at 07:40, 15 min after the run's end
+    days = {2: 2, 3: 0, 4: 2, 5: 3, 6: 2, 7: 2, 8: 2}
+    sessions = [
+        drops(f"2026-11-0{d}T{7 + i * 4:02d}:40+00:00") for d, n in days.items() for i in range(n)
+    ]
+    inputs = make_inputs([run("2026-11-02T07:00Z")], [], sessions, today=TODAY)
+    view = week_view(inputs, history(inputs), "2026-W45")
+    # done, each day counted up to 2: 2 + 0 + 2 + 2 + 2 + 2 + 2 = 12 of 14
+    assert kept(view, MILES, None)[-1] == (
+        "Heel drops: 12 of 14 sessions; short on Tue 3 Nov (0 of 2); 1 extra beyond a "
+        "day's target, not counted; 1 straight after a run."
+    )

@@ -70,7 +70,7 @@ def test_a_week_says_which_activities_it_did_not_count(out: Path) -> None:
 def test_a_week_without_check_ins_is_neutral(out: Path) -> None:
     page = (out / "2026-W04.html").read_text()
     assert 'class="glance light-box-none"' in page
-    assert '<span class="light light-none">No check-ins</span>' in page
+    assert '<span class="light light-none">Not judged</span>' in page
     assert "pain stayed low" not in page
     assert "mornings settled" not in page
     assert "Green" not in text(out / "2026-W04.html")
@@ -109,7 +109,7 @@ def test_the_neutral_light_is_grey_in_chromium(browser: Any, out: Path) -> None:
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     page.goto((out / "2026-W04.html").as_uri())
     pill = page.locator("#glance .verdict .light")
-    assert pill.inner_text() == "No check-ins"
+    assert pill.inner_text() == "Not judged"
     # grey, none of the three lights' colours (report.css)
     colour = pill.evaluate("e => getComputedStyle(e).backgroundColor")
     assert colour == "rgb(95, 99, 104)"
@@ -117,6 +117,6 @@ def test_the_neutral_light_is_grey_in_chromium(browser: Any, out: Path) -> None:
     page.screenshot(path=str(SHOTS / "no-checkins-week.png"), full_page=True)
     page.goto((out / "index.html").as_uri())
     lights = page.locator("table.weeks .light").all_inner_texts()
-    assert lights == ["No check-ins", "No check-ins", "Green"]
+    assert lights == ["Not judged", "Not judged", "Green"]
     page.screenshot(path=str(SHOTS / "index-with-gaps.png"), full_page=True)
     page.close()

@@ -73,14 +73,31 @@ def test_quiet_week_is_green() -> None:
 
 
 def test_two_unsettled_runs_in_a_row_make_a_red_week_with_a_flag() -> None:
+    # DOMAIN's red flag is "pain that has not settled by the next morning on two runs in
+    # a row": the pain on getting up, 1 on the other mornings, 4 after Tue and Thu
+    runs = [run(f"2026-10-{d}T06:00Z") for d in (20, 22, 24)]
+    checkins = [{**c, "morning_pain": 1.0} for c in daily_checkins("2026-10-19", "2026-10-26")]
+    checkins[2] = checkin("2026-10-21", 2, morning_pain=4.0)  # morning after Tue
+    checkins[4] = checkin("2026-10-23", 2, morning_pain=4.0)  # morning after Thu
+    light, reasons, flags = _week(runs, checkins)
+    assert light == "red"
+    assert flags == 1
+    assert any("two runs in a row" in r for r in reasons)
+
+
+def test_stiffness_unsettled_two_runs_in_a_row_stays_amber() -> None:
+    # before: stiffness 5 after Tue and Thu (2 otherwise) made the pain red flag fire;
+    # stiffness has its own red flag (rising two weeks in a row), so each run is amber
     runs = [run(f"2026-10-{d}T06:00Z") for d in (20, 22, 24)]
     checkins = daily_checkins("2026-10-19", "2026-10-26")
     checkins[2] = checkin("2026-10-21", 5)  # morning after Tue
     checkins[4] = checkin("2026-10-23", 5)  # morning after Thu
     light, reasons, flags = _week(runs, checkins)
-    assert light == "red"
-    assert flags == 1
-    assert any("two runs in a row" in r for r in reasons)
+    assert (light, flags) == ("amber", 0)
+    assert (
+        "Tue 20 Oct: next morning's stiffness was 5/10, up from 2/10 the morning of the run: "
+        "not settled by the next morning" in reasons
+    )
 
 
 def test_back_to_back_days_make_an_amber_week() -> None:

@@ -56,7 +56,8 @@ def test_exactly_ten_percent_more_is_not_flagged() -> None:
     assert not any("weekly distance up" in r for r in reasons)
     more = [run(f"2026-11-{d}T07:00Z", 2.21 * mile) for d in (16, 18, 20)]
     reasons = history(make_inputs(first + more, today=TODAY)).assessments["2026-W47"]
-    assert any("weekly distance up 11%" in r for r in reasons.verdict.reasons)  # 10.5%
+    # 6.63 / 6.0 mi is +10.5%: within a point of the limit it shows a decimal
+    assert any("weekly distance up 10.5%" in r for r in reasons.verdict.reasons)
 
 
 def test_pain_during_logged_without_a_stored_run_is_a_red_flag() -> None:
@@ -66,8 +67,10 @@ def test_pain_during_logged_without_a_stored_run_is_a_red_flag() -> None:
     checkins = [checkin("2026-11-17"), checkin("2026-11-19", 2.0, pain_during=7.0)]
     hist = history(make_inputs(runs, checkins, today=TODAY))
     week = hist.assessments["2026-W47"]
+    # the flag does not name a run the page does not show (a user test: "the run of Mon 23
+    # Nov" on a page with 0 runs)
     assert [f.detail for f in week.red_flags] == [
-        "pain during the run of Thu 19 Nov was 7/10, above 5"
+        "pain during a run logged for Thu 19 Nov (no run stored) was 7/10, above 5"
     ]
     day = hist.daily.loc["2026-11-19"]
     assert day["light"] == "red"
@@ -170,12 +173,13 @@ def test_pain_after_a_run_must_have_settled_by_the_next_morning() -> None:
     hist = history(make_inputs(runs, checkins, today=TODAY))
     first = hist.runs.iloc[0]
     assert first["light"] == "amber"
+    # the words say what was compared: the two mornings' pain on getting up
     assert first["reasons"] == (
-        "next morning's pain on getting up was 3/10, up from 1/10: the pain after the run had "
+        "next morning's pain on getting up was 3/10, up from 1/10 the morning of the run: "
         "not settled by the next morning",
     )
     assert [f.detail for f in hist.assessments["2026-W47"].red_flags] == [
-        "pain or stiffness had not settled by the next morning after two runs in a row "
+        "pain on getting up had not settled by the next morning after two runs in a row "
         "(Mon 16 Nov and Wed 18 Nov)"
     ]
 
