@@ -1,5 +1,6 @@
 """Command line: thin click commands over the library. Library errors become a message
-on stderr and exit code 1; click's own usage errors exit 2."""
+on stderr and exit code 1; click's own usage errors exit 2, and so does an option's value
+the library refuses (out of range, in the future), naming the option."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -110,12 +111,22 @@ OPTION_OF_FIELD = {
     "date": "--date",
     "side": "--side",
     "note": "--note",
+    "sets": "--straight-sets/--bent-sets",
+    "answers": "--answers",
 }
 
 
 def fail(exc: AnalyzerError) -> click.ClickException:
-    if isinstance(exc, InvalidEntry) and exc.line is None and exc.field in OPTION_OF_FIELD:
-        return click.ClickException(f"{OPTION_OF_FIELD[exc.field]}: {exc.problem}")
+    """The click error of a library error: a value given on the command line that breaks
+    a rule (out of range, in the future, not a time) is a usage error naming its option
+    (exit 2); anything else a data error (exit 1)."""
+    if isinstance(exc, InvalidEntry) and exc.line is None:
+        if exc.field in OPTION_OF_FIELD:
+            return click.BadParameter(exc.problem, param_hint=repr(OPTION_OF_FIELD[exc.field]))
+        if exc.field.startswith("item "):  # a VISA-A score given with --answers
+            return click.BadParameter(f"{exc.field}: {exc.problem}", param_hint="'--answers'")
+        if exc.field == "file":  # the message names the file itself
+            return click.ClickException(exc.problem)
     return click.ClickException(str(exc))
 
 
@@ -164,7 +175,8 @@ def inspect(
                 hr_max_bpm=hr_max if hr_max is not None else settings.hr_max_bpm,
                 age_years=age if age is not None else settings.age_years,
             )
-        report = pipeline.inspect_file(file, settings, decoder, history_max)
+        source = "option" if hr_max is not None else "profile"
+        report = pipeline.inspect_file(file, settings, decoder, history_max, source)
     except AnalyzerError as exc:
         raise fail(exc) from exc
     if as_json:
@@ -250,45 +262,18 @@ class IsoDate(click.ParamType):
     name = "YYYY-MM-DD"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from analyzer.symptoms.entries import date_problem
+
         if isinstance(value, datetime):
             return value
         text = str(value).strip()
         try:
             return datetime.strptime(text, "%Y-%m-%d")
         except ValueError:
-            pass
-        parts = text.replace("/", "-").replace(".", "-").split("-")
-        if len(parts) == 3 and all(p.isdigit() for p in parts):
-            if len(parts[0]) == 4:  # the order is right, the date is not
-                try:
-                    date(*(int(p) for p in parts))
-                except ValueError as exc:
-                    self.fail(f"{text!r} is not a date ({exc})", param, ctx)
-            meant = _readings(parts, month_first="/" in text)
-            if meant:  # day or month first: say which dates that could be
-                said = " or ".join(f"{d:%Y-%m-%d}" for d in meant)
-                self.fail(
-                    f"{text!r}: dates are written year first, YYYY-MM-DD: {said}?", param, ctx
-                )
-        self.fail(f"{text!r} is not a date written YYYY-MM-DD, e.g. 2026-11-20", param, ctx)
+            self.fail(date_problem(text), param, ctx)
 
 
 ISO_DATE = IsoDate()
-
-
-def _readings(parts: list[str], month_first: bool) -> list[date]:
-    """The dates ``12/08/2020`` can be, the year last: month first (8 December) and day
-    first (12 August), each where it is a date, once where both are the same. A slash
-    lists month first (the US order), a dot or dash day first."""
-    if len(parts[2]) != 4:
-        return []
-    year, a, b = int(parts[2]), int(parts[0]), int(parts[1])
-    found: list[date] = []
-    for month, day in ((a, b), (b, a)) if month_first else ((b, a), (a, b)):
-        with suppress(ValueError):
-            if (meant := date(year, month, day)) not in found:
-                found.append(meant)
-    return found
 
 
 def date_option(help_text: str) -> Callable[[F], F]:
@@ -475,15 +460,8 @@ def activities(
         click.echo(json.dumps([a.summary for a in rows], indent=2, allow_nan=False))
         return
     if not rows:
-        if stored:
-            span = " ".join(
-                f"{word} {day:%Y-%m-%d}"
-                for word, day in (("since", since), ("until", until))
-                if day is not None
-            )
-            click.echo(f"No activities {span}; {stored} stored in all (analyzer activities).")
-        else:
-            click.echo("No activities stored yet: analyzer import PATH...")
+        empty = "No activities stored yet: analyzer import PATH..."
+        click.echo(_nothing_in(since, until, "activities", stored, "analyzer activities", empty))
         return
     table = textout.activities_table(
         [{**a.columns, **_speed_facts(a.summary)} for a in rows],
@@ -492,6 +470,25 @@ def activities(
         table_width(),
     )
     click.echo(table)
+
+
+def _nothing_in(
+    since: datetime | None,
+    until: datetime | None,
+    what: str,
+    stored: int,
+    command: str,
+    empty: str,
+) -> str:
+    """What a list command says when it shows nothing: where entries are ``stored`` but
+    none in the dates asked for, how many there are in all (``No check-ins since
+    2027-01-01; 42 stored in all (analyzer log list).``); else ``empty``, what to do."""
+    if not stored:
+        return empty
+    span = " ".join(
+        f"{word} {day:%Y-%m-%d}" for word, day in (("since", since), ("until", until)) if day
+    )
+    return f"No {what} {span}; {stored} stored in all ({command})."
 
 
 def _speed_facts(summary: dict[str, Any]) -> dict[str, Any]:
@@ -564,7 +561,9 @@ def profile_show(ctx: click.Context, as_json: bool) -> None:
 @profile.command("set", context_settings=CONTEXT)
 @click.option("--age", type=str, default=None, help="Age in years (for the Tanaka estimate).")
 @click.option("--sex", type=str, default=None, help="male or female (TRIMP coefficients).")
-@click.option("--hr-max", type=str, default=None, help="Maximum heart rate, bpm ('none' clears).")
+@click.option(
+    "--hr-max", type=str, default=None, help="Maximum heart rate, bpm ('none' or 'default' clears)."
+)
 @click.option("--hr-rest", type=str, default=None, help="Resting heart rate, bpm.")
 @click.option("--units", "profile_units", type=str, default=None, help="mi or km.")
 @click.option("--timezone", type=str, default=None, help="IANA time zone, e.g. Europe/London.")
@@ -579,16 +578,21 @@ def profile_show(ctx: click.Context, as_json: bool) -> None:
     "pairs",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Any other setting of 'profile show', e.g. --set hill_min_grade_pct=5.",
+    help="Any other setting of 'profile show', e.g. --set hill_min_grade_pct=5; "
+    "NAME=default returns it to its default.",
 )
 @click.pass_context
 def profile_set(ctx: click.Context, pairs: tuple[str, ...], **options: str | None) -> None:
     """Set profile values; summaries are recomputed from the stored streams where needed.
 
+    Any setting given as 'default' (--units default, --set zone_edges=default) goes back
+    to its default value.
+
     \b
     Example:
       analyzer profile set --hr-max 178 --units km
       analyzer profile set --set walk_cadence_spm=135 --set gap_limit_s=20
+      analyzer profile set --set zone_edges=default
     """
     from analyzer import pipeline
 
@@ -596,7 +600,7 @@ def profile_set(ctx: click.Context, pairs: tuple[str, ...], **options: str | Non
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep:
-            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="--set")
+            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="'--set'")
         raw[name.strip()] = value
     if not raw:
         raise click.UsageError("nothing to set; see analyzer profile set --help")
@@ -607,12 +611,14 @@ def profile_set(ctx: click.Context, pairs: tuple[str, ...], **options: str | Non
         unset = [k for k, v in changes.items() if v is None]
         changes = {k: v for k, v in changes.items() if v is not None}
         try:
-            _, recomputed = pipeline.update_profile(store, changes, unset, progress=progress)
+            settings, recomputed = pipeline.update_profile(store, changes, unset, progress=progress)
         except InvalidEntry as exc:  # settings that must agree: name the option given
-            raise click.ClickException(f"{_option_of(exc.field)}: {exc.problem}") from None
+            raise click.BadParameter(exc.problem, param_hint=repr(_option_of(exc.field))) from None
     progress.close()
+    now = settings.to_dict()
     for k in sorted({*changes, *unset}):
-        click.echo(f"{k} = {changes.get(k)}")
+        shown = "none" if now[k] is None else now[k]
+        click.echo(f"{k} = {shown}" + (" (the default)" if k in unset else ""))
     if recomputed is not None:
         click.echo(f"Recomputed {recomputed.recomputed} activity summaries.")
         for problem in recomputed.failed:
@@ -620,22 +626,18 @@ def profile_set(ctx: click.Context, pairs: tuple[str, ...], **options: str | Non
 
 
 def _profile_changes(raw: dict[str, str]) -> dict[str, Any]:
-    """Each setting's text read as its value. A value of the wrong form (not a number,
-    not a choice, no such setting) is a usage error (exit 2); a number outside what makes
-    sense a bad value (exit 1, as in log and drops); both name the option."""
+    """Each setting's text read as its value (None: back to the default). A value of the
+    wrong form (not a number, not a choice, no such setting) or out of range is a usage
+    error (exit 2) naming the option, as in log and drops."""
     from analyzer.profile import check_range, parse_value
 
     changes = {}
     for name, text in raw.items():
-        hint = _option_of(name)
         try:
             changes[name] = parse_value(name, text)
-        except InvalidEntry as exc:
-            raise click.BadParameter(exc.problem, param_hint=hint) from None
-        try:
             check_range(name, changes[name])
         except InvalidEntry as exc:
-            raise click.ClickException(f"{hint}: {exc.problem}") from None
+            raise click.BadParameter(exc.problem, param_hint=repr(_option_of(name))) from None
     return changes
 
 
@@ -762,22 +764,54 @@ def log(
     if exists is None:
         click.echo(f"Check-in for {entry.date} saved.")
     elif changed:
-        click.echo(f"Check-in for {entry.date} updated: {'; '.join(changed)}.")
+        click.echo(_fitted(f"Check-in for {entry.date} updated: {'; '.join(changed)}."))
     else:
         click.echo(f"Check-in for {entry.date} unchanged.")
+    for flag in _red_flags(entry, set(changes), settings):
+        click.echo(_fitted(f"{flag[:1].upper()}{flag[1:]} Not medical advice."))
+
+
+def _fitted(text: str) -> str:
+    """A message wrapped to the terminal's columns (piped: one line)."""
+    from analyzer import textout
+
+    return textout.legend(text, table_width())
+
+
+def _red_flags(entry: Any, given: set[str], settings: Any) -> list[str]:
+    """The red flags of DOMAIN.md a check-in is itself, as it is logged (the values given
+    this time), each ending "talk to your physio.": pain during a run above the
+    profile's acceptable pain (``pain_acceptable_max``), swelling."""
+    from analyzer.symptoms.rules import PainRules, flag_pain_during, flag_swelling
+
+    day = entry.date.isoformat()
+    flags = []
+    if "pain_during" in given:
+        flags += flag_pain_during([(day, entry.pain_during)], PainRules.from_settings(settings))
+    if "swelling" in given and entry.swelling:
+        flags += flag_swelling([day])
+    return [f.text for f in flags]
 
 
 def _changed_fields(old: Any, new: Any) -> list[str]:
-    """``name old -> new`` for each field of two check-ins that differs."""
+    """``name old -> new`` for each field of two entries (check-ins, heel-drop sessions)
+    that differs: ``swelling no -> yes``, ``reps 15 -> 12``, ``note (none) -> ...``."""
     out = []
     for f in dataclasses.fields(new):
         a, b = getattr(old, f.name), getattr(new, f.name)
         if a != b:
-            shown = (
-                "(none)" if v is None else f"{v:g}" if isinstance(v, float) else v for v in (a, b)
-            )
-            out.append("{} {} -> {}".format(f.name.replace("_", " "), *shown))
+            out.append(f"{f.name.replace('_', ' ')} {_shown(a)} -> {_shown(b)}")
     return out
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
 def _confirm_replace(what: str) -> None:
@@ -861,8 +895,13 @@ def log_list(
     store = open_store(ctx, existing=True)
     with library_errors():
         rows = [_plain(e) for e in store.checkins(_day(since), _day(until))]
+        stored = len(rows) or len(store.checkins())
+    empty = "No check-ins yet: analyzer log --stiffness 3 ..."
     _show_rows(
-        rows, as_json, textout.checkins_table, "No check-ins yet: analyzer log --stiffness 3 ..."
+        rows,
+        as_json,
+        textout.checkins_table,
+        _nothing_in(since, until, "check-ins", stored, "analyzer log list", empty),
     )
 
 
@@ -1011,50 +1050,80 @@ def _put_message(what: str, result: PutResult) -> str:
     default=None,
     help="When: 2026-10-12T07:49, or 07:49 for today; local time. Default: now.",
 )
-@click.option("--straight-sets", type=int, default=3, show_default=True, help="Straight-knee sets.")
-@click.option("--bent-sets", type=int, default=3, show_default=True, help="Bent-knee sets.")
-@click.option("--reps", type=int, default=15, show_default=True, help="Repetitions per set.")
-@click.option("--load-kg", type=float, default=0.0, show_default=True, help="Added load, kg.")
-@click.option("--note", type=str, default=None, help="Free text.")
-@replace_option
+@click.option(
+    "--straight-sets", type=int, default=None, help="Straight-knee sets (a new session: 3)."
+)
+@click.option("--bent-sets", type=int, default=None, help="Bent-knee sets (a new session: 3).")
+@click.option("--reps", type=int, default=None, help="Repetitions per set (a new session: 15).")
+@click.option("--load-kg", type=float, default=None, help="Added load, kg (a new session: 0).")
+@click.option("--note", type=str, default=None, help='Free text ("" clears it).')
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Change the session already logged at that time without asking: the values "
+    "given replace the logged ones, the others are kept.",
+)
 @click.pass_context
 def drops(
     ctx: click.Context,
     at: str | None,
-    straight_sets: int,
-    bent_sets: int,
-    reps: int,
-    load_kg: float,
+    straight_sets: int | None,
+    bent_sets: int | None,
+    reps: int | None,
+    load_kg: float | None,
     note: str | None,
     replace: bool,
 ) -> None:
     """Log a heel-drop session, or list, import and export the sessions.
 
+    A new session takes 3 straight-knee and 3 bent-knee sets of 15, no added load, for
+    the values not given. Logging a time again changes only the values given.
+
     \b
     Example:
       analyzer drops --load-kg 5
       analyzer drops --at 07:45 --straight-sets 3 --bent-sets 3 --reps 15
+      analyzer drops --at 07:45 --reps 12 --replace
       analyzer drops list
     """
     if ctx.invoked_subcommand is not None:
         return
-    from analyzer.store import AlreadyLogged
     from analyzer.symptoms.entries import HeelDropSession, check_heel_drops, parse_time
 
+    given: dict[str, Any] = {
+        "straight_knee_sets": straight_sets,
+        "bent_knee_sets": bent_sets,
+        "reps": reps,
+        "added_load_kg": load_kg,
+        "note": note,
+    }
+    changes = {k: v for k, v in given.items() if v is not None}
+    if changes.get("note") == "":
+        changes["note"] = None
     store = open_store(ctx)
     with library_errors():
         tz = store.settings().timezone
         now = today_local(tz)
         when = parse_time(at, tz, now) if at else now.replace(second=0, microsecond=0)
-        entry = check_heel_drops(
-            HeelDropSession(when, straight_sets, bent_sets, reps, load_kg, note), now
-        )
-        try:
-            store.put_heel_drops([entry], replace=replace)
-        except AlreadyLogged:
-            _confirm_replace(f"a heel-drop session at {entry.time.isoformat()}")
-            store.put_heel_drops([entry], replace=True)
-    click.echo(f"Heel-drop session at {entry.time.isoformat(timespec='minutes')} saved.")
+        exists = next((d for d in store.heel_drops_at(when) if d.time == when), None)
+        base = exists or HeelDropSession(when)
+        entry = check_heel_drops(dataclasses.replace(base, **changes), now)
+        changed = _changed_fields(exists, entry) if exists is not None else []
+        if changed and not replace:
+            _confirm_replace(f"a heel-drop session at {_minute(entry.time)}")
+        store.put_heel_drops([entry], replace=True)
+    said = f"Heel-drop session at {_minute(entry.time)}"
+    if exists is None:
+        click.echo(f"{said} saved.")
+    elif changed:
+        click.echo(_fitted(f"{said} updated: {'; '.join(changed)}."))
+    else:
+        click.echo(f"{said} unchanged.")
+
+
+def _minute(when: datetime) -> str:
+    """``2026-11-24T07:10+00:00``: a session's local time to the minute, with its offset."""
+    return when.isoformat(timespec="minutes")
 
 
 @drops.command("delete", context_settings=CONTEXT)
@@ -1101,8 +1170,20 @@ def drops_list(
     _check_range(since, until)
     store = open_store(ctx, existing=True)
     with library_errors():
-        rows = [_plain(e) for e in store.heel_drops(_day(since), _day(until))]
-    _show_rows(rows, as_json, textout.heel_drops_table, "No heel-drop sessions yet: analyzer drops")
+        found = store.heel_drops(_day(since), _day(until))
+        stored = len(found) or len(store.heel_drops())
+    # in the order shown, local date and time (a session logged in another zone keeps
+    # its own), the instant breaking ties
+    found.sort(key=lambda d: (d.time.replace(tzinfo=None), d.time.astimezone(UTC)))
+    rows = [_plain(e) for e in found]
+    empty = "No heel-drop sessions yet: analyzer drops"
+    what = "heel-drop sessions"
+    _show_rows(
+        rows,
+        as_json,
+        textout.heel_drops_table,
+        _nothing_in(since, until, what, stored, "analyzer drops list", empty),
+    )
 
 
 @drops.command("import", context_settings=CONTEXT)
@@ -1282,7 +1363,13 @@ def visa_a_list(
                 }
             )
         previous = r.total
-    _show_rows(plain, as_json, textout.visa_a_table, "No VISA-A results yet: analyzer visa-a")
+    empty = "No VISA-A results yet: analyzer visa-a"
+    _show_rows(
+        plain,
+        as_json,
+        textout.visa_a_table,
+        _nothing_in(since, until, "VISA-A results", len(every), "analyzer visa-a list", empty),
+    )
 
 
 def _ask_visa_a() -> tuple[tuple[int, ...], str | None]:
@@ -1665,8 +1752,12 @@ def hills(
             if kind == "route" and name:
                 same = [r.route_id for r in overview.routes if r.name.casefold() == name.casefold()]
                 if len(same) > 1:
-                    ids = ", ".join(route_key(i) for i in same)
-                    click.echo(f"Note: {ids} are all named {name!r}; pick them by id.", err=True)
+                    ids = [route_key(i) for i in same]
+                    said = ", ".join(ids[:-1]) + " and " + ids[-1]
+                    every = "both" if len(ids) == 2 else "all"
+                    click.echo(
+                        f"Note: {said} are {every} named {name!r}; pick them by id.", err=True
+                    )
         chosen = overview.find_route(route) if route else None
     if gpx_file is not None:
         picked = overview.for_route(chosen) if chosen else overview.hills

@@ -80,13 +80,16 @@ def inspect_file(
     settings: Settings | None = None,
     decoder: str | None = None,
     history_max_bpm: float | None = None,
+    hr_max_source: str = "profile",
 ) -> dict[str, Any]:
     """Read one file without the store: ``{"file", "activities", "warnings"}``. Where
     the profile gives no maximum heart rate, the highest held in any of its sessions or
     in the stored history (``history_max_bpm``) is used for all of them, as an import
     takes it.
 
-    ``decoder``: the FIT decoder, "fast" (default) or "fitparse".
+    ``decoder``: the FIT decoder, "fast" (default) or "fitparse". ``hr_max_source``:
+    what a maximum set in ``settings`` is called ("option" where the command line gave
+    it for this file, not the profile).
     """
     settings = settings or Settings()
     try:
@@ -98,6 +101,9 @@ def inspect_file(
         summaries = [analyse(a, settings, top).to_json() for a in activities]
     except MemoryError as exc:
         raise AnalyzerError(f"{path}: {OUT_OF_MEMORY}") from exc
+    for summary in summaries:
+        if summary.get("hr_max_source") == "profile":
+            summary["hr_max_source"] = hr_max_source
     warnings = sorted({w for s in summaries for w in s["warnings"]})
     return {"file": str(path), "activities": summaries, "warnings": warnings}
 
@@ -291,6 +297,9 @@ class ImportReport:
     outcomes: list[FileOutcome] = field(default_factory=list)
     recomputed: int = 0  # summaries recomputed for a new observed maximum heart rate
     warnings: list[str] = field(default_factory=list)  # skipped, not failed (unsafe names...)
+    # of those, the summaries of activities stored before this import: what the user
+    # sees change (a first import recomputes only its own files, an inner step)
+    recomputed_earlier: int = 0
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for o in self.outcomes if o.outcome == outcome)
@@ -314,6 +323,7 @@ class ImportReport:
         return {
             "counts": self.counts(),
             "recomputed": self.recomputed,
+            "recomputed_earlier": self.recomputed_earlier,
             "files": [o.__dict__ for o in self.outcomes],
             "warnings": list(self.warnings),
         }
@@ -639,6 +649,7 @@ def import_paths(
     summaries of stored sessions (after an upgrade that reads some files better).
     """
     settings = settings or store.settings()
+    before = set(store.activity_ids())
     found = [e for p in paths for e in containers.expand(Path(p), limits)]
     report = ImportReport(warnings=[e.skipped for e in found if e.skipped is not None])
     entries = [e for e in found if e.skipped is None]
@@ -663,7 +674,9 @@ def import_paths(
                 outcomes[n] = store_result(store, result, settings, reread)
                 tick(result.name)
     report.outcomes = [o for n in range(len(entries)) for o in outcomes[n]]
-    report.recomputed = refresh_summaries(store, settings).recomputed
+    refreshed = refresh_summaries(store, settings)
+    report.recomputed = refreshed.recomputed
+    report.recomputed_earlier = len(before.intersection(refreshed.ids))
     store.prune_streams()
     return report
 
@@ -709,6 +722,7 @@ class RecomputeReport:
     recomputed: int = 0
     failed: list[str] = field(default_factory=list)  # "activity id: reason"
     failed_ids: set[str] = field(default_factory=set)
+    ids: set[str] = field(default_factory=set)  # the activities recomputed
 
 
 def refresh_summaries(
@@ -753,6 +767,7 @@ def _recompute(
             report.failed_ids.add(activity_id)
         if len(pending) >= batch or n == len(ids):
             report.recomputed += store.update_analysis(pending)
+            report.ids.update(r.summary.activity_id for r in pending)
             pending = []
         if progress:
             progress(n, len(ids), activity_id)

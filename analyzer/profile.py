@@ -86,13 +86,18 @@ def _base(hint: Any) -> Any:
     return hint
 
 
+#: the word that returns any setting to its default (the profile's value removed)
+DEFAULT = "default"
+
+
 def parse_value(name: str, raw: str) -> Any:
-    """The value of setting ``name`` written as text; ``none`` clears an optional one."""
+    """The value of setting ``name`` written as text; None where it goes back to its
+    default: ``default`` for any setting, ``none`` (or nothing) for an optional one."""
     if name not in names():
         raise InvalidEntry(name, f"unknown setting; the settings are: {', '.join(names())}")
     hint = _hint(name)
     text = raw.strip()
-    if text.lower() in ("none", "") and _optional(name):
+    if text.lower() == DEFAULT or (text.lower() in ("none", "") and _optional(name)):
         return None
     choices = _choices(hint) or CHOICES.get(name)
     if choices is not None:

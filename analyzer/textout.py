@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import textwrap
@@ -11,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from analyzer.hills.overview import fmt_length
+from analyzer.hills.overview import fmt_hill_length, fmt_length
 from analyzer.localtime import local_start
 from analyzer.weekly.sport import TOO_FAST, kind_of
 
@@ -38,16 +37,7 @@ def elevation(meters: float | None, units: str) -> str:
 def hill_length(meters: float | None, units: str) -> str:
     """How long a hill is: miles from a tenth of a mile (``0.23 mi``), feet below it; km
     from 1 km, metres below it. Heights stay in feet or metres (``elevation``)."""
-    if meters is None or not math.isfinite(meters):
-        return "\u2013"
-    if units == "km":
-        return f"{meters / 1000:.2f} km" if round(meters) >= 1000 else f"{meters:.0f} m"
-    if round(meters / M_PER_FT) >= FT_PER_MI / 10:
-        return f"{meters / M_PER_MI:.2f} mi"
-    return f"{meters / M_PER_FT:.0f} ft"
-
-
-FT_PER_MI = 5280
+    return fmt_hill_length(meters, units)
 
 
 def duration(seconds: float | None) -> str:
@@ -234,8 +224,12 @@ def _easy_line(a: dict[str, Any]) -> str:
     return (
         f"{duration(a.get('time_below_easy_s'))} under {limit_text} bpm "
         f"({share(a.get('easy_share'))} of moving time); "
-        f"max {a['hr_max_used_bpm']:.0f} bpm from {source}{hint}"
+        f"max {a['hr_max_used_bpm']:.0f} bpm from {HR_MAX_FROM.get(str(source), source)}{hint}"
     )
+
+
+#: where the maximum heart rate came from, in words (``hr_max_source``)
+HR_MAX_FROM = {"option": "--hr-max"}
 
 
 def _ascent_line(a: dict[str, Any], units: str) -> str:
@@ -307,9 +301,7 @@ def metric_rows(a: dict[str, Any], units: str) -> list[tuple[str, str]]:
     ]
 
 
-def hills_table(
-    hills: Sequence[dict[str, Any]], units: str, on_foot: bool = True, width: int | None = None
-) -> str:
+def hills_table(hills: Sequence[dict[str, Any]], units: str, width: int | None = None) -> str:
     """The hills of one run as a small table, in the user's units; one block per hill
     where the table is wider than ``width``."""
     rows: list[tuple[str, ...]] = [
@@ -329,9 +321,6 @@ def hills_table(
     ]
     headers: tuple[str, ...] = ("hill", "at", "length", "height", "avg", "max", "score", "time")
     headers += ("gait", "bpm")
-    if not on_foot:  # no walking on a bike
-        headers = headers[:8] + headers[9:]
-        rows = [r[:8] + r[9:] for r in rows]
     return table(headers, rows, width)
 
 
@@ -353,14 +342,14 @@ def activity_block(a: dict[str, Any], units: str, width: int | None = None) -> s
     text = "\n".join(
         wrap_hanging(_units_whole(v), width, k.ljust(label), " " * label) for k, v in rows
     )
-    if a.get("hills"):
-        foot = not_on_foot(a) is None
-        text += "\n\n" + hills_table(a["hills"], units, foot, width)
-        if foot:
-            text += "\n" + legend(
-                "Walking hills is a precaution: evidence on hills and Achilles load is thin.",
-                width,
-            )
+    # a session not on foot (a ride...) has no hills to walk: its Hills line says so,
+    # and no table follows it (--json keeps the climbs)
+    if a.get("hills") and not_on_foot(a) is None:
+        text += "\n\n" + hills_table(a["hills"], units, width)
+        text += "\n" + legend(
+            "Walking hills is a precaution: evidence on hills and Achilles load is thin.",
+            width,
+        )
     return text
 
 
@@ -448,9 +437,8 @@ def import_summary(report: dict[str, Any], units: str, width: int | None = None)
     if counts.get("reread"):
         parts.append(f"\n{counts['reread']} read again: their streams and summaries rewritten.")
     if rows:
-        shown = rows if width is None else _fit_names(rows[:SHOWN_ON_TERMINAL], width)
-        parts.append("\n" + (f"In {root}:\n" if root else ""))
-        parts[-1] += table(["file", "outcome", "detail"], shown, width, clip_last=True)
+        shown = rows if width is None else rows[:SHOWN_ON_TERMINAL]
+        parts.append("\n" + (f"In {root}:\n" if root else "") + _files_table(shown, width))
         if len(rows) > len(shown):
             parts.append(f"... and {len(rows) - len(shown)} more (--json lists every file)")
     if failed:
@@ -458,13 +446,16 @@ def import_summary(report: dict[str, Any], units: str, width: int | None = None)
         parts += failed
     warnings = [*(report.get("warnings") or []), *file_warnings(report)]
     parts += [legend(f"warning: {_under(w, root)}", width) for w in warnings]
-    if report.get("recomputed"):
+    # the files of this import analysed again once every maximum was known is an inner
+    # step; only summaries shown before that changed are worth a line
+    earlier = report.get("recomputed_earlier")
+    if earlier:
         parts.append("")
         parts.append(
             legend(
-                f"{report['recomputed']} summaries recomputed from their streams (a "
-                "new maximum heart rate seen, a newer version of the analysis, or an "
-                "interrupted reread).",
+                f"{earlier} {'summary' if earlier == 1 else 'summaries'} of activities "
+                "stored before brought up to date from their streams (a new maximum heart "
+                "rate seen, a newer version of the analysis, or an interrupted reread).",
                 width,
             )
         )
@@ -486,23 +477,36 @@ def _detail(outcome: dict[str, Any], root: str, units: str) -> str:
     return detail
 
 
-def _fit_names(rows: list[tuple[str, str, str]], width: int) -> list[tuple[str, str, str]]:
-    """Rows whose file names fit a ``width``-column terminal: whole where the details keep
-    ``DETAIL_ROOM`` columns, or failing that ``DETAIL_MIN``; else cut in the middle
-    (``4078…strava.gpx``), so that names differing at either end stay apart."""
+def _files_table(rows: list[tuple[str, str, str]], width: int | None) -> str:
+    """The import's file, outcome, detail rows: a table with every detail whole, or a
+    block per file where the names would be left too short beside the details."""
+    head = ["file", "outcome", "detail"]
+    if width is None:  # piped: every name and detail whole on its line
+        return table(head, rows)
+    fitted = _fit_names(rows, width)
+    if fitted is None:
+        return stacked(head, rows, width, free_last=True)
+    return table(head, fitted, width, clip_last=True)
+
+
+def _fit_names(rows: list[tuple[str, str, str]], width: int) -> list[tuple[str, str, str]] | None:
+    """Rows that fit a ``width``-column terminal with every detail whole ("duplicate of
+    2017-10-08 sports-lib/2067489619.fit" says which run): file names as they are where
+    there is room, else cut in the middle (``4078…strava.gpx``), so that names differing
+    at either end stay apart; None where that leaves the names fewer than ``NAME_MIN``
+    columns (the caller shows a block per file instead)."""
     outcome = max(len("outcome"), *(len(r[1]) for r in rows))
-    name = max(len(r[0]) for r in rows)
-    detail = max(len(r[2]) for r in rows)
-    room = width - outcome - 4
-    fits = room - min(DETAIL_ROOM, detail)
-    if fits < name:
-        fits = min(name, room - min(DETAIL_MIN, detail))
-    fits = max(fits, len("file") + 8)
-    return [(clip_middle(f, fits), o, d) for f, o, d in rows]
+    name = max(len("file"), *(len(r[0]) for r in rows))
+    detail = max(len("detail"), *(len(r[2]) for r in rows))
+    room = width - outcome - detail - 4
+    if room >= name:
+        return rows
+    if room < NAME_MIN:
+        return None
+    return [(clip_middle(f, room), o, d) for f, o, d in rows]
 
 
-DETAIL_ROOM = 40  # columns an import detail ("duplicate of 2019-06-15 ...") keeps
-DETAIL_MIN = 24  # ... and at least, before file names are cut: "duplicate of 2019-06-15 "
+NAME_MIN = 24  # columns a file name keeps in the import table, else blocks
 
 
 def clip_middle(text: str, width: int) -> str:

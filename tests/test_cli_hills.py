@@ -108,6 +108,28 @@ def test_unknown_route_exits_1(data: Path) -> None:
     assert "no route 'R99'" in result.output
 
 
+def test_a_route_is_found_by_a_part_of_its_name_and_a_typo_gets_close_names(
+    data: Path,
+) -> None:
+    rid = church_route(data)
+    before = next(r for r in doc_routes(data) if r["id"] == rid)
+    try:
+        assert run(data, "hills", "--rename", rid, "Church hill loop").exit_code == 0
+        for typed in ("church", "HILL LOOP", "  Church   hill "):
+            assert as_json(data, "--route", typed)["routes"][0]["id"] == rid, typed
+        typo = run(data, "hills", "--route", "chruch")
+        assert typo.exit_code == 1
+        assert f"no route 'chruch'; did you mean {rid} (Church hill loop)?" in typo.output
+        others = [r for r in doc_routes(data) if r["id"] != rid]
+        assert all(r["id"] not in typo.output for r in others)  # only the close one
+        nothing = run(data, "hills", "--route", "zzz")
+        assert "no route 'zzz' (analyzer hills lists the routes' ids and names)" in (nothing.output)
+        many = run(data, "hills", "--route", "route")  # every generated name: Route n
+        assert f"{len(others)} routes match 'route': " in many.output
+    finally:  # the store is shared by this module's tests: put the name back
+        run(data, "hills", "--rename", rid, before["user_name"] or "")
+
+
 def test_rename_keeps_the_id(data: Path) -> None:
     rid = church_route(data)
     before = as_json(data, "--route", rid)["hills"][0]
@@ -147,7 +169,11 @@ def test_gpx_export_reparses_and_validates(data: Path, tmp_path: Path) -> None:
     name = gpx.waypoints[0].name
     assert name.startswith("Walk: ")
     assert "(8%, " in name
-    assert name.endswith(" ft)")
+    # the length as the hills list gives it: miles from a tenth of a mile (not 664 ft)
+    (flagged,) = [h for h in as_json(data, "--route", rid)["hills"] if h["flagged"]]
+    miles = flagged["length_m"] / 1609.344
+    assert miles >= 0.1
+    assert name.endswith(f"for {miles:.2f} mi)")
     assert len(gpx.tracks) == 1
     assert len(gpx.tracks[0].segments[0].points) > 100
     schema = gpx_schema()
@@ -241,10 +267,14 @@ def test_a_name_two_routes_share_asks_for_the_id(data: Path) -> None:
         for rid in (first, second):
             renamed = run(data, "hills", "--rename", rid, "Loop")
             assert renamed.exit_code == 0
-        assert f"Note: {first}, {second} are all named 'Loop'; pick them by id." in renamed.output
+        assert f"Note: {first} and {second} are both named 'Loop'; pick them by id." in (
+            renamed.output
+        )
         result = run(data, "hills", "--route", "loop")
         assert result.exit_code == 1
-        assert f"2 routes are named 'loop' ({first}, {second}); give the id" in result.output
+        assert f"2 routes match 'loop': {first} (Loop) and {second} (Loop); give the id" in (
+            result.output
+        )
         assert run(data, "hills", "--route", first, "--json").exit_code == 0
     finally:  # the store is shared by this module's tests: put the names back
         for r in routes[:2]:

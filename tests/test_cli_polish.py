@@ -290,16 +290,25 @@ def _copies_report() -> dict[str, Any]:
     return {"counts": {"imported": 2, "duplicate": 4}, "files": files}
 
 
-@pytest.mark.parametrize("width", [40, 60, 80])
+@pytest.mark.parametrize("width", [40, 60, 80, 100])
 def test_import_rows_stay_distinguishable_at_any_width(width: int) -> None:
     text = textout.import_summary(_copies_report(), "km", width=width)
     assert widest(text) <= width, text
-    rows = text.split("-\n", 2)[-1].splitlines()[:6]
-    names = [row.split()[0] for row in rows]
-    assert len(set(names)) == 6, names
-    if width >= 60:  # the names are whole; the detail is what gets cut
-        assert "4078723797_strava.gpx" in names
-    assert all(n[-4:] in (".fit", ".gpx", ".tcx") for n in names)  # the end is kept
+    body = text.split("In /corpus/sweatpy/:\n", 1)[1]
+    # every detail is whole ("duplicate of" which run), wrapped in a block if need be
+    assert " ".join(body.split()).count("duplicate of 2019-09-20 4078723797.fit") == 4, text
+    if width >= 80:  # a table: name (whole where it fits), outcome, detail on one line
+        rows = body.split("-\n", 1)[1].splitlines()[:6]
+        names = [row.split()[0] for row in rows]
+        assert len(set(names)) == 6, names
+        assert "activity_4801048867.tcx" in names
+    else:  # names would keep under 24 columns beside the details: a block per file
+        names = [line for line in body.splitlines() if line and not line.startswith(" ")]
+        assert names == [
+            "4078723797.fit", "4078723797_strava.gpx", "4801048867.fit",
+            "4801048867_strava.gpx", "activity_4801048867.gpx", "activity_4801048867.tcx",
+        ]  # fmt: skip
+        assert "    outcome: duplicate" in body
 
 
 # --- 6. profile set: choices in any case, options named, shares hinted ------------------------
@@ -323,8 +332,11 @@ def test_a_wrong_choice_names_the_option(tmp_path: Path) -> None:
 
 def test_a_share_given_as_a_percentage_gets_a_hint(tmp_path: Path) -> None:
     result = run(tmp_path / "data", "profile", "set", "--easy-fraction", "70")
-    assert result.exit_code == 1
-    assert "Error: --easy-fraction: 70 is outside 0.3-1; did you mean 0.70?" in result.output
+    assert result.exit_code == 2  # a usage error: the option's value is out of range
+    assert (
+        "Error: Invalid value for '--easy-fraction': 70 is outside 0.3-1; did you mean 0.70?"
+        in result.output
+    )
     wrong = run(tmp_path / "data", "profile", "set", "--easy-fraction", "10")
     assert "did you mean" not in wrong.output  # 0.10 would be outside too
     share = run(tmp_path / "data", "profile", "set", "--set", "route_overlap_share=72.5")
@@ -333,8 +345,11 @@ def test_a_share_given_as_a_percentage_gets_a_hint(tmp_path: Path) -> None:
 
 def test_settings_that_disagree_name_the_option(tmp_path: Path) -> None:
     result = run(tmp_path / "data", "profile", "set", "--hr-max", "110", "--hr-rest", "115")
-    assert result.exit_code == 1
-    assert "Error: --hr-rest: resting 115 must be below maximum 110" in result.output
+    assert result.exit_code == 2
+    assert (
+        "Error: Invalid value for '--hr-rest': resting 115 must be below maximum 110"
+        in result.output
+    )
 
 
 # --- 7. VISA-A: the prompt takes the scores --answers takes, and asks again -----------------

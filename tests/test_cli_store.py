@@ -53,6 +53,14 @@ def one_line_error(result: Result) -> str:
     return lines[0]
 
 
+def usage_error(result: Result) -> str:
+    """The one ``Error:`` line of a usage error (exit 2), under click's usage lines."""
+    assert result.exit_code == 2, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("Error: ")]
+    assert len(errors) == 1, result.output
+    return errors[0]
+
+
 # --- import and activities ---------------------------------------------------------------
 
 
@@ -217,11 +225,12 @@ def test_profile_set_recomputes_the_summaries(data: Path) -> None:
 )
 def test_profile_set_refuses_bad_values(data: Path, args: list[str], problem: str) -> None:
     result = run(data, "profile", "set", *args)
-    # a value of the wrong form is a usage error (2), a number out of range or values that
-    # do not go together a bad value (1), as in log and drops
-    wrong_form = ("not a valid number", "unknown setting", "not one of mi, km")
-    assert result.exit_code == (2 if problem in wrong_form else 1), result.output
-    assert problem in result.output
+    # an option's value of the wrong form, out of range or not going with another is a
+    # usage error (2) naming the option, as in log and drops; 1 is for data errors
+    said = usage_error(result)
+    assert problem in said
+    named = "--set " + args[-1].partition("=")[0] if args[-2] == "--set" else args[-2]
+    assert f"Invalid value for '{named}'" in said
     assert run(data, "profile", "show", "--json").exit_code == 0
     assert json.loads(run(data, "profile", "show", "--json").output)["from_profile"] == []
 
@@ -302,14 +311,17 @@ def test_replacing_one_value_keeps_the_others(data: Path) -> None:
     ],
 )
 def test_a_bad_check_in_is_refused_in_one_line(data: Path, args: list[str], problem: str) -> None:
-    assert problem in one_line_error(run(data, "log", *args))
+    said = usage_error(run(data, "log", *args))  # a bad option value: exit 2, not 1
+    assert problem in said
+    assert f"Invalid value for '{args[0]}'" in said
     assert json.loads(run(data, "log", "list", "--json").output) == []
 
 
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        ("2015-02-30", "'2015-02-30' is not a date (day is out of range for month)"),
+        ("2015-02-30", "'2015-02-30': there is no 30 February 2015"),
+        ("2015-13-01", "'2015-13-01': there is no month 13"),
         ("30/02/2015", "'30/02/2015' is not a date written YYYY-MM-DD, e.g. 2026-11-20"),
         ("20-11-2026", "'20-11-2026': dates are written year first, YYYY-MM-DD: 2026-11-20?"),
         ("20/11/2026", "'20/11/2026': dates are written year first, YYYY-MM-DD: 2026-11-20?"),
@@ -473,8 +485,11 @@ def test_drops_log_list_and_round_trip(data: Path, tmp_path: Path) -> None:
     rows = json.loads(run(data, "drops", "list", "--json").output)
     assert [r["time"] for r in rows][0] == "2026-10-12T07:49:00+01:00"
     assert rows[0]["added_load_kg"] == 2.5
+    # the same time again: nothing given changes nothing; a new value needs --replace
+    same = run(data, "drops", "--at", "2026-10-12T07:49:00+01:00")
+    assert same.output.strip() == "Heel-drop session at 2026-10-12T07:49+01:00 unchanged."
     assert "a heel-drop session at" in one_line_error(
-        run(data, "drops", "--at", "2026-10-12T07:49:00+01:00")
+        run(data, "drops", "--at", "2026-10-12T07:49:00+01:00", "--reps", "12")
     )
     out = tmp_path / "drops.csv"
     run(data, "drops", "export", str(out))
@@ -488,8 +503,8 @@ def test_drops_log_list_and_round_trip(data: Path, tmp_path: Path) -> None:
 
 
 def test_bad_drops_are_refused(data: Path, tmp_path: Path) -> None:
-    assert "outside 0-20" in one_line_error(run(data, "drops", "--straight-sets", "-1"))
-    assert "in the future" in one_line_error(run(data, "drops", "--at", "2999-01-01T07:00"))
+    assert "outside 0-20" in usage_error(run(data, "drops", "--straight-sets", "-1"))
+    assert "in the future" in usage_error(run(data, "drops", "--at", "2999-01-01T07:00"))
     src = write_csv(
         tmp_path / "d.csv",
         DROPS_COLUMNS,
@@ -509,7 +524,9 @@ def test_visa_a_with_answers(data: Path) -> None:
     result = run(data, "visa-a", "--answers", "7,8,6,5,9,10,7,B14", "--date", "2026-11-01")
     assert result.exit_code == 0
     assert "66/100" in result.output
-    assert "item 7" in one_line_error(run(data, "visa-a", "--answers", "7,8,6,5,9,10,5,14"))
+    assert "Invalid value for '--answers': item 7" in usage_error(
+        run(data, "visa-a", "--answers", "7,8,6,5,9,10,5,14")
+    )
     with Store.open(data) as store:
         [stored] = store.visa_a()
     assert stored.items == (7, 8, 6, 5, 9, 10, 7, 14)
@@ -809,10 +826,18 @@ def test_watch_of_a_walk_alone_imports_it_and_says_why_no_report(
 
 
 def test_an_out_of_range_value_is_named_by_its_option(data: Path) -> None:
-    assert one_line_error(run(data, "log", "--stiffness", "11")) == (
-        "Error: --stiffness: score 11 is outside 0-10; give a number 0-10"
+    # a usage error (exit 2), as a badly written value is: 1 is for data errors
+    assert usage_error(run(data, "log", "--stiffness", "11")) == (
+        "Error: Invalid value for '--stiffness': score 11 is outside 0-10; give a number 0-10"
     )
-    assert one_line_error(run(data, "drops", "--load-kg", "-10")).startswith("Error: --load-kg: ")
+    assert usage_error(run(data, "drops", "--load-kg", "-10")).startswith(
+        "Error: Invalid value for '--load-kg': "
+    )
+    assert "'--reps': 150 is outside 0-100" in usage_error(run(data, "drops", "--reps", "150"))
+    assert "'--hr-max': 400 is outside" in usage_error(
+        run(data, "profile", "set", "--hr-max", "400")
+    )
+    assert not json.loads(run(data, "drops", "list", "--json").output)
 
 
 @pytest.mark.parametrize(("name", "value"), [("acwr_min_weeks", 2), ("acwr_max_break_weeks", 8)])
@@ -822,7 +847,7 @@ def test_a_load_rule_setting_recomputes_no_summary(data: Path, name: str, value:
     result = run(data, "profile", "set", "--set", f"{name}={value}")
     assert result.exit_code == 0, result.output
     assert "Recomputed" not in result.output
-    assert run(data, "profile", "set", "--set", f"{name}=0").exit_code == 1  # out of range
+    assert run(data, "profile", "set", "--set", f"{name}=0").exit_code == 2  # out of range
 
 
 def test_a_value_stored_under_an_older_range_does_not_block_other_settings(data: Path) -> None:
@@ -830,7 +855,7 @@ def test_a_value_stored_under_an_older_range_does_not_block_other_settings(data:
         store.update_profile({"drops_sessions_per_day": 0, "zone_edges": [0.5, 0.7, 1.0]}, [])
     result = run(data, "profile", "set", "--units", "km")
     assert result.exit_code == 0, result.output
-    assert run(data, "profile", "set", "--drops-per-day", "0").exit_code == 1  # not anew
+    assert run(data, "profile", "set", "--drops-per-day", "0").exit_code == 2  # not anew
 
 
 def test_profile_show_without_a_store_shows_the_defaults_and_creates_nothing(
@@ -927,8 +952,8 @@ def test_morning_pain_is_logged_listed_and_exported(data: Path, tmp_path: Path) 
     with out.open(newline="") as fh:
         (row,) = csv.DictReader(fh)
     assert row["morning_pain"] == "2"
-    bad = one_line_error(run(data, "log", "--date", "2026-11-21", "--morning-pain", "11"))
-    assert "--morning-pain" in bad
+    bad = usage_error(run(data, "log", "--date", "2026-11-21", "--morning-pain", "11"))
+    assert "'--morning-pain'" in bad
 
 
 def test_a_csv_without_the_morning_pain_column_reimports_as_already_present(

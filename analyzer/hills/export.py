@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from xml.etree import ElementTree as ET
 
-from analyzer.hills.overview import fmt_length, hill_key
+from analyzer.hills.overview import fmt_hill_length, hill_key
 from analyzer.hills.recurring import RecurringHill
 from analyzer.hills.routes import Route
 
@@ -35,10 +35,11 @@ def whole_percent(grade_pct: float) -> str:
 
 
 def waypoint_name(hill: RecurringHill, units: str) -> str:
-    """``Walk: Hill 2 (8%, for 649 ft)``: walk the hill, of that average grade, for its
-    length from the waypoint at its foot. "for" because on a watch a bare ``649 ft``
-    beside a waypoint reads as an altitude or as the distance to it."""
-    length = fmt_length(hill.length_m, units)
+    """``Walk: Hill 2 (8%, for 0.13 mi)``: walk the hill, of that average grade, for its
+    length from the waypoint at its foot, in the units of the hills list (feet below a
+    tenth of a mile). "for" because on a watch a bare ``649 ft`` beside a waypoint reads
+    as an altitude or as the distance to it."""
+    length = fmt_hill_length(hill.length_m, units)
     return f"Walk: {hill.label} ({whole_percent(hill.grade_avg_pct)}, for {length})"
 
 

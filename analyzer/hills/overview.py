@@ -7,6 +7,7 @@ stiffness by date. Ids shown to the user are ``H<n>`` for hills and ``R<n>`` for
 
 from __future__ import annotations
 
+import difflib
 import math
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
@@ -84,6 +85,22 @@ def fmt_length(metres: float | None, units: str) -> str:
     return f"{metres / FT_M:.0f} ft" if units == "mi" else f"{metres:.0f} m"
 
 
+FT_PER_MI = 5280
+
+
+def fmt_hill_length(metres: float | None, units: str) -> str:
+    """How long a hill is: miles from a tenth of a mile (``0.23 mi``), feet below it; km
+    from 1 km, metres below it; ``–`` if unknown. Heights stay in feet or metres
+    (:func:`fmt_length`). The hills list and the GPX waypoints say lengths alike."""
+    if metres is None or not math.isfinite(metres):
+        return "–"
+    if units == "km":
+        return f"{metres / 1000:.2f} km" if round(metres) >= 1000 else f"{metres:.0f} m"
+    if round(metres / FT_M) >= FT_PER_MI / 10:
+        return f"{metres / MI_M:.2f} mi"
+    return f"{metres / FT_M:.0f} ft"
+
+
 @dataclass(frozen=True)
 class Crossing:
     """One run over one recurring hill: walked or not, and whether that was as flagged."""
@@ -118,19 +135,29 @@ class HillsOverview:
         return next((r for r in self.routes if r.route_id == route_id), None)
 
     def find_route(self, text: str) -> Route:
-        """A route by id (``R2``) or name, case-insensitively."""
-        wanted = text.strip().casefold()
+        """A route by id (``R2``), by name, or by a part of one name (``church`` for
+        "Church hill loop"), case-insensitively. Where none matches, the error names the
+        routes whose names come close, not every route."""
+        wanted = " ".join(text.split()).casefold()
         for r in self.routes:
             if wanted == route_key(r.route_id).casefold():
                 return r
-        named = [r for r in self.routes if r.name.casefold() == wanted]
-        if len(named) == 1:
-            return named[0]
-        if named:
-            ids = ", ".join(route_key(r.route_id) for r in named)
-            raise AnalyzerError(f"{len(named)} routes are named {text!r} ({ids}); give the id")
-        known = ", ".join(f"{route_key(r.route_id)} ({r.name})" for r in self.routes) or "none"
-        raise AnalyzerError(f"no route {text!r}; the routes are: {known}")
+        for found in (
+            [r for r in self.routes if r.name.casefold() == wanted],
+            [r for r in self.routes if wanted and wanted in r.name.casefold()],
+        ):
+            if len(found) == 1:
+                return found[0]
+            if found:
+                raise AnalyzerError(
+                    f"{len(found)} routes match {text!r}: {_routes_named(found)}; give the "
+                    "id or more of the name"
+                )
+        close = _close_routes(wanted, self.routes)
+        hint = f"; did you mean {_routes_named(close, 'or')}?" if close else ""
+        raise AnalyzerError(
+            f"no route {text!r}{hint} (analyzer hills lists the routes' ids and names)"
+        )
 
     def for_route(self, route: Route) -> list[RecurringHill]:
         return [h for h in self.hills if h.hill_id in route.hill_ids]
@@ -138,6 +165,33 @@ class HillsOverview:
     def week_crossings(self, activity_ids: Iterable[str]) -> list[Crossing]:
         ids = set(activity_ids)
         return [c for c in self.crossings if c.activity_id in ids]
+
+
+def _routes_named(routes: Sequence[Route], word: str = "and") -> str:
+    """``R1 (Church hill loop) and R4 (Church hill)``: ids and names, in words; the
+    first ``NAMED_ROUTES`` of more, then how many others."""
+    said = [f"{route_key(r.route_id)} ({r.name})" for r in routes[:NAMED_ROUTES]]
+    if len(routes) > NAMED_ROUTES:
+        said.append(f"{len(routes) - NAMED_ROUTES} more")
+    return said[0] if len(said) == 1 else f"{', '.join(said[:-1])} {word} {said[-1]}"
+
+
+NAMED_ROUTES = 5  # routes named in a message, at most
+CLOSE_ROUTES = 3  # routes an unknown name offers instead
+CLOSE_CUTOFF = 0.6  # difflib's similarity (0-1) a name needs to be offered
+
+
+def _close_routes(wanted: str, routes: Sequence[Route]) -> list[Route]:
+    """The routes whose names (or a word of them) are spelt most like ``wanted``."""
+    by_name: dict[str, Route] = {}
+    for r in routes:
+        for name in (r.name.casefold(), *r.name.casefold().split()):
+            by_name.setdefault(name, r)
+    close = difflib.get_close_matches(wanted, list(by_name), n=len(by_name), cutoff=CLOSE_CUTOFF)
+    out: dict[int, Route] = {}
+    for name in close:
+        out.setdefault(by_name[name].route_id, by_name[name])
+    return list(out.values())[:CLOSE_ROUTES]
 
 
 def _route_hills(

@@ -238,7 +238,7 @@ def _zip_entries(
             why = "an absolute path or '..' in the archive entry name: skipped, nothing written"
             yield Entry(inner, skipped=f"{inner}: {why}")
             continue
-        problem = _zip_limit_problem(info, budget, limits)
+        problem = _zip_limit_problem(info, budget, limits, outer_file(inner))
         if problem:
             yield Entry(inner, error=UnreadableFile(inner, problem))
             continue
@@ -246,21 +246,43 @@ def _zip_entries(
         yield from _zip_member(archive, info, inner, limits, depth, budget)
 
 
-def _zip_limit_problem(info: zipfile.ZipInfo, budget: _Budget, limits: Limits) -> str | None:
-    """Judged on the sizes the archive declares: zipfile never reads past them."""
+def _zip_limit_problem(
+    info: zipfile.ZipInfo, budget: _Budget, limits: Limits, archive: str
+) -> str | None:
+    """Judged on the sizes the archive declares: zipfile never reads past them. Says
+    which limit: the file's own size, or the ``archive``'s total (nested zips included),
+    which the files read before this one had nearly used up."""
     ratio = info.file_size / max(info.compress_size, 1)
-    mb = info.file_size / 1024 / 1024
-    if info.file_size > limits.max_entry_bytes or info.file_size > budget.left:
+    size = megabytes(info.file_size)
+    if info.file_size > limits.max_entry_bytes:
         return (
-            f"unpacks to {mb:.1f} MB, over the size limit: refused as a possible zip bomb; "
+            f"unpacks to {size}, over the size limit of "
+            f"{megabytes(limits.max_entry_bytes)} a file: refused as a possible zip bomb; "
             f"{RAISE_HINT}"
+        )
+    if info.file_size > budget.left:
+        total = limits.max_total_bytes
+        return (
+            f"the archive {archive} unpacks to more than {megabytes(total)} in all, over "
+            f"the size limit: the files before this one came to "
+            f"{megabytes(total - budget.left)} and this one is {size}; refused as a "
+            f"possible zip bomb; {RAISE_HINT}"
         )
     if ratio > limits.max_ratio and info.file_size > 1024 * 1024:
         return (
-            f"compression ratio {ratio:.0f}:1 ({mb:.1f} MB unpacked) over the limit of "
+            f"compression ratio {ratio:.0f}:1 ({size} unpacked) over the limit of "
             f"{limits.max_ratio:g}:1: refused as a possible zip bomb; {RAISE_HINT}"
         )
     return None
+
+
+def megabytes(n: int) -> str:
+    """``12.0 MB``, ``0.25 MB``: a size as --max-unpacked-mb takes it; a small file is
+    ``under 0.01 MB``, never ``0.0 MB``."""
+    mb = n / 1024 / 1024
+    if mb >= 1:
+        return f"{mb:.1f} MB"
+    return f"{mb:.2f} MB" if mb >= 0.01 else "under 0.01 MB"
 
 
 def _zip_member(

@@ -139,6 +139,7 @@ def _check_streams(store: Store, conn: sqlite3.Connection, report: DoctorReport)
         if problem is None:
             continue
         kind: Kind = "missing_stream" if problem == "missing" else "unreadable_stream"
+        # the activity is still in the catalog: only --reread reads its stored file again
         report.findings.append(
             Finding(
                 kind,
@@ -191,9 +192,19 @@ def _alive(staging: Path) -> bool:
 
 def _repair(store: Store, conn: sqlite3.Connection, finding: Finding) -> None:
     if finding.kind in ("missing_stream", "unreadable_stream"):
+        source, day = conn.execute(
+            "SELECT source_path, local_date FROM activities WHERE id = ?", (finding.subject,)
+        ).fetchone()
         # hills go with it (ON DELETE CASCADE); the logs do not refer to activities
         conn.execute("DELETE FROM activities WHERE id = ?", (finding.subject,))
         store.stream_path(finding.subject).unlink(missing_ok=True)
+        # gone from the catalog, the file is new again to a plain import
+        problem = "missing" if finding.kind == "missing_stream" else "unreadable"
+        finding.message = (
+            f"activity {finding.subject}: its stream was {problem}, so this activity of "
+            f"{day} was removed from the history; import its file again to bring it back: "
+            f"analyzer import {shlex.quote(outer_file(source))}"
+        )
     elif finding.kind == "foreign_key":
         table, rowid = finding.subject.split(":")
         if table in REPAIRABLE_TABLES:

@@ -150,6 +150,58 @@ def parse_time(text: str, tz: str, now: datetime, line: int | None = None) -> da
     return value.replace(second=0, microsecond=0)
 
 
+def parse_date(text: str, field: str = "date", line: int | None = None) -> date:
+    """A date written YYYY-MM-DD; anything else is InvalidEntry saying what is wrong
+    (:func:`date_problem`)."""
+    raw = text.strip()
+    with contextlib.suppress(ValueError):
+        return datetime.strptime(raw, "%Y-%m-%d").date()
+    raise InvalidEntry(field, date_problem(raw), line)
+
+
+MONTHS = (
+    *("January", "February", "March", "April", "May", "June", "July"),
+    *("August", "September", "October", "November", "December"),
+)
+
+
+def date_problem(text: str) -> str:
+    """Why ``text`` is not a date written YYYY-MM-DD: a day its month does not have
+    (``there is no 30 February 2026``), the order (``12/08/2020``: each date it could
+    be, ``2020-12-08 or 2020-08-12?``), else the format to use."""
+    parts = text.replace("/", "-").replace(".", "-").split("-")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        if len(parts[0]) == 4:  # the order is right
+            year, month, day = (int(p) for p in parts)
+            if not 1 <= month <= 12:
+                return f"{text!r}: there is no month {month}; dates are written YYYY-MM-DD"
+            try:
+                meant = date(year, month, day)
+            except ValueError:
+                return f"{text!r}: there is no {day} {MONTHS[month - 1]} {year}"
+            return f"{text!r}: dates are written YYYY-MM-DD: {meant.isoformat()}?"
+        readings = date_readings(parts, month_first="/" in text)
+        if readings:  # day or month first: say which dates that could be
+            said = " or ".join(d.isoformat() for d in readings)
+            return f"{text!r}: dates are written year first, YYYY-MM-DD: {said}?"
+    return f"{text!r} is not a date written YYYY-MM-DD, e.g. 2026-11-20"
+
+
+def date_readings(parts: Sequence[str], month_first: bool) -> list[date]:
+    """The dates ``12/08/2020`` can be, the year last: month first (8 December) and day
+    first (12 August), each where it is a date, once where both are the same. A slash
+    lists month first (the US order), a dot or dash day first."""
+    if len(parts[2]) != 4:
+        return []
+    year, a, b = int(parts[2]), int(parts[0]), int(parts[1])
+    found: list[date] = []
+    for month, day in ((a, b), (b, a)) if month_first else ((b, a), (a, b)):
+        with contextlib.suppress(ValueError):
+            if (meant := date(year, month, day)) not in found:
+                found.append(meant)
+    return found
+
+
 # --- check-ins -------------------------------------------------------------------------
 
 
@@ -171,7 +223,7 @@ def parse_checkin(row: Mapping[str, str | None], today: date, line: int | None =
     if raw_date is None:
         raise InvalidEntry("date", "missing; every row needs a date (YYYY-MM-DD)", line)
     entry = CheckIn(
-        date=_parse(raw_date, date.fromisoformat, "date", "a date (YYYY-MM-DD)", line),
+        date=parse_date(raw_date, "date", line),
         morning_stiffness=_number(row, "morning_stiffness", line),
         morning_stiffness_minutes=_number(row, "morning_stiffness_minutes", line),
         morning_pain=_number(row, "morning_pain", line),
@@ -263,15 +315,25 @@ def heel_drops_row(entry: HeelDropSession) -> dict[str, str]:
 
 
 def decode_text(data: bytes, name: str) -> str:
-    """UTF-8 text (a BOM is allowed); anything else is refused with the byte offset."""
+    """UTF-8 text (a BOM is allowed). Anything else is refused, naming the line and how
+    it reads in Windows-1252 (what a spreadsheet on Windows saves as plain "CSV"), so
+    the user sees which character it is; nothing is guessed into the store."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        end = data.find(b"\n", exc.start)
+        text = data[start : end if end >= 0 else len(data)].decode("cp1252", "replace").strip()
+        shown = text if len(text) <= SHOWN_LINE else text[: SHOWN_LINE - 1] + "\u2026"
         raise InvalidEntry(
             "file",
-            f"{name} is not UTF-8 text (byte {exc.start}); save it as UTF-8 (CSV UTF-8) "
-            "and import again",
+            f"{name} is not UTF-8 text (line {line} reads {shown!r} as Windows-1252): "
+            'save it as UTF-8 (in Excel: Save As, "CSV UTF-8") and import again',
         ) from exc
+
+
+SHOWN_LINE = 60  # characters of a line quoted in a message
 
 
 def parse_csv(
@@ -294,7 +356,7 @@ def parse_csv(
         raise InvalidRows(name, [InvalidEntry("header", f"malformed CSV ({exc})", 1)]) from exc
     if header is None:
         raise InvalidRows(name, [InvalidEntry("header", "the file is empty", 1)])
-    header = [h.strip() for h in header]
+    header = column_names(header)
     errors += _header_errors(header, columns)
     if errors:
         raise InvalidRows(name, errors)
@@ -352,7 +414,13 @@ def csv_header(data: bytes, name: str) -> list[str]:
         row = next(csv.reader(io.StringIO(decode_text(data, name), newline="")), [])
     except csv.Error:
         return []
-    return [h.strip() for h in row]
+    return column_names(row)
+
+
+def column_names(row: Sequence[str]) -> list[str]:
+    """A CSV header's names as the formats spell them: ``Date `` is ``date`` (a
+    spreadsheet capitalises and pads them)."""
+    return [h.strip().lower() for h in row]
 
 
 def _header_errors(header: list[str], columns: Sequence[str]) -> list[InvalidEntry]:

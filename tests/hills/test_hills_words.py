@@ -37,18 +37,21 @@ def hill(**changes: object) -> RecurringHill:
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
-def test_waypoint_name_says_the_metres_are_a_length() -> None:
-    # 1208 m = 3963.3 ft: walk it for that far from its foot
-    assert waypoint_name(hill(), "km") == "Walk: Hill 15 (10%, for 1208 m)"
-    assert waypoint_name(hill(), "mi") == "Walk: Hill 15 (10%, for 3963 ft)"
+def test_waypoint_name_says_the_length_as_the_hills_list_does() -> None:
+    # 1208 m = 0.7506 mi: walk it for that far from its foot, in the list's units
+    assert waypoint_name(hill(), "km") == "Walk: Hill 15 (10%, for 1.21 km)"
+    assert waypoint_name(hill(), "mi") == "Walk: Hill 15 (10%, for 0.75 mi)"
+    # below a tenth of a mile (528 ft) in feet, below 1 km in metres: 150 m = 492.1 ft
+    assert waypoint_name(hill(length_m=150.0), "mi") == "Walk: Hill 15 (10%, for 492 ft)"
+    assert waypoint_name(hill(length_m=150.0), "km") == "Walk: Hill 15 (10%, for 150 m)"
 
 
 def test_waypoint_grade_rounds_half_up_from_the_grade_the_page_shows() -> None:
-    # README's example: a 198 m (649.6 ft) hill of 8%
+    # README's example: a 198 m (0.123 mi) hill of 8%
     readme = hill(hill_id=2, name="Hill 2", grade_avg_pct=8.0, length_m=198.0)
-    assert waypoint_name(readme, "mi") == "Walk: Hill 2 (8%, for 650 ft)"
+    assert waypoint_name(readme, "mi") == "Walk: Hill 2 (8%, for 0.12 mi)"
     # the hills page says "4.5%": the watch says 5%, never 4 (Python rounds 4.5 to even)
-    assert waypoint_name(hill(grade_avg_pct=4.5), "km") == "Walk: Hill 15 (5%, for 1208 m)"
+    assert waypoint_name(hill(grade_avg_pct=4.5), "km") == "Walk: Hill 15 (5%, for 1.21 km)"
     assert whole_percent(4.5) == "5%"
     assert whole_percent(4.46) == "5%"  # shown as 4.5% on the page
     assert whole_percent(4.44) == "4%"
