@@ -37,6 +37,7 @@ REPORT_ONLY = frozenset(
         "rest_day_required",
         "drops_after_run_window_s",
         "drops_sessions_per_day",
+        "drops_session_gap_s",
         "drops_sets_target",
         "drops_reps_target",
         "pain_safe_max",

@@ -10,22 +10,18 @@ stay stable across pages.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from analyzer.hills.overview import HillsOverview
-from analyzer.hills.recurring import ClimbRow, HillAnchor, describe_hill, rank
+from analyzer.hills.recurring import describe_hill, rank
 
 
 @dataclass(frozen=True, eq=False)
 class HillsHistory:
-    """The whole history's overview, with what it takes to see it as of a date: the climb
-    rows of each hill, the hills' anchors and the morning stiffness by date."""
+    """The whole history's overview, seen as of a date from what it was made of (its
+    climb rows per hill, the hills' anchors and the morning stiffness by date)."""
 
     overview: HillsOverview
-    members: Mapping[int, Sequence[ClimbRow]]
-    anchors: Mapping[int, HillAnchor]
-    stiffness_by_date: Mapping[str, float]
     _cache: dict[str, HillsOverview] = field(default_factory=dict)
 
     def as_of(self, last: str) -> HillsOverview:
@@ -47,11 +43,11 @@ def _next_day(day: str) -> str:
 def _as_of(h: HillsHistory, last: str) -> HillsOverview:
     o = h.overview
     morning = _next_day(last)
-    stiffness = {d: v for d, v in h.stiffness_by_date.items() if d <= morning}
+    stiffness = {d: v for d, v in o.stiffness_by_date.items() if d <= morning}
     hills = []
     for hill in o.hills:
-        rows = [r for r in h.members.get(hill.hill_id, ()) if r.local_date <= last]
-        anchor = h.anchors.get(hill.hill_id)
+        rows = [r for r in o.members.get(hill.hill_id, ()) if r.local_date <= last]
+        anchor = o.anchors.get(hill.hill_id)
         if not rows or anchor is None:
             continue
         then = describe_hill(anchor, rows, stiffness, o.settings)

@@ -11,7 +11,7 @@ import difflib
 import math
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from analyzer.errors import AnalyzerError
@@ -127,6 +127,11 @@ class HillsOverview:
     new_hills: list[HillAnchor]
     new_routes: list[RouteAnchor]
     settings: Settings
+    #: what the hills were made from, to see them as of a date (``hills.asof``): the climb
+    #: rows of each hill, every hill's anchor, and the morning stiffness by date
+    members: Mapping[int, Sequence[ClimbRow]] = field(default_factory=dict)
+    anchors: Mapping[int, HillAnchor] = field(default_factory=dict)
+    stiffness_by_date: Mapping[str, float] = field(default_factory=dict)
 
     def hill(self, hill_id: int) -> RecurringHill | None:
         return next((h for h in self.hills if h.hill_id == hill_id), None)
@@ -261,7 +266,17 @@ def build_overview(
         for r in rows
     ]
     crossings.sort(key=lambda c: (c.local_date, c.activity_id, c.hill_id))
-    return HillsOverview(hills, routes, crossings, h_group.new, r_group.new, settings)
+    return HillsOverview(
+        hills,
+        routes,
+        crossings,
+        h_group.new,
+        r_group.new,
+        settings,
+        h_group.members,
+        {a.hill_id: a for a in h_group.anchors},
+        dict(stiffness_by_date),
+    )
 
 
 # --- plain data, for --json and the report ----------------------------------------------------
@@ -313,7 +328,9 @@ def route_json(r: Route) -> dict[str, Any]:
         "name": r.name,
         "user_name": r.user_name,
         "runs": r.runs,
-        "distance_m": _num(r.distance_m, 0),
+        # not to whole metres: rounded twice, a route read 16.10 km on the pages and 16.09
+        # in the terminal (16095.3 m -> 16095 -> 16.09)
+        "distance_m": _num(r.distance_m, 3),
         "ascent_m": _num(r.ascent_m, 3),  # formatted as the page does (see hill_json)
         "hills": [hill_key(k) for k in r.hill_ids],
         "flagged_hills": r.flagged,

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from analyzer.report.units import Units, fmt_minutes
+from analyzer.symptoms.rules import percent
 from analyzer.weekly.daily import drops_short_days
 from analyzer.weekly.lights import judged_means, run_label
 from analyzer.weekly.view import WeekView
@@ -45,11 +46,12 @@ def _weeks_words(n: int) -> str:
 
 
 def _direction(now: float, then: float) -> str:
-    """``lower``, ``higher`` or ``the same``, compared at the one decimal shown."""
+    """``lower than``, ``higher than`` or ``the same as``, compared at the one decimal
+    shown."""
     diff = round(now, 1) - round(then, 1)
     if abs(diff) < 0.05:
-        return "the same"
-    return "lower" if diff < 0 else "higher"
+        return "the same as"
+    return "lower than" if diff < 0 else "higher than"
 
 
 def settling(view: WeekView) -> list[str]:
@@ -103,7 +105,7 @@ def _morning_line(view: WeekView, mean: str, days: str, what: str, pos: int) -> 
             "compare with."
         )
     n, then = compared[-1]
-    line = f"{head}: {_direction(now, then)} than {_weeks_words(n)} ({then:.1f})"
+    line = f"{head}: {_direction(now, then)} {_weeks_words(n)} ({then:.1f})"
     if n > 1 and last is not None:
         line += f"; last week {last:.1f}"
     return line + "."
@@ -156,7 +158,8 @@ def kept(view: WeekView, units: Units, easy_limit_bpm: float | None) -> list[str
             lines.append(f"{head}; every run mostly easy{tail}.")
         else:
             named = ", ".join(
-                f"{run_label(pd.Timestamp(d))} ({s:.0%} easy, {fmt_minutes(_num(m) or 0.0)} moving)"
+                f"{run_label(pd.Timestamp(d))} ({percent(s, MOSTLY)} easy, "
+                f"{fmt_minutes(_num(m) or 0.0)} moving)"
                 for d, s, m in zip(
                     hard["local_start"], hard["easy_share"], hard["moving_s"], strict=True
                 )
@@ -171,7 +174,8 @@ def drops_line(view: WeekView) -> str | None:
     those straight after a run; None where no day of the week has happened yet."""
     t = view.totals
     target = int(_num(t.get("drops_target")) or 0)
-    if not target:
+    started = "drops_started" not in view.days.columns or bool(view.days["drops_started"].any())
+    if not target or not started:  # no day yet, or before the first session ever logged
         return None
     done = int(_num(t.get("drops_sessions")) or 0)
     line = f"Heel drops: {done} of {target} sessions"

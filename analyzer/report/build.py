@@ -420,10 +420,31 @@ def easy_limit_bpm(hr_max: float | None, settings: Settings) -> float | None:
     return threshold_bpm(settings.easy_fraction, hr_max, rest_bpm(settings), settings)
 
 
+def easy_rule_words(hr_max: float | None, settings: Settings) -> str:
+    """How the easy limit is worked out, with the numbers: ``under 70% of maximum heart
+    rate: 0.70 × 178 = 125 bpm``, or with the reserve (Karvonen) model ``under rest + 70%
+    of the heart-rate reserve (Karvonen): 52 + 0.70 × (183 − 52) = 144 bpm``."""
+    share = settings.easy_fraction
+    pct = f"{share:.0%}"
+    limit = easy_limit_bpm(hr_max, settings)
+    if settings.hr_model == "reserve":
+        rest = rest_bpm(settings)
+        head = f"under rest + {pct} of the heart-rate reserve (Karvonen)"
+        if hr_max is None or limit is None:
+            return head
+        return f"{head}: {rest:.0f} + {share:.2f} × ({hr_max:.0f} − {rest:.0f}) = {limit:.0f} bpm"
+    head = f"under {pct} of maximum heart rate"
+    if hr_max is None or limit is None:
+        return head
+    return f"{head}: {share:.2f} × {hr_max:.0f} = {limit:.0f} bpm"
+
+
 def recordings_words(others: pd.DataFrame | None) -> str:
     """What the held maximum is taken from: every recording of the store, so where it
     holds activities that are not runs, `` (1 ride and 3 walks included)``; "" where it
     holds runs alone (``others``: the history's activities that are not runs)."""
+    if others is not None and "heart_rate_max_bpm" in others.columns:
+        others = others[others["heart_rate_max_bpm"].notna()]  # only those with heart rate
     if others is None or others.empty:
         return ""
     return f" ({and_join([what for what, _ in left_out(others)])} included)"
@@ -474,6 +495,7 @@ def method(view: WeekView, units: Units) -> dict[str, Any]:
         "hr_max": "–" if hr_max is None else f"{hr_max:.0f} bpm",
         "hr_max_source": source,
         "easy_limit": "–" if limit is None else f"{limit:.0f} bpm",
+        "easy_rule": easy_rule_words(hr_max, s),
         "settings": s,
         "pain": view.pain,
         "altitude": altitude_words(view.runs),

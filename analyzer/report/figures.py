@@ -309,9 +309,13 @@ def _after_hill_rings(days: pd.DataFrame, x: list[float]) -> dict[str, Any]:
     """A ring round the morning stiffness of each morning after a run with a hill run,
     named in the legend: a ring never covers another mark or the heel-drop triangles, as
     the arrowed notes did (on a phone they sat on the morning-pain squares)."""
-    hills = days["hills_run"].to_numpy(dtype="float64")
     stiff = days["morning_stiffness"].to_numpy(dtype="float64")
-    after = [i for i in range(1, len(x)) if hills[i - 1] > 0 and math.isfinite(stiff[i])]
+    if "after_hill_run" in days.columns:  # from the whole history: Monday after Sunday too
+        follows = days["after_hill_run"].fillna(False).to_numpy(dtype=bool)
+    else:
+        hills = days["hills_run"].fillna(0).to_numpy(dtype="float64")
+        follows = np.concatenate([[False], hills[:-1] > 0])
+    after = [i for i in range(len(x)) if follows[i] and math.isfinite(stiff[i])]
     labels = day_labels(days)
     return {
         "type": "scatter",

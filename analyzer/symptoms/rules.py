@@ -275,6 +275,9 @@ def acwr_finding(ratio: float | None, what: str, settings: Settings) -> Finding 
     if not _known(ratio) or ratio is None:
         return None
     low, high, red = settings.acwr_low, settings.acwr_high, settings.acwr_red
+    # judged to 3 decimals, as it can be shown: rolling float sums give 0.7999999999999999
+    # for a ratio of 0.8, which must neither fire nor read "0.80, below 0.8"
+    ratio = round(ratio, 3)
     shown = beside(ratio, [low, high, red], 2)
     if ratio > red:
         return Finding("red", f"acute:chronic {what} ratio {shown}, above {red:g}")
@@ -299,12 +302,14 @@ def morning_trend(
 ) -> Finding | None:
     """A weekly mean morning score, ``what`` (stiffness, pain on getting up), must not rise
     from one week to the next: a rise of ``weekly_stiffness_rise_points`` or more is
-    amber."""
+    amber. The means are compared at the one decimal shown (as the red flag of
+    :func:`flag_stiffness_rising` does), so "2.5, up from 2.0" always fires."""
     if not (_known(mean) and _known(previous)):
         return None
     assert mean is not None
     assert previous is not None
-    if mean - previous < rules.weekly_stiffness_rise_points:
+    mean, previous = round(mean, 1), round(previous, 1)
+    if mean - previous < rules.weekly_stiffness_rise_points - 1e-9:
         return None
     return Finding("amber", f"{what} averaged {mean:.1f}/10, up from {previous:.1f}/10 last week")
 

@@ -166,6 +166,7 @@ def drops_per_day(drops: pd.DataFrame, runs: pd.DataFrame, settings: Settings) -
     per = pd.DataFrame(
         {
             "date": drops["local_date"].to_numpy(),
+            "time": times,
             "after": after,
             "straight": straight,
             "bent": bent,
@@ -175,8 +176,9 @@ def drops_per_day(drops: pd.DataFrame, runs: pd.DataFrame, settings: Settings) -
         }
     )
     sets = settings.drops_sets_target
-    day = _day_sessions(per, sets)
-    day_after = _day_sessions(per[per["after"]], sets).reindex(day.index, fill_value=0.0)
+    gap_s = settings.drops_session_gap_s
+    day = _day_sessions(per, sets, gap_s)
+    day_after = _day_sessions(per[per["after"]], sets, gap_s).reindex(day.index, fill_value=0.0)
     return pd.DataFrame(
         {
             "drops_logged": day["logged"],
@@ -188,25 +190,37 @@ def drops_per_day(drops: pd.DataFrame, runs: pd.DataFrame, settings: Settings) -
     )
 
 
-def _day_sessions(per: pd.DataFrame, sets: int) -> pd.DataFrame:
-    """Per date of the logged sessions ``per`` (sets straight-knee and bent-knee, and
-    those of the full repetitions): ``logged``, the sessions logged; ``sessions``, the
-    sessions done, from the day's sets: as many as the more numerous kind of set makes up
-    (``sets`` to a session, a part session counting as one), never more than were logged,
-    so 3 straight-knee sets logged at 07:40 and 3 bent-knee sets at 07:50 are one session,
-    not two; ``full``, how many times the day's sets of full repetitions make up ``sets``
-    of each kind (pooled over the day, so the same two entries are one full session),
-    never more than ``sessions``."""
-    grouped = per.groupby("date")
+def _day_sessions(per: pd.DataFrame, sets: int, gap_s: float) -> pd.DataFrame:
+    """Per date of the logged sessions ``per`` (time, sets straight-knee and bent-knee,
+    and those of the full repetitions): ``logged``, the entries logged; ``sessions``, the
+    sessions done; ``full``, the full sessions. Entries of one date less than ``gap_s``
+    apart are one bout, a session logged in parts (3 straight-knee sets at 07:40 and 3
+    bent-knee at 07:50 are one session, not two); entries further apart are bouts of their
+    own (1 + 1 sets at 07:00 and again at 19:00 are two sessions). A bout counts as many
+    sessions as its more numerous kind of set makes up (``sets`` to a session, a part one
+    counting as one), never more than its entries; it is full as many times as its sets
+    of full repetitions make up ``sets`` of each kind, never more than its sessions."""
+    columns = ["logged", "sessions", "full"]
+    if per.empty:
+        return pd.DataFrame(columns=columns, dtype="float64")
+    per = per.sort_values(["date", "time"], kind="stable")
+    gap = per.groupby("date")["time"].diff() > pd.Timedelta(seconds=gap_s)
+    new_day = per["date"].ne(per["date"].shift())
+    per = per.assign(bout=(new_day | gap).cumsum())
+    grouped = per.groupby("bout")
     totals = grouped[["straight", "bent", "straight_whole", "bent_whole"]].sum()
-    logged = grouped.size().astype("float64")
-    made_up = np.ceil(totals[["straight", "bent"]].max(axis=1) / sets)
-    sessions = np.minimum(logged, made_up)
+    entries = grouped.size().astype("float64")
+    sessions = np.minimum(entries, np.ceil(totals[["straight", "bent"]].max(axis=1) / sets))
     full = np.floor(totals[["straight_whole", "bent_whole"]].min(axis=1) / sets)
-    return pd.DataFrame(
-        {"logged": logged, "sessions": sessions, "full": np.minimum(full, sessions)},
-        index=totals.index,
+    bouts = pd.DataFrame(
+        {
+            "date": grouped["date"].first(),
+            "logged": entries,
+            "sessions": sessions,
+            "full": np.minimum(full, sessions),
+        }
     )
+    return bouts.groupby("date")[columns].sum()
 
 
 def daily_frame(
@@ -239,6 +253,8 @@ def daily_frame(
     daily["to_come"] = to_come
     daily["rest_day"] = ~daily["ran"] & ~daily["to_come"]
     daily["back_to_back"] = daily["ran"] & daily["ran"].shift(1, fill_value=False)
+    # the morning after a run with a hill run (a Monday after the Sunday before included)
+    daily["after_hill_run"] = (daily["hills_run"].fillna(0) > 0).shift(1, fill_value=False)
     symptoms = checkins.set_index("date")[SYMPTOMS]
     daily["checked_in"] = index.isin(judgeable(checkins)["date"].dropna())
     daily = daily.join(symptoms.reindex(index))
@@ -254,7 +270,12 @@ def daily_frame(
     # against the week's target a day counts up to its own target: extra sessions one day
     # do not make up for a day missed (DOMAIN: twice a day, every day)
     daily["drops_counted"] = np.minimum(daily["drops_sessions"], daily["drops_target"])
-    daily["drops_short"] = ~daily["to_come"] & (daily["drops_sessions"] < daily["drops_target"])
+    # short: a day that is over (today's evening session may still come) with fewer
+    # sessions than its target
+    over = index < pd.Timestamp(today).normalize() if today is not None else ~daily["to_come"]
+    daily["drops_short"] = over & (daily["drops_sessions"] < daily["drops_target"])
+    # the programme has begun: a session was logged on this day or before
+    daily["drops_started"] = daily["drops_logged"].cumsum() > 0
     daily["week"] = [iso_week(d) for d in index]
     return add_acwr(daily, _first_load_day(runs, index), settings)
 

@@ -16,7 +16,6 @@ from typing import Any
 from analyzer.errors import AnalyzerError
 from analyzer.hills.asof import HillsHistory
 from analyzer.hills.overview import HillsOverview, build_overview
-from analyzer.hills.recurring import group_climbs
 from analyzer.hills.routes import Track, resample
 from analyzer.settings import Settings
 from analyzer.store import Store
@@ -72,17 +71,6 @@ def load_overview(
 
 
 def load_history(store: Store, settings: Settings | None = None) -> HillsHistory:
-    """:func:`load_overview` (anchors persisted), with what the week pages need to see the
-    hills as of each week's end (``HillsHistory.as_of``)."""
-    settings = settings or store.settings()
-    overview = load_overview(store, settings)
-    runs = running_ids(store)
-    climbs = [c for c in hs.climb_rows(store) if c.activity_id in runs]
-    # every climb has its anchor now (just stored), so this grouping is the overview's
-    grouping = group_climbs(climbs, hs.hill_anchors(store), settings)
-    return HillsHistory(
-        overview,
-        grouping.members,
-        {a.hill_id: a for a in grouping.anchors},
-        stiffness_by_date(store.checkins()),
-    )
+    """:func:`load_overview` (anchors persisted), seen by each week page as of its end
+    (``HillsHistory.as_of``)."""
+    return HillsHistory(load_overview(store, settings))

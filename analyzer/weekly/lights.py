@@ -137,10 +137,12 @@ def add_run_lights(
         (_num(r.morning_pain), _num(r.next_pain)) if "morning_pain" in out.columns else (None, None)
         for r in out.itertuples()
     ]
-    after = out["pain_after"] if "pain_after" in out.columns else pd.Series(None, out.index)
+    # a list: a float column's map(_num) would turn the None of "not logged" back into NaN
+    column = out["pain_after"] if "pain_after" in out.columns else [None] * len(out)
+    after = [_num(a) for a in column]
     verdicts = [
         run_judgement(_num(r.pain_during), _num(r.stiffness), _num(r.next_stiffness), pain, m, a)
-        for r, m, a in zip(out.itertuples(), mornings, after.map(_num), strict=True)
+        for r, m, a in zip(out.itertuples(), mornings, after, strict=True)
     ]
     out["pain_settled"] = [rules.settled(*m, pain) for m in mornings]
     out["settled"] = [

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from analyzer.hills.asof import HillsHistory
 from analyzer.hills.overview import build_overview
-from analyzer.hills.recurring import group_climbs
 from analyzer.settings import Settings
 from tests.hills.test_recurring import FOOT, TOP, climb, shifted
 
@@ -30,10 +29,7 @@ def history() -> HillsHistory:
         rows.append(climb(f"nov{i}", day, FOOT, TOP, **GENTLE))
         stiffness[f"2026-11-{int(day[-2:]) + 1:02d}"] = 6.0
     rows.append(climb("late", "2026-11-20", OTHER_FOOT, OTHER_TOP, **GENTLE))
-    grouping = group_climbs(rows, [], s)
-    overview = build_overview(rows, [], grouping.anchors, [], stiffness, s)
-    anchors = {a.hill_id: a for a in grouping.anchors}
-    return HillsHistory(overview, grouping.members, anchors, stiffness)
+    return HillsHistory(build_overview(rows, [], [], [], stiffness, s))
 
 
 def test_the_whole_history_flags_the_hill() -> None:
@@ -68,3 +64,27 @@ def test_the_next_morning_after_the_last_day_counts() -> None:
     assert hill is not None
     assert hill.stiffness.n_run == 4
     assert hill.stiffness.after_run == (2.0 * 3 + 6.0) / 4
+
+
+def test_a_week_page_sees_the_hills_as_of_its_sunday() -> None:
+    from analyzer.report.build import _week_hills
+
+    h = history()
+    week = _week_hills(h, "2026-W42")  # Mon 12 - Sun 18 Oct
+    assert week is h.as_of("2026-10-18")  # the same cached view
+    assert _week_hills(h.overview, "2026-W42") is h.overview  # a plain overview as it is
+    assert _week_hills(None, "2026-W42") is None
+
+
+def test_a_route_distance_is_rounded_once_in_the_terminal() -> None:
+    """16095.3 m is 16.10 km on the pages; rounded to 16095 first it read 16.09 in
+    `analyzer hills` (a user test)."""
+    import numpy as np
+
+    from analyzer.hills.overview import route_json
+    from analyzer.hills.routes import Route
+    from analyzer.textout import distance
+
+    route = Route(1, "Route 1", None, ("a",), 16095.3, 40.0, np.zeros(2), np.zeros(2))
+    assert distance(route_json(route)["distance_m"], "km") == "16.10 km"
+    assert distance(16095.3, "km") == "16.10 km"  # as the pages format it

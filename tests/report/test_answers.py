@@ -80,7 +80,7 @@ def test_kept_names_the_days_that_broke_the_advice() -> None:
         run("2026-11-06T07:00Z", easy_share=None),
     ]
     view = view_of("2026-W45", runs, [])
-    rest, hills, easy, _ = kept(view, MILES, 125.0)
+    rest, hills, easy = kept(view, MILES, 125.0)  # no heel drops ever logged: no line
     assert rest == "Rest days: 4; ran on consecutive days: Mon 2 Nov and Tue 3 Nov."
     assert hills == "Hills: 1 walked, 2 run (Tue 3 Nov)."
     # 25 min each with heart rate on two runs: (0.9 + 0.3) / 2 = 60% easy
@@ -92,7 +92,7 @@ def test_kept_names_the_days_that_broke_the_advice() -> None:
 
 def test_kept_all_well() -> None:
     runs = [run("2026-11-02T07:00Z", hills_walked=1), run("2026-11-04T07:00Z")]
-    rest, hills, easy, _ = kept(view_of("2026-W45", runs, []), MILES, None)
+    rest, hills, easy = kept(view_of("2026-W45", runs, []), MILES, None)
     assert rest == "Rest days: 5, with a rest day between every two runs."
     assert hills == "Hills: all 1 walked."
     assert easy == "Easy effort: 100% of the running time; every run mostly easy."
@@ -144,4 +144,44 @@ def test_heel_drops_name_the_short_days_and_the_extra_sessions() -> None:
     assert kept(view, MILES, None)[-1] == (
         "Heel drops: 12 of 14 sessions; short on Tue 3 Nov (0 of 2); 1 extra beyond a "
         "day's target, not counted; 1 straight after a run."
+    )
+
+
+def test_a_share_beside_half_keeps_the_decimal_that_decides_it() -> None:
+    # 0.5 is not mostly easy, 0.503 is: shown "50%" and "50.3%", never both "50%"
+    runs = [run("2026-11-03T07:00Z", easy_share=0.5), run("2026-11-05T07:00Z", easy_share=0.503)]
+    easy = kept(view_of("2026-W45", runs, []), MILES, None)[2]
+    assert "not mostly easy: Tue 3 Nov (50% easy, 25 min moving)." in easy
+    assert "Thu" not in easy
+
+
+def test_no_heel_drop_line_before_the_first_session_ever_logged() -> None:
+    # sessions begin in W46: W45's page does not list seven days "short" of a programme
+    # that had not started
+    sessions = [drops("2026-11-09T08:00+00:00")]
+    inputs = make_inputs([run("2026-11-03T07:00Z")], [], sessions, today=TODAY)
+    hist = history(inputs)
+    assert not any(
+        line.startswith("Heel drops")
+        for line in kept(week_view(inputs, hist, "2026-W45"), MILES, None)
+    )
+    assert kept(week_view(inputs, hist, "2026-W46"), MILES, None)[0].startswith(
+        "Heel drops: 1 of 14 sessions; short on Mon 9 Nov (1 of 2), Tue 10 Nov (0 of 2)"
+    )
+
+
+def test_the_easy_rule_is_written_out_with_its_numbers() -> None:
+    from analyzer.report.build import easy_rule_words
+    from analyzer.settings import Settings
+
+    # DOMAIN: 70% of maximum, or rest + 0.70 x (max - rest) with the reserve model
+    assert easy_rule_words(178.0, Settings()) == (
+        "under 70% of maximum heart rate: 0.70 × 178 = 125 bpm"
+    )
+    karvonen = Settings(hr_model="reserve", hr_rest_bpm=52)
+    assert easy_rule_words(183.0, karvonen) == (
+        "under rest + 70% of the heart-rate reserve (Karvonen): 52 + 0.70 × (183 − 52) = 144 bpm"
+    )
+    assert easy_rule_words(None, karvonen) == (
+        "under rest + 70% of the heart-rate reserve (Karvonen)"
     )

@@ -325,6 +325,22 @@ def test_other_sports_in_the_history_are_named() -> None:
     )
 
 
+def test_a_recording_without_heart_rate_is_not_named() -> None:
+    # a user test: "(1 fragment too short for a run included)" for a fragment that has no
+    # heart rate, so it cannot have given the maximum
+    others = pd.DataFrame(
+        {
+            "kind": ["ride", "fragment"],
+            "distance_m": [30000.0, 10.0],
+            "heart_rate_max_bpm": [150.0, None],
+        }
+    )
+    notice = build.hr_max_notice(observed_view(), others)
+    assert notice is not None
+    assert "(1 ride included)" in notice["text"]
+    assert "fragment" not in notice["text"]
+
+
 def page_with_a_ride(folder: Path, ride_day: str) -> str:
     runs = [
         run("2026-11-17T07:00Z", hr_max_source="observed", hr_max_used_bpm=160.0),
