@@ -5,7 +5,9 @@ flags, times run and walked and the next-morning stiffness behind them come from
 up to the end of that week only, so an old page says what the runner could have known
 then, and regenerating it later does not change what it said. The grouping into hills
 (which climb is which hill) and the hills' names and routes are the whole history's: ids
-stay stable across pages.
+stay stable across pages. Each crossing of the week is judged against the flag the hill had
+before that run (a hill first seen, or first flagged, by a run is not "run, flagged walk"
+on that run).
 """
 
 from __future__ import annotations
@@ -59,11 +61,22 @@ def _as_of(h: HillsHistory, last: str) -> HillsOverview:
                 runs_on_route=hill.runs_on_route,
             )
         )
-    flagged = {x.hill_id for x in hills if x.flagged}
     kept = {x.hill_id for x in hills}
     crossings = [
-        replace(c, flagged=c.hill_id in flagged)
+        replace(c, flagged=_flagged_before(o, c.hill_id, c.local_date))
         for c in o.crossings
         if c.local_date <= last and c.hill_id in kept
     ]
     return replace(o, hills=rank(hills), crossings=crossings)
+
+
+def _flagged_before(o: HillsOverview, hill_id: int, day: str) -> bool:
+    """Whether the hill was flagged "walk" on the runs before ``day`` (and the morning
+    check-ins up to that day's): a crossing is judged by the flag the runner could have
+    known when running it, not by one a later run of that week raised."""
+    rows = [r for r in o.members.get(hill_id, ()) if r.local_date < day]
+    anchor = o.anchors.get(hill_id)
+    if not rows or anchor is None:
+        return False
+    stiffness = {d: v for d, v in o.stiffness_by_date.items() if d <= day}
+    return describe_hill(anchor, rows, stiffness, o.settings).flagged

@@ -38,18 +38,26 @@ def week_crossings(
         if hill is None:
             continue
         how, compliance = _how(c.walked, c.flagged)
+        if c.flagged:
+            flag = "; ".join(f.text for f in hill.flags)
+        elif hill.flagged:  # flagged by this run or a later one of the week
+            since = "; ".join(f.text for f in hill.flags)
+            flag = f"not yet flagged when run (since then: {since})"
+        else:
+            flag = ""
         rows.append(
             {
                 "run": labels.get(c.activity_id, c.local_date),
                 "id": hill_key(hill.hill_id),
                 "name": hill.name,
-                "flag": "; ".join(f.text for f in hill.flags) if hill.flagged else "",
+                "flag": flag,
                 "how": how,
                 "compliance": compliance,
                 "ok": c.compliant,
+                "flagged": c.flagged,
             }
         )
-    flagged = [r for r in rows if r["flag"]]
+    flagged = [r for r in rows if r["flagged"]]
     return {
         "rows": rows,
         "flagged": len(flagged),

@@ -88,3 +88,16 @@ def test_a_route_distance_is_rounded_once_in_the_terminal() -> None:
     route = Route(1, "Route 1", None, ("a",), 16095.3, 40.0, np.zeros(2), np.zeros(2))
     assert distance(route_json(route)["distance_m"], "km") == "16.10 km"
     assert distance(16095.3, "km") == "16.10 km"  # as the pages format it
+
+
+def test_each_crossing_is_judged_by_the_flag_known_before_it() -> None:
+    """The November runs raise the stiffness flag one by one (run mornings 2, 2, 2, then
+    6 after each November run; walked mornings 2; the rule: +1.5 or more with 3 of each):
+    before 2 Nov the difference is 0, before 4 Nov +1.0 (2, 2, 2, 6), before 6 Nov +1.6
+    (2, 2, 2, 6, 6). Only the third November run was run against a flag it could know."""
+    h = history()
+    week = h.as_of("2026-11-08")
+    flagged = {c.activity_id: c.flagged for c in week.crossings if c.activity_id.startswith("nov")}
+    assert flagged == {"nov0": False, "nov1": False, "nov2": True}
+    # the hills page (whole history) judges every crossing by the hill's flag today
+    assert all(c.flagged for c in h.overview.crossings if c.hill_id == 1)
