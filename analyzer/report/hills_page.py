@@ -14,7 +14,13 @@ import jinja2
 from markupsafe import Markup, escape
 
 from analyzer.hills.export import waypoint_name
-from analyzer.hills.overview import HillsOverview, fmt_length, hill_key, route_key
+from analyzer.hills.overview import (
+    HillsOverview,
+    fmt_hill_length,
+    fmt_length,
+    hill_key,
+    route_key,
+)
 from analyzer.hills.recurring import GRADE, SCORE, STIFFNESS, RecurringHill, StiffnessComparison
 from analyzer.report.units import Units
 
@@ -139,7 +145,7 @@ def _hill_row(
         "name": h.name,
         "route": names.get(h.route_id, "–") if h.route_id is not None else "–",
         "flags": flag_words(h),
-        "length": fmt_length(h.length_m, units.system),
+        "length": fmt_hill_length(h.length_m, units.system),  # as `hills` and the GPX say
         "gain": fmt_length(h.gain_m, units.system),
         "grade": f"{h.grade_avg_pct:.1f}%\u00a0/ {h.grade_max_pct:.1f}%",  # wraps after the slash
         "score": f"{h.score:.0f}",
