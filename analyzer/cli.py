@@ -54,6 +54,25 @@ def decoder_option(f: F) -> F:
     )(f)
 
 
+#: ``--damaged`` choices, default first (analyzer.importers.damage.MODES: not imported
+#: here, as the readers' modules are slow to import for ``--help``)
+DAMAGED_MODES = ("warn", "strict", "ignore")
+
+
+def damaged_option(f: F) -> F:
+    """``--damaged``, shared by the commands that read activity files (STYLE rule 10)."""
+    return click.option(
+        "--damaged",
+        type=click.Choice(DAMAGED_MODES, case_sensitive=False),
+        default=DAMAGED_MODES[0],
+        show_default=True,
+        help="A damaged file (cut short, CRC mismatch, undecodable records or XML): warn "
+        "keeps what was read and says what was lost; strict refuses the file as failed "
+        "(nothing of it is stored); ignore keeps what was read without printing the "
+        "damage (the activity still records it, as --json shows).",
+    )(f)
+
+
 def iso_week(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Callback for ``--week``: an ISO week YYYY-Www that exists, upper-cased."""
     if value is None:
@@ -135,6 +154,7 @@ def fail(exc: AnalyzerError) -> click.ClickException:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object, for scripts.")
 @units_option
 @decoder_option
+@damaged_option
 @click.option(
     "--hr-max",
     type=click.FloatRange(*RANGES["hr_max_bpm"]),
@@ -154,6 +174,7 @@ def inspect(
     as_json: bool,
     units: str | None,
     decoder: str | None,
+    damaged: str,
     hr_max: float | None,
     age: int | None,
 ) -> None:
@@ -165,6 +186,7 @@ def inspect(
       analyzer inspect morning-run.fit --json | jq .activities[0].distance_m
       analyzer inspect morning-run.fit --decoder fitparse
       analyzer inspect morning-run.fit --hr-max 182
+      analyzer inspect cut-short.fit --damaged strict
     """
     from analyzer import pipeline, textout
 
@@ -176,7 +198,7 @@ def inspect(
                 age_years=age if age is not None else settings.age_years,
             )
         source = "option" if hr_max is not None else "profile"
-        report = pipeline.inspect_file(file, settings, decoder, history_max, source)
+        report = pipeline.inspect_file(file, settings, decoder, history_max, source, damaged)
     except AnalyzerError as exc:
         raise fail(exc) from exc
     if as_json:
@@ -323,6 +345,7 @@ keep_option = click.option(
     "in this process.",
 )
 @decoder_option
+@damaged_option
 @click.option(
     "--max-unpacked-mb",
     type=click.FloatRange(min=0, min_open=True),
@@ -355,6 +378,7 @@ def import_(
     as_json: bool,
     jobs: int,
     decoder: str | None,
+    damaged: str,
     max_unpacked_mb: float | None,
     max_ratio: float | None,
     reread: bool,
@@ -377,6 +401,7 @@ def import_(
       analyzer import --max-unpacked-mb 8000 --max-ratio 400 strava-export.zip
       analyzer import --decoder fitparse --jobs 1 old-watch/
       analyzer import --reread ~/watch-archive/
+      analyzer import --damaged strict watch/*.fit
     """
     from analyzer import pipeline, textout
     from analyzer.importers.containers import Limits
@@ -394,6 +419,7 @@ def import_(
                 limits=limits,
                 decoder=decoder,
                 reread=reread,
+                damaged=damaged,
             )
     except KeyboardInterrupt:
         progress.close()
@@ -1457,8 +1483,11 @@ def _ask(label: str, allowed: tuple[int | str, ...], what: str, words: str = "")
     show_default=True,
     help="Report folder to refresh after each batch (once the report exists).",
 )
+@damaged_option
 @click.pass_context
-def watch(ctx: click.Context, inbox: Path, once: bool, interval: float, out: Path) -> None:
+def watch(
+    ctx: click.Context, inbox: Path, once: bool, interval: float, out: Path, damaged: str
+) -> None:
     """Import files dropped into INBOX once they stop growing.
 
     Imported files move to INBOX/imported/, failed ones to INBOX/failed/ with <name>.txt
@@ -1470,6 +1499,7 @@ def watch(ctx: click.Context, inbox: Path, once: bool, interval: float, out: Pat
     Example:
       analyzer watch ~/Exports --interval 10
       analyzer watch ~/Exports --once
+      analyzer watch ~/Exports --damaged strict
     """
     from analyzer import pipeline
 
@@ -1492,7 +1522,13 @@ def watch(ctx: click.Context, inbox: Path, once: bool, interval: float, out: Pat
             click.echo(f"Watching {inbox} every {interval:g} s; Ctrl-C to stop.", err=True)
         try:
             batches = pipeline.watch_inbox(
-                inbox, store, out, once=once, interval_s=interval, on_batch=show
+                inbox,
+                store,
+                out,
+                once=once,
+                interval_s=interval,
+                on_batch=show,
+                damaged=damaged,
             )
         except KeyboardInterrupt:
             return

@@ -40,6 +40,8 @@ from analyzer.importers import (
     streams,
     suffix_of,
 )
+from analyzer.importers.damage import DEFAULT as DAMAGED_DEFAULT
+from analyzer.importers.damage import check_mode, shown
 from analyzer.localtime import local_date, offset_s_in, zone
 from analyzer.metrics.heart import observed_max_bpm
 from analyzer.profile import affects_analysis, check_settings, settings_key
@@ -81,6 +83,7 @@ def inspect_file(
     decoder: str | None = None,
     history_max_bpm: float | None = None,
     hr_max_source: str = "profile",
+    damaged: str = DAMAGED_DEFAULT,
 ) -> dict[str, Any]:
     """Read one file without the store: ``{"file", "activities", "warnings"}``. Where
     the profile gives no maximum heart rate, the highest held in any of its sessions or
@@ -89,11 +92,13 @@ def inspect_file(
 
     ``decoder``: the FIT decoder, "fast" (default) or "fitparse". ``hr_max_source``:
     what a maximum set in ``settings`` is called ("option" where the command line gave
-    it for this file, not the profile).
+    it for this file, not the profile). ``damaged``: "warn", "strict" (a damaged file
+    is UnreadableFile) or "ignore" (its damage is left out of ``warnings``, not out of
+    each activity's).
     """
     settings = settings or Settings()
     try:
-        activities = with_local_offsets(read(path, decoder), settings.timezone)
+        activities = with_local_offsets(read(path, decoder, damaged), settings.timezone)
         # the maximum held across the file's sessions, as an import takes it across the
         # history: one session of a triathlon is not a maximum of its own
         held = [observed_max_bpm(a.frame, settings) for a in activities if len(a.frame)]
@@ -104,7 +109,7 @@ def inspect_file(
     for summary in summaries:
         if summary.get("hr_max_source") == "profile":
             summary["hr_max_source"] = hr_max_source
-    warnings = sorted({w for s in summaries for w in s["warnings"]})
+    warnings = sorted(set(shown((w for s in summaries for w in s["warnings"]), damaged)))
     return {"file": str(path), "activities": summaries, "warnings": warnings}
 
 
@@ -135,12 +140,14 @@ class FileJob:
     """One file to import: its name (for messages and the reader's suffix) and either
     its bytes or a path to read them from (``.gz`` is decompressed). A pool is sent
     paths, so big payloads are not pickled twice. ``decoder``: the FIT decoder, "fast"
-    or "fitparse"; None reads ``$ANALYZER_FIT_DECODER`` (in the worker), else fast."""
+    or "fitparse"; None reads ``$ANALYZER_FIT_DECODER`` (in the worker), else fast.
+    ``damaged``: "strict" fails a damaged file (see :mod:`analyzer.importers.damage`)."""
 
     name: str
     path: str | None = None
     data: bytes | None = None
     decoder: str | None = None
+    damaged: str = DAMAGED_DEFAULT
 
 
 @dataclass(frozen=True)
@@ -217,9 +224,9 @@ def _open_job(job: FileJob) -> tuple[str, bytes | None]:
 def _sessions(job: FileJob, digest: str, data: bytes | None) -> list[Activity]:
     """The sessions of the file that hold records."""
     if data is None and job.path is not None:
-        found = read_path(job.path, job.name, digest=digest)
+        found = read_path(job.path, job.name, digest=digest, damaged=job.damaged)
     else:
-        found = read_bytes(data or b"", job.name, job.decoder)
+        found = read_bytes(data or b"", job.name, job.decoder, job.damaged)
     return [a for a in found if len(a.frame)]
 
 
@@ -329,13 +336,15 @@ class ImportReport:
         }
 
 
-def _job_of(entry: containers.Entry, decoder: str | None = None) -> FileJob | FileResult:
+def _job_of(
+    entry: containers.Entry, decoder: str | None = None, damaged: str = DAMAGED_DEFAULT
+) -> FileJob | FileResult:
     if entry.error is not None:
         return FileResult(entry.name, None, error=str(entry.error))
     if entry.path is not None:  # read by the worker itself (a GPX streams from disk)
-        return FileJob(entry.name, path=entry.path, decoder=decoder)
+        return FileJob(entry.name, path=entry.path, decoder=decoder, damaged=damaged)
     try:
-        return FileJob(entry.name, data=entry.data(), decoder=decoder)
+        return FileJob(entry.name, data=entry.data(), decoder=decoder, damaged=damaged)
     except AnalyzerError as exc:
         return FileResult(entry.name, None, error=str(exc))
 
@@ -524,13 +533,14 @@ def analysed_files(
     decoder: str | None = None,
     pool: Executor | None = None,
     pin_zone: str | None = None,
+    damaged: str = DAMAGED_DEFAULT,
 ) -> Generator[FileResult, None, None]:
     """:func:`analyse_file` over ``entries``, in order; ``jobs`` > 1 uses a process pool
-    (``pool``, or one made here)."""
+    (``pool``, or one made here). ``damaged`` goes to the workers with each job."""
     if pool is None and jobs > 1:
         with process_pool(jobs) as own:
             yield from analysed_files(
-                entries, settings, history_max_bpm, jobs, decoder, own, pin_zone
+                entries, settings, history_max_bpm, jobs, decoder, own, pin_zone, damaged
             )
         return
     work = partial(
@@ -540,7 +550,7 @@ def analysed_files(
         compact=True,
         pin_zone=pin_zone,
     )
-    todo = (_job_of(e, decoder) for e in entries)
+    todo = (_job_of(e, decoder, damaged) for e in entries)
     yield from _in_order(work, todo, _failed_result, pool, _window(pool, jobs))
 
 
@@ -556,17 +566,19 @@ def history_max_bpm(
     jobs: int = 1,
     decoder: str | None = None,
     pool: Executor | None = None,
+    damaged: str = DAMAGED_DEFAULT,
 ) -> float | None:
     """The held maximum heart rate over the store and ``entries``, read ahead of the
     analysis so each file is analysed once with the maximum it ends with, not analysed
     again by :func:`refresh_summaries`. Not needed where the profile sets the maximum,
     or for a single file (its own maximum is taken anyway). Only FIT files through the
     fast decoder are read ahead: reading them twice costs less than analysing them
-    twice; slower reads (fitparse, GPX, TCX) are left to the refresh."""
+    twice; slower reads (fitparse, GPX, TCX) are left to the refresh. A file that
+    ``damaged`` "strict" refuses gives none."""
     if settings.hr_max_bpm is not None or len(entries) < 2:
         return stored
     work = partial(held_max_of_file, settings=settings)
-    todo = (_job_of(e, decoder) for e in entries if _quick_to_read(e.name, decoder))
+    todo = (_job_of(e, decoder, damaged) for e in entries if _quick_to_read(e.name, decoder))
     found = [v for v in _in_order(work, todo, _no_max, pool, _window(pool, jobs)) if v]
     known = [v for v in (stored, *found) if v is not None]
     return max(known) if known else None
@@ -633,6 +645,7 @@ def import_paths(
     limits: containers.Limits | None = None,
     decoder: str | None = None,
     reread: bool = False,
+    damaged: str = DAMAGED_DEFAULT,
 ) -> ImportReport:
     """Import files, folders, ``.gz`` and ``.zip`` (nested too) into ``store``.
 
@@ -647,7 +660,11 @@ def import_paths(
     A full disk stops the import with :class:`DiskFull`, the file in progress rolled back.
     ``reread``: read every file again, stored or not, and rewrite the streams and
     summaries of stored sessions (after an upgrade that reads some files better).
+    ``damaged``: "warn" keeps what a damaged file's reading recovered, with its warning
+    in the report; "strict" fails such a file, storing nothing of it; "ignore" keeps it
+    and leaves its damage out of the report (not out of the stored activity).
     """
+    check_mode(damaged)
     settings = settings or store.settings()
     before = set(store.activity_ids())
     found = [e for p in paths for e in containers.expand(Path(p), limits)]
@@ -663,17 +680,23 @@ def import_paths(
     todo = [n for n in range(len(entries)) if n not in outcomes]
     work = [entries[n] for n in todo]
     with process_pool(jobs) if jobs > 1 and len(work) > 1 else nullcontext() as pool:
-        history = history_max_bpm(work, settings, store.observed_max_bpm(), jobs, decoder, pool)
+        history = history_max_bpm(
+            work, settings, store.observed_max_bpm(), jobs, decoder, pool, damaged
+        )
         pin_zone = settings.timezone if "timezone" in store.profile() else None
         # closed here, in this thread, also when storing fails: a generator left to the
         # garbage collector may be closed on the pool's own thread, which cannot join itself
         with closing(
-            analysed_files(work, settings, history, jobs, decoder, pool, pin_zone)
+            analysed_files(work, settings, history, jobs, decoder, pool, pin_zone, damaged)
         ) as results:
             for n, result in zip(todo, results, strict=True):
                 outcomes[n] = store_result(store, result, settings, reread)
                 tick(result.name)
-    report.outcomes = [o for n in range(len(entries)) for o in outcomes[n]]
+    report.outcomes = [
+        replace(o, warnings=shown(o.warnings, damaged))
+        for n in range(len(entries))
+        for o in outcomes[n]
+    ]
     refreshed = refresh_summaries(store, settings)
     report.recomputed = refreshed.recomputed
     report.recomputed_earlier = len(before.intersection(refreshed.ids))
@@ -878,12 +901,16 @@ def _move(path: Path, folder: Path) -> Path:
 
 
 def import_inbox_files(
-    store: Store, files: Sequence[Path], settings: Settings | None = None
+    store: Store,
+    files: Sequence[Path],
+    settings: Settings | None = None,
+    damaged: str = DAMAGED_DEFAULT,
 ) -> WatchBatch:
-    """Import each file, then move it to ``imported/`` or to ``failed/`` with ``<name>.txt``."""
+    """Import each file, then move it to ``imported/`` or to ``failed/`` with ``<name>.txt``
+    (``damaged`` as for :func:`import_paths`: "strict" sends a damaged file to ``failed/``)."""
     batch = WatchBatch()
     for path in files:
-        one = import_paths([path], store, settings)
+        one = import_paths([path], store, settings, damaged=damaged)
         batch.report.outcomes.extend(one.outcomes)
         if one.failed:
             moved = _move(path, path.parent / FAILED)
@@ -916,9 +943,12 @@ def watch_inbox(
     interval_s: float = 5.0,
     on_batch: Callable[[WatchBatch], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    damaged: str = DAMAGED_DEFAULT,
 ) -> list[WatchBatch]:
     """Import what lands in ``inbox`` once it has stopped growing; with ``once``, process
-    what is there (waiting one interval for files still being written) and return."""
+    what is there (waiting one interval for files still being written) and return.
+    ``damaged`` as for :func:`import_paths`."""
+    check_mode(damaged)
     if not inbox.is_dir():
         raise AnalyzerError(f"{inbox}: no such folder; create it or name another inbox")
     batches: list[WatchBatch] = []
@@ -931,7 +961,7 @@ def watch_inbox(
             before, now = now, inbox_files(inbox)
             ready = settled(now, before, interval_s, time.time_ns())
         if ready:
-            batch = import_inbox_files(store, ready)
+            batch = import_inbox_files(store, ready, damaged=damaged)
             if batch.stored_new():
                 dates = {
                     o.local_date

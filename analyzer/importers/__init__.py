@@ -13,6 +13,8 @@ from pathlib import Path
 
 from analyzer.errors import UnreadableFile
 from analyzer.importers import fit, gpx, tcx
+from analyzer.importers.damage import DEFAULT as DAMAGED_DEFAULT
+from analyzer.importers.damage import refuse_damaged
 from analyzer.schema import Activity
 
 Reader = Callable[[bytes, str], list[Activity]]
@@ -35,10 +37,14 @@ def is_activity_name(name: str) -> bool:
     return suffix_of(name) in READERS
 
 
-def read_bytes(data: bytes, name: str, decoder: str | None = None) -> list[Activity]:
+def read_bytes(
+    data: bytes, name: str, decoder: str | None = None, damaged: str = DAMAGED_DEFAULT
+) -> list[Activity]:
     """Read one activity file's bytes; ``name`` is what messages call it.
 
-    ``decoder`` picks the FIT decoder ("fast" or "fitparse", see :mod:`.fit`).
+    ``decoder`` picks the FIT decoder ("fast" or "fitparse", see :mod:`.fit`);
+    ``damaged`` ("warn", "strict", "ignore"): "strict" refuses a damaged file with
+    UnreadableFile, the others keep what was read (see :mod:`.damage`).
     """
     reader = READERS.get(suffix_of(name))
     if reader is None:
@@ -53,6 +59,7 @@ def read_bytes(data: bytes, name: str, decoder: str | None = None) -> list[Activ
         activities = fit.read_bytes(data, name, decoder)
     else:
         activities = reader(data, name)
+    refuse_damaged(activities, name, damaged)
     digest = hashlib.sha256(data).hexdigest()[:20]
     for activity in activities:
         activity.source_hash = digest
@@ -86,16 +93,21 @@ def streams(name: str) -> bool:
 
 
 def read_path(
-    path: str | Path, name: str | None = None, decoder: str | None = None, digest: str | None = None
+    path: str | Path,
+    name: str | None = None,
+    decoder: str | None = None,
+    digest: str | None = None,
+    damaged: str = DAMAGED_DEFAULT,
 ) -> list[Activity]:
     """Read one plain file (not ``.gz``) from disk. A GPX streams from the open file and
     is hashed in chunks; other formats are read whole. ``name`` is what messages call it;
-    ``digest``: its :func:`file_digest`, where the caller has it already."""
+    ``digest``: its :func:`file_digest`, where the caller has it already; ``damaged``
+    as for :func:`read_bytes`."""
     from analyzer.importers.containers import display_name, os_problem, read_plain
 
     name = name or display_name(str(path))
     if not streams(name):
-        return read_bytes(read_plain(path, name), name, decoder)
+        return read_bytes(read_plain(path, name), name, decoder, damaged)
     digest = digest or file_digest(path, name)
     try:
         with open(path, "rb") as fh:
@@ -105,13 +117,17 @@ def read_path(
             activities = gpx.read_file(fh, name)
     except OSError as exc:
         raise UnreadableFile(name, os_problem(exc)) from exc
+    refuse_damaged(activities, name, damaged)
     for activity in activities:
         activity.source_hash = digest
     return activities
 
 
-def read(path: str | Path, decoder: str | None = None) -> list[Activity]:
-    """Read one file (``.fit``, ``.gpx``, ``.tcx``, or any of them ``.gz``-compressed)."""
+def read(
+    path: str | Path, decoder: str | None = None, damaged: str = DAMAGED_DEFAULT
+) -> list[Activity]:
+    """Read one file (``.fit``, ``.gpx``, ``.tcx``, or any of them ``.gz``-compressed);
+    ``damaged`` as for :func:`read_bytes`."""
     from analyzer.importers import containers
 
     entries = list(containers.expand(Path(path)))
@@ -122,7 +138,7 @@ def read(path: str | Path, decoder: str | None = None) -> list[Activity]:
         if entry.skipped is not None:
             continue
         if entry.path is not None:
-            activities.extend(read_path(entry.path, entry.name, decoder))
+            activities.extend(read_path(entry.path, entry.name, decoder, damaged=damaged))
         else:
-            activities.extend(read_bytes(entry.data(), entry.name, decoder))
+            activities.extend(read_bytes(entry.data(), entry.name, decoder, damaged))
     return activities

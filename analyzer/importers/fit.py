@@ -22,6 +22,7 @@ from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError, FitParseErr
 
 from analyzer import geo
 from analyzer.errors import NotAnActivity, UnreadableFile
+from analyzer.importers.damage import Damage
 from analyzer.schema import (
     MAX_RECORD_GAP_S,
     Activity,
@@ -73,6 +74,14 @@ NON_STEP_SPORTS = frozenset(
 )
 
 CRC_WARNING = "CRC does not match: the file may be damaged; kept what was read"
+#: the damage of CRC_WARNING alone, where ``--damaged strict`` refuses the file
+CRC_PROBLEM = "the CRC does not match"
+
+
+def crc_damage() -> Damage:
+    """CRC_WARNING, marked as damage (both decoders keep a file whose CRC fails)."""
+    return Damage(CRC_WARNING, CRC_PROBLEM)
+
 
 TIMER_STOPS = frozenset({"stop", "stop_all", "stop_disable", "stop_disable_all"})
 
@@ -128,6 +137,7 @@ def decode(data: bytes, name: str, decoder: str | None = None) -> FitMessages:
         repaired = realign(data)
         if repaired is not None:
             msgs = _decode_choice(repaired.data, name, choice)
+            # not Damage: the device writes every file so, and the whole file is read
             msgs.warnings.insert(
                 0,
                 f"{repaired.fields} field definition(s) declare a size that does not fit "
@@ -194,7 +204,7 @@ def decode_fitparse(data: bytes, name: str) -> FitMessages:
         return _decode_once(data, name, check_crc=True)
     except FitCRCError:
         out = _decode_once(data, name, check_crc=False)
-        out.warnings.insert(0, CRC_WARNING)
+        out.warnings.insert(0, crc_damage())
         return out
 
 
@@ -222,7 +232,7 @@ def _damaged(out: FitMessages, columns: dict[str, list[float]], name: str, probl
     if not columns["timestamp"] and out.file_id is None:
         raise UnreadableFile(name, problem)
     count = len(columns["timestamp"])
-    out.warnings.append(f"{problem}; kept the {count} records read before it")
+    out.warnings.append(Damage(f"{problem}; kept the {count} records read before it", problem))
 
 
 def _collect(message: Any, columns: dict[str, list[float]], out: FitMessages) -> None:

@@ -26,7 +26,7 @@ from fitparse.processors import UTC_REFERENCE, FitFileDataProcessor
 from fitparse.profile import FIELD_TYPE_TIMESTAMP, MESSAGE_TYPES
 from fitparse.records import BASE_TYPES
 
-from analyzer.importers.fit import CRC_WARNING, RECORD_FIELDS, FitMessages
+from analyzer.importers.fit import RECORD_FIELDS, FitMessages, crc_damage
 
 RECORD = 20
 FIELD_DESCRIPTION = 206
@@ -67,7 +67,7 @@ def try_decode(data: bytes) -> FastResult:
         walk.run()
         messages = _assemble(walk)
         if walk.crc_bad:
-            messages.warnings.insert(0, CRC_WARNING)
+            messages.warnings.insert(0, crc_damage())
         return FastResult(messages, None)
     except Unsupported as exc:
         return FastResult(None, str(exc))

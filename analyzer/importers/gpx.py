@@ -25,6 +25,7 @@ from lxml import etree
 from analyzer import geo
 from analyzer.errors import UnreadableFile
 from analyzer.importers import xmlsafe
+from analyzer.importers.damage import Damage
 from analyzer.importers.fit import NON_STEP_SPORTS
 from analyzer.schema import Activity, Device, Pause, build_frame, clean_heart_rate, clean_position
 
@@ -424,7 +425,7 @@ def build_activities(raw: RawGpx, name: str) -> list[Activity]:
     if not groups:
         raise UnreadableFile(name, "the GPX track has no timestamps: a route, not a recording")
     creator = (raw.creator or "").strip() or None
-    broken = [_broken_warning(raw.broke, raw, groups, name)] if raw.broke is not None else []
+    broken: list[str] = [_broken_warning(raw.broke, raw, groups, name)] if raw.broke else []
     activities = []
     for index, group in enumerate(groups):
         sport = sport_from_type(next((t.type for t in group.tracks if t.type), None))
@@ -450,7 +451,7 @@ def build_activities(raw: RawGpx, name: str) -> list[Activity]:
     return activities
 
 
-def _broken_warning(broke: xmlsafe.Break, raw: RawGpx, groups: list[_Group], name: str) -> str:
+def _broken_warning(broke: xmlsafe.Break, raw: RawGpx, groups: list[_Group], name: str) -> Damage:
     """Said of every activity of a cut or damaged file, as the FIT reader does."""
     ends = [t for g in groups for b in g.blocks for t in (b.times.min(), b.times.max())]
     return xmlsafe.kept_warning(name, "GPX", broke, raw.points(), np.array(ends, dtype="int64"))

@@ -24,6 +24,7 @@ from defusedxml.ElementTree import iterparse
 from lxml import etree
 
 from analyzer.errors import UnreadableFile
+from analyzer.importers.damage import Damage
 
 #: expat's errors that only the end of the data raises: no element, unclosed token,
 #: partial character
@@ -101,7 +102,7 @@ class Feed:
         yield from parser.read_events()
 
 
-def kept_warning(name: str, kind: str, broke: Break, points: int, times_ns: np.ndarray) -> str:
+def kept_warning(name: str, kind: str, broke: Break, points: int, times_ns: np.ndarray) -> Damage:
     """The warning for a damaged or cut document kept up to its break, in the FIT
     reader's words: ``...; kept the 109 track points read before it (0:18:04, ...)``.
 
@@ -109,7 +110,7 @@ def kept_warning(name: str, kind: str, broke: Break, points: int, times_ns: np.n
     """
     noun = "track point" if points == 1 else "track points"
     kept = f"kept the {points} {noun} read before it{_span(times_ns)}"
-    return f"{name}: {broke.problem(kind)}; {kept}"
+    return Damage(f"{name}: {broke.problem(kind)}; {kept}", broke.problem(kind))
 
 
 def nothing_kept(name: str, kind: str, broke: Break) -> UnreadableFile:

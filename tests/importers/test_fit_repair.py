@@ -19,10 +19,11 @@ def test_a_sound_file_needs_no_repair() -> None:
     assert realign(SMALL.read_bytes()) is None
 
 
-def _misalign_first_uint32(data: bytes) -> bytes:
+def _misalign_first_uint32(data: bytes, skip: int = 0) -> bytes:
     """Declare the first 4-byte uint32 field of a definition as 4 bytes of... uint16z x2?
     No: as a 3-byte uint32 is impossible to keep sizes; instead make a 1-byte enum field
-    claim type uint32 (size 1 % 4 != 0), which is what the COROS file does."""
+    claim type uint32 (size 1 % 4 != 0), which is what the COROS file does. ``skip``:
+    leave the first definitions holding one alone."""
     buf = bytearray(data)
     pos = buf[0]
     end = pos + struct.unpack_from("<I", buf, 4)[0]
@@ -36,9 +37,13 @@ def _misalign_first_uint32(data: bytes) -> bytes:
             p = pos + 5
             for _ in range(count):
                 if buf[p + 1] == 1 and buf[p + 2] == 0x00:  # a 1-byte enum
-                    buf[p + 2] = 0x86  # now claims uint32
-                    return bytes(buf)
+                    if skip == 0:
+                        buf[p + 2] = 0x86  # now claims uint32
+                        return bytes(buf)
+                    skip -= 1
+                    break
                 p += 3
+            p = pos + 5 + 3 * count
             sizes[local] = sum(buf[pos + 5 + 3 * i + 1] for i in range(count))
             pos = p
         else:
