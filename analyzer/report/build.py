@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from analyzer.hills.asof import HillsHistory
 from analyzer.hills.overview import HillsOverview
-from analyzer.metrics.heart import rest_bpm, threshold_bpm
+from analyzer.metrics.heart import TRIMP_COEFFICIENTS, rest_bpm, threshold_bpm
 from analyzer.report import answers, figures, hills_page
 from analyzer.report.figures import records
 from analyzer.report.units import Units, fmt_clock, fmt_minutes
@@ -420,6 +420,48 @@ def easy_limit_bpm(hr_max: float | None, settings: Settings) -> float | None:
     return threshold_bpm(settings.easy_fraction, hr_max, rest_bpm(settings), settings)
 
 
+def rest_words(settings: Settings) -> str:
+    """The resting heart rate TRIMP and the reserve model rest on, and where it came
+    from: ``52 bpm, from your profile`` or ``60 bpm, the default (no resting heart rate
+    in your profile: analyzer profile set --hr-rest N)``."""
+    if settings.hr_rest_bpm:
+        return f"{settings.hr_rest_bpm:.0f} bpm, from your profile"
+    return (
+        f"{settings.hr_rest_default_bpm:.0f} bpm, the default (no resting heart rate in your "
+        "profile: analyzer profile set --hr-rest N)"
+    )
+
+
+def trimp_words(settings: Settings) -> str:
+    """Which of Banister's coefficients TRIMP uses, and why."""
+    a, b = TRIMP_COEFFICIENTS["female" if settings.sex == "female" else "male"]
+    if settings.sex == "female":
+        return f"the women's coefficients ({a:g} and {b:g}), your profile saying female"
+    if settings.sex == "male":
+        return f"the men's coefficients ({a:g} and {b:g}), your profile saying male"
+    return (
+        f"the men's coefficients ({a:g} and {b:g}), the default: your profile gives no sex "
+        "(analyzer profile set --sex female for the women's, 0.86 and 1.67)"
+    )
+
+
+def changed_settings(settings: Settings) -> list[str]:
+    """The settings whose value is not the default (``hr_rest_bpm 52``), in the order
+    ``profile show`` lists them: every other threshold on the page is the default."""
+    defaults = Settings().to_dict()
+    now = settings.to_dict()
+    return [f"{k} {plain_value(v)}" for k, v in now.items() if v != defaults.get(k)]
+
+
+def plain_value(value: Any) -> str:
+    """A setting's value as ``profile show`` would read it: ``0.7``, ``km``, ``5, 6``."""
+    if isinstance(value, list | tuple):
+        return ", ".join(plain_value(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
 def easy_rule_words(hr_max: float | None, settings: Settings) -> str:
     """How the easy limit is worked out, with the numbers: ``under 70% of maximum heart
     rate: 0.70 × 178 = 125 bpm``, or with the reserve (Karvonen) model ``under rest + 70%
@@ -496,6 +538,9 @@ def method(view: WeekView, units: Units) -> dict[str, Any]:
         "hr_max_source": source,
         "easy_limit": "–" if limit is None else f"{limit:.0f} bpm",
         "easy_rule": easy_rule_words(hr_max, s),
+        "rest": rest_words(s),
+        "trimp": trimp_words(s),
+        "changed": changed_settings(s),
         "settings": s,
         "pain": view.pain,
         "altitude": altitude_words(view.runs),

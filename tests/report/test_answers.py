@@ -185,3 +185,20 @@ def test_the_easy_rule_is_written_out_with_its_numbers() -> None:
     assert easy_rule_words(None, karvonen) == (
         "under rest + 70% of the heart-rate reserve (Karvonen)"
     )
+
+
+def test_the_method_says_which_values_came_from_the_profile() -> None:
+    """DOMAIN: the report says which value was used and where it came from."""
+    from analyzer.report.build import changed_settings, rest_words, trimp_words
+    from analyzer.settings import Settings
+
+    assert rest_words(Settings(hr_rest_bpm=52)) == "52 bpm, from your profile"
+    assert rest_words(Settings()).startswith("60 bpm, the default (no resting heart rate")
+    # Banister's coefficients: 0.64 and 1.92 for men, 0.86 and 1.67 for women (DOMAIN)
+    assert trimp_words(Settings(sex="female")).startswith(
+        "the women's coefficients (0.86 and 1.67)"
+    )
+    assert trimp_words(Settings()).startswith("the men's coefficients (0.64 and 1.92), the default")
+    assert changed_settings(Settings()) == []
+    # in the order of the settings, as `profile show` lists them
+    assert changed_settings(Settings(units="km", hr_rest_bpm=52)) == ["units km", "hr_rest_bpm 52"]
