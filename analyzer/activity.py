@@ -225,7 +225,7 @@ def analyse(
     metrics = metrics_json(m, settings)
     metrics["pauses"] = pauses_json(activity.pauses)
     if needs_data(activity.sport):  # whether it was a run is for the data to say
-        metrics["speed_median_mps"], metrics["speed_sustained_mps"] = speed_facts(frame)
+        metrics["speed_median_mps"], metrics["speed_sustained_mps"] = speed_facts(frame, settings)
     return ActivitySummary(
         activity_id=activity.activity_id,
         source_path=activity.source_path,

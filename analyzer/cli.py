@@ -9,7 +9,7 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -647,8 +647,9 @@ def profile_set(ctx: click.Context, pairs: tuple[str, ...], **options: str | Non
         click.echo(f"{k} = {shown}" + (" (the default)" if k in unset else ""))
     if recomputed is not None:
         click.echo(f"Recomputed {recomputed.recomputed} activity summaries.")
-        for problem in recomputed.failed:
-            click.echo(f"could not recompute {problem}", err=True)
+        if recomputed.failed:  # the profile is saved: what is left is the store's to repair
+            not_recomputed(recomputed.failed, "The profile is saved, but")
+            ctx.exit(1)
 
 
 def _profile_changes(raw: dict[str, str]) -> dict[str, Any]:
@@ -673,6 +674,22 @@ def _option_of(setting: str) -> str:
         v: "--" + k.removeprefix("profile_").replace("_", "-") for k, v in PROFILE_OPTIONS.items()
     }
     return options.get(setting, f"--set {setting}")
+
+
+def not_recomputed(failed: Sequence[str], done: str) -> None:
+    """Each activity whose summary could not be recomputed (``id: reason``), then what
+    was done all the same (``done``, a sentence's start) and how to repair the store; the
+    command then exits 1 (STYLE rule 2: never 0 after a failure)."""
+    for problem in failed:
+        click.echo(f"could not recompute {problem}", err=True)
+    n = len(failed)
+    which = "that activity keeps its" if n == 1 else f"those {n} activities keep their"
+    click.echo(
+        f"{done} {which} old summary; run 'analyzer doctor' to see how to repair the "
+        "store (re-import the file with 'analyzer import --reread FILE', or "
+        "'analyzer doctor --repair' to remove an activity whose stream is gone).",
+        err=True,
+    )
 
 
 class RecomputeLine:
@@ -1596,8 +1613,6 @@ def report(
             stale = refresh_summaries(store, store.settings(), progress=progress)
         finally:
             progress.close()
-        for problem in stale.failed:  # the page keeps its old figures: say so
-            click.echo(f"could not recompute {problem}", err=True)
         written = build_from_store(store, out, week=week, last=last)
     weeks = [p for p in written if p.name not in ("index.html", "hills.html")]
     if len(written) <= MAX_LISTED:
@@ -1609,6 +1624,9 @@ def report(
             f"Wrote {len(weeks)} weekly pages ({weeks[0].stem} to {weeks[-1].stem}) and "
             f"{others} to {out}; open {out / 'index.html'}"
         )
+    if stale.failed:  # the pages are written, those runs with their old figures: say so
+        not_recomputed(stale.failed, "The pages are written, but")
+        ctx.exit(1)
 
 
 # --- maintenance: doctor and backup ----------------------------------------------------------

@@ -47,6 +47,8 @@ REPORT_ONLY = frozenset(
         "weekly_min_mornings",
         "visa_a_drop_points",
         "visa_a_window_weeks",
+        "link_min_pairs",
+        "link_lump_share",
         *HILL_SETTINGS,
     }
 )

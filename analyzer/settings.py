@@ -122,6 +122,13 @@ class Settings:
     drops_sets_target: int = 3
     drops_reps_target: int = 15
 
+    # --- linking a run's load to the next morning's symptoms ---
+    # below this many run/next-morning pairs there is not enough data yet (DOMAIN.md)
+    link_min_pairs: int = 8
+    # a rho where at least this share of the pairs share one load value or one score gets
+    # a caution: its ranks then mostly tell the few other pairs apart
+    link_lump_share: float = 0.7
+
     # --- hills to walk ---
     walk_grade_pct: float = 6.0
     walk_score: float = 1500.0  # length (m) x average grade (%)
@@ -178,4 +185,8 @@ RANGES: dict[str, tuple[float, float]] = {
     "acwr_max_break_weeks": (1, 520),
     "visa_a_window_weeks": (1, 520),
     "route_overlap_share": (0.0, 1.0),
+    # a rho of 2 pairs is always +-1; a "lump" is most of the pairs (1: only when all of
+    # them, which leaves nothing to rank, so never)
+    "link_min_pairs": (3, 1000),
+    "link_lump_share": (0.5, 1.0),
 }

@@ -797,14 +797,16 @@ def test_a_damaged_stream_is_named_once_never_a_traceback(data: Path, tmp_path: 
         store.stream_path(store.activity_ids()[0]).write_bytes(b"not a parquet file")
     changed = run(data, "profile", "set", "--hr-max", "185")  # every summary goes stale
     assert changed.output.count("could not recompute") == 1, changed.output
+    assert changed.exit_code == 1, changed.output  # STYLE rule 2: never 0 after a failure
     result = run(data, "report", "--out", str(tmp_path / "reports"))
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
     assert result.output.count("could not recompute") == 1, result.output
     assert "is damaged" in result.output
     assert "analyzer import --reread" in result.output
-    # the pages are written; the damaged run's profile is left out, with the reason
-    assert result.exit_code == 0, result.output
+    # the pages are written; the damaged run's profile is left out, with the reason; the
+    # summary that could not be recomputed is still a failure (exit 1)
+    assert result.exit_code == 1, result.output
     pages = [p.read_text() for p in (tmp_path / "reports").glob("*-W*.html")]
     assert len(pages) == 2
     assert sum("Not shown: stream" in page for page in pages) == 1
@@ -840,7 +842,10 @@ def test_an_out_of_range_value_is_named_by_its_option(data: Path) -> None:
     assert not json.loads(run(data, "drops", "list", "--json").output)
 
 
-@pytest.mark.parametrize(("name", "value"), [("acwr_min_weeks", 2), ("acwr_max_break_weeks", 8)])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("acwr_min_weeks", 2), ("acwr_max_break_weeks", 8), ("link_min_pairs", 5)],
+)
 def test_a_load_rule_setting_recomputes_no_summary(data: Path, name: str, value: int) -> None:
     # the load rules are read by the report alone: the stored summaries stay valid
     assert run(data, "import", str(SMALL[0])).exit_code == 0
@@ -997,3 +1002,56 @@ def test_a_region_for_a_time_zone_is_an_error_not_a_crash(data: Path) -> None:
     result = run(data, "profile", "set", "--timezone", "Europe")
     assert result.exit_code != 0
     assert "unknown time zone 'Europe'" in result.output
+
+
+def test_a_missing_stream_does_the_rest_then_exits_1_naming_it(data: Path, tmp_path: Path) -> None:
+    # STYLE rule 2: a summary that cannot be recomputed is a data error, reported after
+    # everything else is done: the profile saved, the pages written
+    run(data, "import", "--quiet", *map(str, SMALL[:2]))
+    with Store.open(data) as store:
+        gone = store.activity_ids()[0]
+        store.stream_path(gone).unlink()
+    changed = run(data, "profile", "set", "--hr-max", "181")
+    assert changed.exit_code == 1, changed.output
+    assert "hr_max_bpm = 181.0" in changed.output
+    assert f"could not recompute {gone}: stream " in changed.output
+    assert "The profile is saved, but that activity keeps its old summary" in changed.output
+    assert "run 'analyzer doctor'" in changed.output
+    with Store.open(data) as store:
+        assert store.settings().hr_max_bpm == 181.0
+    out = tmp_path / "reports"
+    result = run(data, "report", "--out", str(out))
+    assert result.exit_code == 1, result.output
+    assert f"could not recompute {gone}: stream " in result.output
+    assert "The pages are written, but that activity keeps its old summary" in result.output
+    assert "run 'analyzer doctor'" in result.output
+    assert len(list(out.glob("*-W*.html"))) == 2
+    assert (out / "index.html").exists()
+    # what the message sends the user to: doctor names it, and --repair clears it
+    assert gone in run(data, "doctor").output
+    assert run(data, "doctor", "--repair").exit_code == 0
+    assert run(data, "report", "--out", str(out)).exit_code == 0
+    assert run(data, "profile", "set", "--hr-max", "182").exit_code == 0
+
+
+def test_the_link_settings_reach_the_page(data: Path, tmp_path: Path) -> None:
+    # DOMAIN: every threshold is a setting; the links' pairs and lump share are the
+    # report's alone (no summary recomputed), checked for range, and said on the page
+    assert run(data, "import", "--quiet", str(SMALL[0])).exit_code == 0
+    changed = run(
+        data, "profile", "set", "--set", "link_min_pairs=5", "--set", "link_lump_share=0.6"
+    )
+    assert changed.exit_code == 0, changed.output
+    assert "Recomputed" not in changed.output
+    assert "link_min_pairs = 5" in changed.output
+    assert "outside 3-1000" in usage_error(run(data, "profile", "set", "--set", "link_min_pairs=2"))
+    share = usage_error(run(data, "profile", "set", "--set", "link_lump_share=70"))
+    assert "did you mean 0.70?" in share
+    out = tmp_path / "reports"
+    assert run(data, "report", "--out", str(out)).exit_code == 0
+    (page,) = out.glob("*-W*.html")
+    text = page.read_text()
+    assert "Below 5 pairs there is not enough data yet" in text
+    assert "fewer than 5 pairs: not enough data" in text
+    assert "5 needed" in text  # the table cells and the charts
+    assert "8 needed" not in text

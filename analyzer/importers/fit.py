@@ -34,6 +34,7 @@ from analyzer.schema import (
     clean_position,
     one_recording,
     to_utc,
+    validate,
 )
 
 SEMICIRCLE_DEG = 180.0 / 2**31
@@ -289,6 +290,9 @@ def build_activities(msgs: FitMessages, name: str) -> list[Activity]:
         if frame.empty:
             continue
         frame, counter_end = _own_distance(frame, counter_end)
+        # last, after distance and speed were filled in and measured from the session's
+        # start: the frame returned is the one checked (STYLE rule 5)
+        frame = validate(frame)
         warnings = list(msgs.warnings)
         if stray.any():
             warnings.append(_stray_warning(name, index, times[stray]))

@@ -27,7 +27,15 @@ from analyzer.errors import UnreadableFile
 from analyzer.importers import xmlsafe
 from analyzer.importers.damage import Damage
 from analyzer.importers.fit import NON_STEP_SPORTS
-from analyzer.schema import Activity, Device, Pause, build_frame, clean_heart_rate, clean_position
+from analyzer.schema import (
+    Activity,
+    Device,
+    Pause,
+    build_frame,
+    clean_heart_rate,
+    clean_position,
+    validate,
+)
 
 #: Strava writes its activity type as a number in <type>
 STRAVA_TYPES = {
@@ -477,7 +485,8 @@ def _frame(times_ns: np.ndarray, rows: np.ndarray, sport: str | None) -> pd.Data
             "speed_mps": rows[:, 6],
         },
     )
-    return geo.fill_distance_speed(frame)
+    # checked last, after distance and speed were filled in (STYLE rule 5)
+    return validate(geo.fill_distance_speed(frame))
 
 
 def _altitude_source(frame: pd.DataFrame, creator: str | None) -> Any:

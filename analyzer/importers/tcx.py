@@ -30,6 +30,7 @@ from analyzer.schema import (
     build_frame,
     clean_heart_rate,
     clean_position,
+    validate,
 )
 
 # the TCX schema allows Running, Biking and Other: "Other" says the session is neither
@@ -339,4 +340,5 @@ def _frame(rows: np.ndarray, sport: str | None) -> pd.DataFrame:
             "speed_mps": rows[:, 8],
         },
     )
-    return geo.fill_distance_speed(frame)
+    # checked last, after distance and speed were filled in (STYLE rule 5)
+    return validate(geo.fill_distance_speed(frame))

@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-MOVING_MIN_MPS = 0.5  # DOMAIN.md: standing still below this
+from analyzer.settings import Settings
+
 SUSTAINED_WINDOW_S = 120.0
 WINDOW_COVER = 0.5  # share of a window's expected samples it must hold to be read
 
@@ -30,14 +31,15 @@ def needs_data(value: Any) -> bool:
     return sport_key(value) is None
 
 
-def speed_facts(stream: pd.DataFrame) -> tuple[float | None, float | None]:
+def speed_facts(stream: pd.DataFrame, settings: Settings) -> tuple[float | None, float | None]:
     """(median moving speed, highest 2-minute median speed) of a per-second frame, m/s;
-    None where the frame has no speed. The 2-minute median ignores GPS spikes, also one
-    alone in a window after a pause."""
+    None where the frame has no speed. Moving: at least ``settings.stand_speed_mps``
+    (DOMAIN.md: standing still below it). The 2-minute median ignores GPS spikes, also
+    one alone in a window after a pause."""
     if stream.empty or "speed_mps" not in stream.columns:
         return None, None
     speed = pd.to_numeric(stream["speed_mps"], errors="coerce")
-    moving = speed[speed >= MOVING_MIN_MPS]
+    moving = speed[speed >= settings.stand_speed_mps]
     median = float(moving.median()) if len(moving) else None
     if "elapsed_s" in stream.columns:
         seconds = pd.to_numeric(stream["elapsed_s"], errors="coerce").to_numpy(dtype=float)

@@ -28,7 +28,6 @@ from analyzer.report.units import Units, fmt_clock, fmt_minutes
 from analyzer.settings import Settings
 from analyzer.weekly.associations import (
     BOOTSTRAP,
-    MIN_PAIRS,
     NOT_CAUSE,
     Link,
     flat_words,
@@ -190,7 +189,9 @@ def left_out_words(others: pd.DataFrame, units: Units) -> str:
     )
 
 
-def hill_mornings(runs: pd.DataFrame, more: Iterable[str] = ()) -> list[str]:
+def hill_mornings(
+    runs: pd.DataFrame, more: Iterable[str] = (), min_pairs: int = Settings.link_min_pairs
+) -> list[str]:
     """Plain sentences: next-morning stiffness after runs with a hill run vs the others,
     then ``more`` (the same for runs not mostly easy), and, with fewer runs than the link
     needs pairs, that a week is no pattern."""
@@ -211,7 +212,7 @@ def hill_mornings(runs: pd.DataFrame, more: Iterable[str] = ()) -> list[str]:
                 f"changed by {mean:+.1f} points on average."
             )
     lines += more
-    if lines and len(known) < MIN_PAIRS:  # a week's few runs are an observation, no pattern
+    if lines and len(known) < min_pairs:  # a week's few runs are an observation, no pattern
         lines.append(
             f"{len(known)} run{'s' if len(known) > 1 else ''} with both mornings logged this "
             "week: what one week shows, not a pattern; the link below reads the whole history."
@@ -290,7 +291,9 @@ def glance(view: WeekView, units: Units) -> dict[str, Any]:
         **_visa_a_dates(view.visa_a),
         "stiffness_mean": _mean_score(t.get("stiffness_mean")),
         "pain_mean": _mean_score(t.get("morning_pain_mean")),
-        "hill_mornings": hill_mornings(view.runs, answers.easy_mornings(view.runs)),
+        "hill_mornings": hill_mornings(
+            view.runs, answers.easy_mornings(view.runs), view.settings.link_min_pairs
+        ),
         "settling": answers.settling(view),
         "kept": answers.kept(view, units, _easy_limit(view)),
         "left_out": left_out_words(view.others, units),
@@ -603,11 +606,11 @@ def link_cell(link: Link) -> dict[str, str]:
     if link.status == "flat":
         head, detail = "nothing varies", f"{flat_words(a, link.load, link.symptom)}, n = {a.n}"
     elif a.n == 0:
-        head, detail = "no pairs yet", f"{MIN_PAIRS} needed"
+        head, detail = "no pairs yet", f"{a.needed} needed"
     else:
         head, detail = (
             "not enough data yet",
-            f"{a.n} pair{'' if a.n == 1 else 's'}, {MIN_PAIRS} needed",
+            f"{a.n} pair{'' if a.n == 1 else 's'}, {a.needed} needed",
         )
     return {"head": head, "detail": detail, "text": link.text, "weight": "none"}
 
@@ -657,7 +660,7 @@ def link_figures(view: WeekView, units: Units, figs: Figures) -> dict[str, Any]:
         "load_words": and_join([g[0].load.label for g in by_load(view.links)]),
         "symptom_words": and_join(link_table(view.links)["symptoms"]),
         "not_cause": NOT_CAUSE,
-        "min_pairs": MIN_PAIRS,
+        "min_pairs": view.settings.link_min_pairs,
         "bootstrap": BOOTSTRAP,
         "stack_max": figures.STACK_MAX,
     }

@@ -15,7 +15,7 @@ import pandas as pd
 
 from analyzer.hills.export import whole_percent
 from analyzer.report.units import Units
-from analyzer.weekly.associations import MIN_PAIRS, Link, flat_words
+from analyzer.weekly.associations import Link, flat_words
 from analyzer.weekly.daily import visa_a_steps
 
 Figure = dict[str, Any]
@@ -538,9 +538,9 @@ def link_title(link: Link) -> str:
     if link.status == "flat":
         return f"nothing varies: {flat_words(a, link.load, link.symptom)} (n = {a.n})"
     if a.n == 0:
-        return f"no pairs yet ({MIN_PAIRS} needed)"
+        return f"no pairs yet ({a.needed} needed)"
     if not a.enough or a.rho is None:
-        return f"not enough data yet ({a.n} pair{'' if a.n == 1 else 's'}, {MIN_PAIRS} needed)"
+        return f"not enough data yet ({a.n} pair{'' if a.n == 1 else 's'}, {a.needed} needed)"
     ci = (
         "" if a.low is None or not math.isfinite(a.low) else f", 95% CI {a.low:.2f} to {a.high:.2f}"
     )

@@ -6,6 +6,8 @@ load to symptoms"): the load of a run on local day d with the check-in of the mo
 d+1 (the ``next_*`` columns of ``daily.runs_frame``).
 
 rho is Pearson's r on average ranks (ties share their mean rank), so no scipy is needed.
+The pairs needed and the share that makes a lump are settings (``link_min_pairs``,
+``link_lump_share``).
 """
 
 from __future__ import annotations
@@ -17,12 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-MIN_PAIRS = 8
+from analyzer.settings import Settings
+
 BOOTSTRAP = 2000
 SEED = 20070101  # fixed: the same data gives the same interval every time
-#: the share of pairs sharing one load value (or one score) from which a rho gets a
-#: caution: ranks then mostly tell those few other pairs apart, so rho rests on them
-LUMP_SHARE = 0.7
 
 
 @dataclass(frozen=True)
@@ -35,11 +35,12 @@ class Lump:
 
 @dataclass(frozen=True)
 class Association:
-    """Spearman's rho of ``n`` pairs with a bootstrap 95% interval (None below MIN_PAIRS,
-    or where a variable does not vary). ``flat_x`` and ``flat_y``: the one value a
-    variable takes in every pair, when there are enough pairs but it never varies.
-    ``lump_x`` and ``lump_y``: with a rho, the one value that at least ``LUMP_SHARE`` of
-    the pairs share (most runs with no uphill running), which the words caution about."""
+    """Spearman's rho of ``n`` pairs with a bootstrap 95% interval (None below ``needed``
+    pairs, the ``link_min_pairs`` it was judged with, or where a variable does not vary).
+    ``flat_x`` and ``flat_y``: the one value a variable takes in every pair, when there
+    are enough pairs but it never varies. ``lump_x`` and ``lump_y``: with a rho, the one
+    value that at least ``link_lump_share`` of the pairs share (most runs with no uphill
+    running), which the words caution about."""
 
     n: int
     rho: float | None
@@ -50,6 +51,7 @@ class Association:
     lump_x: Lump | None = None
     lump_y: Lump | None = None
     outside: int | None = None  # with a lump: the pairs outside at least one lump
+    needed: int = Settings.link_min_pairs  # the pairs a rho needs (``link_min_pairs``)
 
     @property
     def enough(self) -> bool:
@@ -119,7 +121,7 @@ def _only(values: np.ndarray) -> float | None:
     return float(values[0]) if values.size and bool((values == values[0]).all()) else None
 
 
-def lump(values: np.ndarray, share: float = LUMP_SHARE) -> Lump | None:
+def lump(values: np.ndarray, share: float = Settings.link_lump_share) -> Lump | None:
     """The most common value of ``values`` where at least ``share`` of them take it
     (ties: the smallest such value), else None."""
     if not values.size:
@@ -130,26 +132,32 @@ def lump(values: np.ndarray, share: float = LUMP_SHARE) -> Lump | None:
     return Lump(float(found[top]), count) if count >= share * values.size else None
 
 
-def associate(x: pd.Series | np.ndarray, y: pd.Series | np.ndarray) -> Association:
-    """Association of the complete pairs of ``x`` and ``y``."""
+def associate(
+    x: pd.Series | np.ndarray,
+    y: pd.Series | np.ndarray,
+    min_pairs: int = Settings.link_min_pairs,
+    lump_share: float = Settings.link_lump_share,
+) -> Association:
+    """Association of the complete pairs of ``x`` and ``y``: no rho below ``min_pairs``
+    pairs; a lump where at least ``lump_share`` of them share one value."""
     xa = np.asarray(x, dtype="float64")
     ya = np.asarray(y, dtype="float64")
     ok = np.isfinite(xa) & np.isfinite(ya)
     xa, ya = xa[ok], ya[ok]
     n = int(ok.sum())
-    if n < MIN_PAIRS:
-        return Association(n, None, None, None)
+    if n < min_pairs:
+        return Association(n, None, None, None, needed=min_pairs)
     rho = spearman_rho(xa, ya)
     if rho is None:  # a variable that never varies: ranks tell nothing
-        return Association(n, None, None, None, _only(xa), _only(ya))
+        return Association(n, None, None, None, _only(xa), _only(ya), needed=min_pairs)
     low, high = bootstrap_interval(xa, ya)
-    lx, ly = lump(xa), lump(ya)
+    lx, ly = lump(xa, lump_share), lump(ya, lump_share)
     out = np.zeros(n, dtype=bool)
     for values, lumped in ((xa, lx), (ya, ly)):
         if lumped is not None:
             out |= values != lumped.value
     outside = int(out.sum()) if lx is not None or ly is not None else None
-    return Association(n, rho, low, high, lump_x=lx, lump_y=ly, outside=outside)
+    return Association(n, rho, low, high, lump_x=lx, lump_y=ly, outside=outside, needed=min_pairs)
 
 
 def strength(rho: float) -> str:
@@ -291,7 +299,7 @@ def describe(assoc: Association, load: Load, symptom: Symptom) -> str:
     if not assoc.enough or assoc.rho is None:
         return (
             f"Not enough data yet: {assoc.n} pair{'' if assoc.n == 1 else 's'}, "
-            f"at least {MIN_PAIRS} are needed "
+            f"at least {assoc.needed} are needed "
             "before saying anything."
         )
     direction = "higher" if assoc.rho > 0 else "lower"
@@ -349,15 +357,15 @@ def no_pairs_words(load: Load) -> str:
     return f"No pairs yet: no run up to this week has both {load.label} and a next-morning score."
 
 
-def links(runs: pd.DataFrame, until: pd.Timestamp) -> list[Link]:
+def links(runs: pd.DataFrame, until: pd.Timestamp, settings: Settings) -> list[Link]:
     """Every load of LOADS against every symptom of SYMPTOMS, load by load, over the runs
-    up to ``until``."""
+    up to ``until``, with the pairs needed and the lump share of ``settings``."""
     upto = runs[runs["local_date"] <= until]
     unknown = pd.Series(np.nan, index=upto.index)
     out = []
     for load in LOADS:
         for symptom in SYMPTOMS:
             x, y = (upto.get(m.column, unknown) for m in (load, symptom))
-            assoc = associate(x, y)
+            assoc = associate(x, y, settings.link_min_pairs, settings.link_lump_share)
             out.append(Link(load, symptom, assoc, describe(assoc, load, symptom)))
     return out

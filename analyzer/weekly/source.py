@@ -146,11 +146,13 @@ def _store_hills(store: StoreLike) -> Callable[[list[str]], pd.DataFrame]:
     return load
 
 
-def with_speed_facts(acts: pd.DataFrame, streams: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
+def with_speed_facts(
+    acts: pd.DataFrame, streams: Callable[[str], pd.DataFrame], settings: Settings
+) -> pd.DataFrame:
     """``acts`` with the speed facts of ``weekly.sport`` for the activities whose file gave
     no sport, or ``generic``: those the analysis stored (``speed_facts_stored``), else
-    computed from the stream (summaries from before they were stored). The file's sport
-    decides for the others, whose facts are NaN."""
+    computed from the stream with ``settings`` (summaries from before they were stored).
+    The file's sport decides for the others, whose facts are NaN."""
     out = acts.copy()
     median = _column(out, "speed_median_mps")
     sustained = _column(out, "speed_sustained_mps")
@@ -168,7 +170,7 @@ def with_speed_facts(acts: pd.DataFrame, streams: Callable[[str], pd.DataFrame])
             frame = streams(str(out["id"].iloc[pos]))
         except AnalyzerError:
             continue  # an unreadable stream: the activity counts as a run, as before
-        m, s = speed_facts(frame)
+        m, s = speed_facts(frame, settings)
         median[pos] = np.nan if m is None else m
         sustained[pos] = np.nan if s is None else s
     out["speed_median_mps"] = median
@@ -186,7 +188,7 @@ def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
 def running_ids(store: StoreLike) -> set[str]:
     """Ids of the stored activities that are runs (``weekly.sport``)."""
     acts = store.activities_frame().rename(columns={"activity_id": "id"})
-    acts = with_speed_facts(acts, store.stream_frame)
+    acts = with_speed_facts(acts, store.stream_frame, store.settings())
     return {str(i) for i, k in zip(acts["id"], kinds(acts), strict=True) if k == RUN}
 
 
@@ -199,7 +201,7 @@ def from_store(store: StoreLike) -> Inputs:
         # kept in the summary JSON only: read it from the stored summaries
         sources = {a.activity_id: a.summary.get("altitude_source") for a in store.activities()}
         acts["altitude_source"] = acts["id"].map(sources)
-    acts = with_speed_facts(acts, store.stream_frame)
+    acts = with_speed_facts(acts, store.stream_frame, settings)
     return Inputs(
         settings=settings,
         activities=acts,

@@ -134,7 +134,7 @@ def week_view(inputs: Inputs, hist: History, week: str) -> WeekView:
         streams=streams,
         assessment=hist.assessments[week],
         others=hist.others[hist.others["week"] == week].reset_index(drop=True),
-        links=links(hist.runs, end),
+        links=links(hist.runs, end, hist.settings),
         history_runs=hist.runs[hist.runs["local_date"] <= end],
         trends=open_week_trends(hist.weekly.reindex(trend_weeks(week)), hist),
         visa_a=hist.visa_a[hist.visa_a["date"] <= end],

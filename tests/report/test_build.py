@@ -140,6 +140,9 @@ def test_hill_mornings_says_average_only_over_several_runs() -> None:
     ]
     many = pd.DataFrame({"stiffness_change": [1.0] * 8, "hills_run": [0, 1] * 4})
     assert len(hill_mornings(many)) == 2  # 8 runs, as many as the link needs: no caveat
+    # the pairs the link needs are the setting link_min_pairs: with 10, 8 runs get the caveat
+    assert hill_mornings(many, min_pairs=10)[-1].startswith("8 runs with both mornings logged")
+    assert len(hill_mornings(runs, min_pairs=3)) == 2  # 3 runs: as many as 3 needs
 
 
 def test_the_visa_a_tile_dates_the_latest_and_the_one_before() -> None:

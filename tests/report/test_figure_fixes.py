@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import pytest
 
 from analyzer.report import figures
+from analyzer.report.build import link_cell
 from analyzer.report.units import Units
 from analyzer.settings import Settings
 from analyzer.weekly.associations import LOADS, SYMPTOMS, Association, Link
@@ -145,6 +146,16 @@ def test_nonzero_range_is_unchanged_by_the_least_span() -> None:
 @pytest.mark.parametrize(("n", "words"), [(1, "(1 pair, 8 needed)"), (3, "(3 pairs, 8 needed)")])
 def test_link_title_counts_pairs_in_words(n: int, words: str) -> None:
     assert words in figures.link_title(link(n))
+
+
+def test_link_title_and_cell_say_the_pairs_the_setting_needs() -> None:
+    # link_min_pairs 12: an association judged with it says 12, not the default 8
+    few = Link(UPHILL, SYMPTOMS[0], Association(3, None, None, None, needed=12), "")
+    none = Link(UPHILL, SYMPTOMS[0], Association(0, None, None, None, needed=12), "")
+    assert figures.link_title(few) == "not enough data yet (3 pairs, 12 needed)"
+    assert figures.link_title(none) == "no pairs yet (12 needed)"
+    assert link_cell(few)["detail"] == "3 pairs, 12 needed"
+    assert link_cell(none)["detail"] == "12 needed"
 
 
 def trend_weeks(ratios: list[float]) -> pd.DataFrame:

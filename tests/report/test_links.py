@@ -57,13 +57,13 @@ def runs_history(n: int = 12, **columns: Any) -> pd.DataFrame:
 
 
 def load_figures(history: pd.DataFrame) -> list[tuple[list[Link], dict[str, Any]]]:
-    found = links(history, pd.Timestamp("2026-11-08"))
+    found = links(history, pd.Timestamp("2026-11-08"), Settings())
     return [(g, figures.link_figure(g, history, WEEK, MILES)) for g in by_load(found)]
 
 
 def test_fifteen_pairings_five_figures() -> None:
     history = runs_history()
-    found = links(history, pd.Timestamp("2026-11-08"))
+    found = links(history, pd.Timestamp("2026-11-08"), Settings())
     assert len(found) == 15
     assert {(lk.load.column, lk.symptom.column) for lk in found} == {
         (m.column, s.column) for m in LOADS for s in SYMPTOMS
@@ -120,7 +120,7 @@ def test_a_symptom_nobody_logged_gets_no_button() -> None:
         assert labels == ["stiffness", "tenderness"]
         assert len(fig["data"]) == 4
         go.Figure(fig)
-    table = link_table(links(history, pd.Timestamp("2026-11-08")))
+    table = link_table(links(history, pd.Timestamp("2026-11-08"), Settings()))
     assert table["never"] == [
         "No run up to this week has a next-morning pain score yet, so pain cannot be "
         "compared with the loads."
@@ -131,7 +131,7 @@ def test_a_symptom_nobody_logged_gets_no_button() -> None:
 def test_the_table_has_every_pairing_in_words() -> None:
     history = runs_history(uphill_run_s=0.0)  # every hill walked
     history.loc[history.index[:5], "next_tenderness"] = np.nan  # 7 pairs left
-    table = link_table(links(history, pd.Timestamp("2026-11-08")))
+    table = link_table(links(history, pd.Timestamp("2026-11-08"), Settings()))
     assert table["symptoms"] == ["stiffness", "pain", "tenderness"]
     assert [r["load"] for r in table["rows"]] == [
         "Uphill running time",

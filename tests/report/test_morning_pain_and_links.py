@@ -182,7 +182,7 @@ def history(n: int = 10) -> pd.DataFrame:
 
 
 def uphill_figure(frame: pd.DataFrame) -> tuple[list[Link], dict[str, Any]]:
-    found = [lk for lk in links(frame, pd.Timestamp("2026-01-10")) if lk.load == UPHILL]
+    found = [lk for lk in links(frame, pd.Timestamp("2026-01-10"), Settings()) if lk.load == UPHILL]
     return found, figures.link_figure(found, frame, "2026-W02", MILES)
 
 

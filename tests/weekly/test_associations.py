@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analyzer.settings import Settings
 from analyzer.weekly.associations import (
     LOADS,
-    MIN_PAIRS,
     NOT_CAUSE,
     SYMPTOMS,
     Association,
@@ -63,7 +63,7 @@ def test_incomplete_pairs_are_dropped() -> None:
     x = np.array([1, 2, 3, 4, 5, 6, 7, 8, np.nan, 10], dtype=float)
     y = np.array([1, 2, 3, 4, 5, 6, 7, 8, 9, np.nan], dtype=float)
     a = associate(x, y)
-    assert a.n == MIN_PAIRS
+    assert a.n == 8  # the default link_min_pairs: just enough
     assert a.rho == pytest.approx(1.0)
 
 
@@ -180,7 +180,7 @@ def test_links_use_runs_up_to_the_date() -> None:
             "next_tenderness": 10 - up,
         }
     )
-    found = links(runs, days[7])
+    found = links(runs, days[7], Settings())
     assert [(lk.load, lk.symptom) for lk in found] == [(m, s) for m in LOADS for s in SYMPTOMS]
     assert [lk.association.n for lk in found] == [8] * 15
     rho = {(lk.load.column, lk.symptom.column): lk.association.rho for lk in found}
@@ -197,7 +197,7 @@ def test_a_symptom_column_the_runs_lack_has_no_pairs() -> None:
         {"local_date": days, "next_stiffness": np.arange(9.0)}
         | {m.column: np.arange(9.0) for m in LOADS}
     )
-    found = links(runs, days[-1])
+    found = links(runs, days[-1], Settings())
     assert {lk.association.n for lk in found if lk.symptom == PAIN} == {0}
     assert {lk.association.n for lk in found if lk.symptom == STIFFNESS} == {9}
     assert never_logged(found) == [PAIN, TENDERNESS]
@@ -217,7 +217,7 @@ def test_next_morning_pain_is_the_morning_pain_of_the_day_after() -> None:
         )
     hist = history(make_inputs(runs, checkins))
     assert list(hist.runs["next_pain"]) == [float(i) for i in range(10)]
-    found = {(lk.load, lk.symptom): lk for lk in links(hist.runs, days[-1])}
+    found = {(lk.load, lk.symptom): lk for lk in links(hist.runs, days[-1], Settings())}
     pain = found[DISTANCE, PAIN].association
     assert (pain.n, pain.rho) == (10, pytest.approx(1.0))  # longer runs, more pain: by design
     assert found[DISTANCE, STIFFNESS].association.flat_y == 2.0
@@ -318,3 +318,47 @@ def test_the_caution_counts_the_pairs_outside_either_lump() -> None:
     load = next(load for load in LOADS if load.column == "uphill_run_s")
     words = describe(assoc, load, SYMPTOMS[0])
     assert "so this rests on the other 4 runs" in words
+
+
+# --- the pairs needed and the lump share are settings (DOMAIN: every threshold) ------------
+
+
+def test_the_pairs_needed_are_the_setting() -> None:
+    assert Settings().link_min_pairs == 8  # DOMAIN.md: below 8 pairs, not enough data yet
+    five = associate(np.arange(5.0), np.arange(5.0), min_pairs=5)
+    assert (five.n, five.rho, five.needed) == (5, pytest.approx(1.0), 5)
+    ten = associate(np.arange(9.0), np.arange(9.0), min_pairs=10)
+    assert (ten.n, ten.rho, ten.needed) == (9, None, 10)
+    assert describe(ten, DISTANCE, STIFFNESS) == (
+        "Not enough data yet: 9 pairs, at least 10 are needed before saying anything."
+    )
+
+
+def test_the_lump_share_is_the_setting() -> None:
+    # 6 of 10 runs with no uphill running: 60%, no lump at the default 70%, a lump at 60%
+    x = np.array([0.0] * 6 + [60.0, 120.0, 180.0, 240.0])
+    y = np.array([2.0, 1, 3, 2, 1, 2, 3, 4, 5, 6])
+    assert Settings().link_lump_share == 0.7
+    assert associate(x, y).lump_x is None
+    a = associate(x, y, lump_share=0.6)
+    assert (a.lump_x, a.outside) == (Lump(0.0, 6), 4)
+    assert describe(a, UPHILL, STIFFNESS).endswith(
+        "But 6 of 10 runs had no uphill running, so this rests on the other 4 runs."
+    )
+
+
+def test_links_read_both_from_the_settings() -> None:
+    days = pd.date_range("2026-10-01", periods=6, freq="D")
+    runs = pd.DataFrame(
+        {"local_date": days, "next_stiffness": np.array([1.0, 2, 3, 4, 5, 6])}
+        | {m.column: np.array([0.0, 0, 0, 0, 10, 20]) for m in LOADS}
+    )
+    default = links(runs, days[-1], Settings())
+    assert {lk.status for lk in default if lk.symptom == STIFFNESS} == {"few"}
+    assert {lk.association.needed for lk in default} == {8}
+    mine = Settings(link_min_pairs=6, link_lump_share=0.6)
+    found = {(lk.load, lk.symptom): lk for lk in links(runs, days[-1], mine)}
+    uphill = found[UPHILL, STIFFNESS].association
+    assert (uphill.n, uphill.needed, uphill.lump_x) == (6, 6, Lump(0.0, 4))  # 4 of 6: 67%
+    assert found[UPHILL, PAIN].text.startswith("No pairs yet")
+    assert found[UPHILL, PAIN].association.needed == 6

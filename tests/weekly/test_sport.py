@@ -11,6 +11,7 @@ import pytest
 
 from analyzer import pipeline
 from analyzer.metrics.speed import speed_facts
+from analyzer.settings import Settings
 from analyzer.store import Store
 from analyzer.weekly.hills import load_overview
 from analyzer.weekly.source import from_store, with_speed_facts
@@ -19,6 +20,7 @@ from analyzer.weekly.view import history, left_out
 from tests.conftest import DATA, corpus_or_skip
 from tests.weekly.helpers import make_inputs, run
 
+DEFAULTS = Settings()
 MULTISPORT = DATA / "python-fitparse" / "activity-large-fenxi2-multisport.fit"
 WALK_TCX = DATA / "sport-activities-features" / "walking_activity_1.tcx"  # TCX Sport="Other"
 #: the fenix2's own session messages (corpus fit_sessions.tsv, total_distance, m)
@@ -81,11 +83,11 @@ def test_a_gps_spike_does_not_make_a_run_too_fast() -> None:
     speed = np.full(n, 3.0)
     speed[600:610] = 25.0  # ten seconds of GPS jump
     frame = pd.DataFrame({"elapsed_s": np.arange(n, dtype=float), "speed_mps": speed})
-    median, sustained = speed_facts(frame)
+    median, sustained = speed_facts(frame, DEFAULTS)
     assert median == pytest.approx(3.0)
     assert sustained == pytest.approx(3.0)
     ride = frame.assign(speed_mps=np.r_[np.full(900, 5.0), np.full(900, 9.0)])
-    assert speed_facts(ride)[1] == pytest.approx(9.0)
+    assert speed_facts(ride, DEFAULTS)[1] == pytest.approx(9.0)
 
 
 @pytest.mark.parametrize(
@@ -102,7 +104,7 @@ def test_real_runs_would_count_as_runs_without_their_sport(path: Path, tmp_path:
     with Store.open(tmp_path) as store:
         pipeline.import_paths([path], store)
         (activity,) = store.activities()
-        facts = speed_facts(store.stream_frame(activity.activity_id))
+        facts = speed_facts(store.stream_frame(activity.activity_id), DEFAULTS)
     assert activity.sport == "running"
     row = {"sport": None, "speed_median_mps": facts[0], "speed_sustained_mps": facts[1]}
     assert kind_of(row) == RUN
@@ -172,7 +174,7 @@ def test_speed_facts_of_a_file_without_a_sport_are_stored_once(
         pipeline.import_paths([silent, DATA / "runpandas" / "run_garmin.tcx"], store)
         acts = store.activities_frame().set_index("source_path")
         quiet, named = acts.loc[str(silent)], acts.loc[str(DATA / "runpandas" / "run_garmin.tcx")]
-        median, sustained = speed_facts(store.stream_frame(quiet["activity_id"]))
+        median, sustained = speed_facts(store.stream_frame(quiet["activity_id"]), DEFAULTS)
 
         def no_stream(activity_id: str) -> pd.DataFrame:
             raise AssertionError(f"stream of {activity_id} read again")
@@ -203,7 +205,7 @@ def test_summaries_from_before_the_facts_were_stored_read_the_stream() -> None:
         read.append(activity_id)
         return pd.DataFrame({"elapsed_s": np.arange(600.0), "speed_mps": np.full(600, 9.0)})
 
-    out = with_speed_facts(acts, streams)
+    out = with_speed_facts(acts, streams, DEFAULTS)
     assert read == ["old"]
     assert list(out["speed_median_mps"].iloc[:2]) == [9.0, 3.0]
     assert np.isnan(out["speed_median_mps"].iloc[2])
@@ -219,7 +221,7 @@ def test_a_spike_alone_in_a_window_after_a_pause_is_not_a_sustained_speed() -> N
     speed = np.full(len(seconds), 3.0)
     speed[len(before)] = 15.0
     frame = pd.DataFrame({"elapsed_s": seconds, "speed_mps": speed})
-    median, sustained = speed_facts(frame)
+    median, sustained = speed_facts(frame, DEFAULTS)
     assert sustained == pytest.approx(3.0)
     assert (
         kind_of({"sport": None, "speed_median_mps": median, "speed_sustained_mps": sustained})
@@ -254,3 +256,36 @@ def test_the_damaged_corpus_fragment_is_left_out(tmp_path: Path) -> None:
     frag = acts[acts["distance_m"] < 10]
     assert len(frag) == 1
     assert kinds(frag).tolist() == ["fragment too short for a run"]
+
+
+def test_moving_speed_is_the_profile_standing_speed() -> None:
+    # speed_facts reads Settings.stand_speed_mps (DOMAIN: standing still below it), so a
+    # profile that changes it changes what counts as moving: 10 min at 0.4 m/s (standing
+    # by the default 0.5, moving from 0.3), 10 min at 1.0 m/s and 10 min at 3.0 m/s
+    speed = np.r_[np.full(600, 0.4), np.full(600, 1.0), np.full(600, 3.0)]
+    frame = pd.DataFrame({"elapsed_s": np.arange(1800.0), "speed_mps": speed})
+    assert speed_facts(frame, DEFAULTS)[0] == pytest.approx(2.0)  # median of 1.0 and 3.0
+    assert speed_facts(frame, DEFAULTS.with_changes(stand_speed_mps=0.3))[0] == pytest.approx(1.0)
+    assert speed_facts(frame, DEFAULTS.with_changes(stand_speed_mps=1.5))[0] == pytest.approx(3.0)
+    # the sustained (2-minute median) speed is over every sample, whatever is standing
+    assert speed_facts(frame, DEFAULTS.with_changes(stand_speed_mps=1.5))[1] == pytest.approx(3.0)
+
+
+def test_stored_speed_facts_follow_the_profile(tmp_path: Path) -> None:
+    # a run without a sport (its facts stored at import), then the profile's standing
+    # speed raised to 1.5 m/s: the summary is recomputed, its slow seconds (4% of the run
+    # against 1.5% under 0.5 m/s) left out of the moving median, which rises
+    text = (DATA / "runpandas" / "strava_export.gpx").read_text()
+    silent = tmp_path / "no-type.gpx"
+    silent.write_text(re.sub(r"<type>.*?</type>", "", text))
+    with Store.open(tmp_path / "data") as store:
+        pipeline.import_paths([silent], store)
+        (row,) = store.activities()
+        frame = store.stream_frame(row.activity_id)
+        default = store.activities_frame()["speed_median_mps"].iloc[0]
+        pipeline.update_profile(store, {"stand_speed_mps": 1.5})
+        changed = store.activities_frame()["speed_median_mps"].iloc[0]
+    speed = frame["speed_mps"].to_numpy(dtype=float)
+    assert default == pytest.approx(float(np.nanmedian(speed[speed >= 0.5])))
+    assert changed == pytest.approx(float(np.nanmedian(speed[speed >= 1.5])))
+    assert changed > default + 0.005  # 2.755 against 2.744 m/s
