@@ -830,7 +830,8 @@ def _red_flags(entry: Any, given: set[str], settings: Any) -> list[str]:
     day = entry.date.isoformat()
     flags = []
     if "pain_during" in given:
-        flags += flag_pain_during([(day, entry.pain_during)], PainRules.from_settings(settings))
+        rules = PainRules.from_settings(settings)
+        flags += flag_pain_during([(day, entry.pain_during)], rules, stored=None)
     if "swelling" in given and entry.swelling:
         flags += flag_swelling([day])
     return [f.text for f in flags]

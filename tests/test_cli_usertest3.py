@@ -294,7 +294,7 @@ def test_pain_during_above_acceptable_and_swelling_say_talk_to_your_physio(data:
     result = run(data, "log", "--date", "2026-11-20", "--pain-during", "7", "--swelling")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[1:] == [
-        "Pain during the run of 2026-11-20 was 7/10, above 5: talk to your physio. "
+        "Pain during the run logged for 2026-11-20 was 7/10, above 5: talk to your physio. "
         "Not medical advice.",
         "Swelling logged on 2026-11-20: talk to your physio. Not medical advice.",
     ]

@@ -331,11 +331,16 @@ def high_morning_pain(highest: float | None, rules: PainRules) -> Finding | None
 def flag_pain_during(
     labels_and_scores: Iterable[tuple[str, float | None]],
     rules: PainRules,
-    stored: bool = True,
+    stored: bool | None = True,
 ) -> list[RedFlag]:
     """Pain during a run above ``acceptable_max``; ``stored``: whether the runs are stored
-    (pain during logged on a day without a stored run is "a run logged for" that day)."""
-    what = "the run of {label}" if stored else "a run logged for {label} (no run stored)"
+    (pain during logged on a day without a stored run is "a run logged for" that day;
+    None, not known: the check-in's own words, "the run logged for")."""
+    what = {
+        True: "the run of {label}",
+        False: "a run logged for {label} (no run stored)",
+        None: "the run logged for {label}",
+    }[stored]
     return [
         RedFlag(
             "pain_during",
