@@ -450,7 +450,9 @@ def import_(
     else:
         shown = units or store.settings().units
         click.echo(textout.import_summary(data, shown, table_width()))
-    if report.failed:
+    if report.not_recomputed:  # an activity stored before whose stream is gone, say
+        not_recomputed(report.not_recomputed, "The files are imported, but")
+    if report.failed or report.not_recomputed:
         ctx.exit(1)
 
 

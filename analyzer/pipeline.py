@@ -307,6 +307,8 @@ class ImportReport:
     # of those, the summaries of activities stored before this import: what the user
     # sees change (a first import recomputes only its own files, an inner step)
     recomputed_earlier: int = 0
+    # summaries of stored activities that could not be recomputed (``id: reason``)
+    not_recomputed: list[str] = field(default_factory=list)
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for o in self.outcomes if o.outcome == outcome)
@@ -331,6 +333,7 @@ class ImportReport:
             "counts": self.counts(),
             "recomputed": self.recomputed,
             "recomputed_earlier": self.recomputed_earlier,
+            "not_recomputed": list(self.not_recomputed),
             "files": [o.__dict__ for o in self.outcomes],
             "warnings": list(self.warnings),
         }
@@ -700,6 +703,7 @@ def import_paths(
     refreshed = refresh_summaries(store, settings)
     report.recomputed = refreshed.recomputed
     report.recomputed_earlier = len(before.intersection(refreshed.ids))
+    report.not_recomputed = list(refreshed.failed)
     store.prune_streams()
     return report
 

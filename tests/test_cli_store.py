@@ -1034,6 +1034,24 @@ def test_a_missing_stream_does_the_rest_then_exits_1_naming_it(data: Path, tmp_p
     assert run(data, "profile", "set", "--hr-max", "182").exit_code == 0
 
 
+def test_an_import_that_cannot_recompute_an_older_summary_says_so(data: Path) -> None:
+    # the profile changed while a stream was gone: the old summary stays stale, and the
+    # next import, which refreshes stale summaries, names it and exits 1 (it was silent)
+    run(data, "import", "--quiet", str(SMALL[0]))
+    with Store.open(data) as store:
+        gone = store.activity_ids()[0]
+        store.stream_path(gone).unlink()
+    assert run(data, "profile", "set", "--hr-max", "181").exit_code == 1
+    result = run(data, "import", "--quiet", str(SMALL[2]))
+    assert result.exit_code == 1, result.output
+    assert "import: 1 imported" in result.output
+    assert f"could not recompute {gone}: stream " in result.output
+    assert "The files are imported, but that activity keeps its old summary" in result.output
+    # the JSON on stdout; the same words follow on stderr (mixed in by the runner)
+    listed, _ = json.JSONDecoder().raw_decode(run(data, "import", "--json", str(SMALL[2])).output)
+    assert listed["not_recomputed"][0].startswith(f"{gone}: stream ")
+
+
 def test_the_link_settings_reach_the_page(data: Path, tmp_path: Path) -> None:
     # DOMAIN: every threshold is a setting; the links' pairs and lump share are the
     # report's alone (no summary recomputed), checked for range, and said on the page
