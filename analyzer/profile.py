@@ -38,6 +38,7 @@ REPORT_ONLY = frozenset(
         "drops_after_run_window_s",
         "drops_sessions_per_day",
         "drops_session_gap_s",
+        "drops_programme_weeks",
         "drops_sets_target",
         "drops_reps_target",
         "pain_safe_max",

@@ -117,6 +117,8 @@ class Settings:
     # heel-drop entries of one day this close in time are one session logged in parts
     # (straight-knee sets, then bent-knee); entries further apart are sessions of their own
     drops_session_gap_s: float = 3600.0
+    # the programme's length (Alfredson 1998: 12 weeks), counted from the first session
+    drops_programme_weeks: int = 12
     # a full session (Alfredson 1998): this many sets straight-knee and as many bent-knee,
     # of this many repetitions each; the user's own target where the physio set another
     drops_sets_target: int = 3
@@ -170,6 +172,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "weekly_min_mornings": (1, 7),
     "drops_sets_target": (1, 20),
     "drops_session_gap_s": (0, 6 * 3600),
+    "drops_programme_weeks": (1, 104),
     "drops_reps_target": (1, 100),
     "acwr_min_weeks": (1, 4),  # weeks of the 4 of the 28-day window
     # what a run can be: a gap of under a second is every step; a cadence or a speed far

@@ -168,6 +168,20 @@ def kept(view: WeekView, units: Units, easy_limit_bpm: float | None) -> list[str
     return [*lines, drops] if drops else lines
 
 
+def _programme_week(view: WeekView) -> str:
+    """`` (programme week 3 of 12)`` at the week's last day, counted from the first session
+    ever logged (Alfredson's 12 weeks, ``drops_programme_weeks``); past them, says so."""
+    if "drops_programme_week" not in view.days.columns:
+        return ""
+    week = int(view.days["drops_programme_week"].max())
+    length = view.settings.drops_programme_weeks
+    if week <= 0:
+        return ""
+    if week > length:
+        return f" (programme week {week}: past the {length} weeks of the programme)"
+    return f" (programme week {week} of {length})"
+
+
 def drops_line(view: WeekView) -> str | None:
     """Heel drops against the programme's sessions a day: done of the target (each day
     counted up to its own), the days short of it so far, extra sessions not counted and
@@ -178,7 +192,7 @@ def drops_line(view: WeekView) -> str | None:
     if not target or not started:  # no day yet, or before the first session ever logged
         return None
     done = int(_num(t.get("drops_sessions")) or 0)
-    line = f"Heel drops: {done} of {target} sessions"
+    line = f"Heel drops{_programme_week(view)}: {done} of {target} sessions"
     short = drops_short_days(view.days, view.week)
     if len(short):
         days = ", ".join(

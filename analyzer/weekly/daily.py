@@ -276,6 +276,12 @@ def daily_frame(
     daily["drops_short"] = over & (daily["drops_sessions"] < daily["drops_target"])
     # the programme has begun: a session was logged on this day or before
     daily["drops_started"] = daily["drops_logged"].cumsum() > 0
+    # the programme's week (1 from the first session ever logged; 0 before it)
+    started = daily["drops_started"].to_numpy()
+    daily["drops_programme_week"] = 0
+    if started.any():
+        first = index[started].min()
+        daily["drops_programme_week"] = np.where(started, (index - first).days // 7 + 1, 0)
     daily["week"] = [iso_week(d) for d in index]
     return add_acwr(daily, _first_load_day(runs, index), settings)
 

@@ -142,7 +142,8 @@ def test_heel_drops_name_the_short_days_and_the_extra_sessions() -> None:
     view = week_view(inputs, history(inputs), "2026-W45")
     # done, each day counted up to 2: 2 + 0 + 2 + 2 + 2 + 2 + 2 = 12 of 14
     assert kept(view, MILES, None)[-1] == (
-        "Heel drops: 12 of 14 sessions; short on Tue 3 Nov (0 of 2); 1 extra beyond a "
+        "Heel drops (programme week 1 of 12): 12 of 14 sessions; short on Tue 3 Nov (0 of 2); "
+        "1 extra beyond a "
         "day's target, not counted; 1 straight after a run."
     )
 
@@ -166,7 +167,8 @@ def test_no_heel_drop_line_before_the_first_session_ever_logged() -> None:
         for line in kept(week_view(inputs, hist, "2026-W45"), MILES, None)
     )
     assert kept(week_view(inputs, hist, "2026-W46"), MILES, None)[0].startswith(
-        "Heel drops: 1 of 14 sessions; short on Mon 9 Nov (1 of 2), Tue 10 Nov (0 of 2)"
+        "Heel drops (programme week 1 of 12): 1 of 14 sessions; short on Mon 9 Nov (1 of 2), "
+        "Tue 10 Nov (0 of 2)"
     )
 
 
@@ -202,3 +204,18 @@ def test_the_method_says_which_values_came_from_the_profile() -> None:
     assert changed_settings(Settings()) == []
     # in the order of the settings, as `profile show` lists them
     assert changed_settings(Settings(units="km", hr_rest_bpm=52)) == ["units km", "hr_rest_bpm 52"]
+
+
+def test_the_programme_week_counts_from_the_first_session() -> None:
+    # Alfredson 1998: 12 weeks. First session Mon 2 Nov: W45 is week 1, W46 week 2; a
+    # session 13 weeks on is past the programme
+    sessions = [drops("2026-11-02T08:00+00:00"), drops("2027-02-01T08:00+00:00")]
+    inputs = make_inputs([], [checkin("2026-11-02")], sessions, today=pd.Timestamp("2027-03-01"))
+    hist = history(inputs)
+    assert kept(week_view(inputs, hist, "2026-W46"), MILES, None)[0].startswith(
+        "Heel drops (programme week 2 of 12): 0 of 14"
+    )
+    # 1 Feb 2027 is 91 days after 2 Nov: week 14
+    assert kept(week_view(inputs, hist, "2027-W05"), MILES, None)[0].startswith(
+        "Heel drops (programme week 14: past the 12 weeks of the programme)"
+    )
