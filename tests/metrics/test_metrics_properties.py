@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -112,3 +113,34 @@ def test_standing_runner_gains_no_distance() -> None:
     assert geodesic_distance_m(lat, lon)[-1] < 10.0
     # summed without jitter handling, the same fixes give well over 100 m
     assert geodesic_distance_m(lat, lon, jitter_m=0)[-1] > 100.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([1.0, 2.0, 5.0, 13.0, 28.0, 45.0]),  # smart recording, a gap
+            st.floats(min_value=0.0, max_value=6.0),  # standing to fast running, m/s
+            st.floats(min_value=60.0, max_value=200.0),  # heart rate, bpm
+        ),
+        min_size=2,
+        max_size=300,
+    )
+)
+def test_zone_times_sum_to_moving_time(rows: list[tuple[float, float, float]]) -> None:
+    """With heart rate on every row, the time-weighted zones cover the moving time
+    exactly, whatever the steps (gaps over the limit are pauses in both) and speeds."""
+    from analyzer.metrics.distance import times
+    from analyzer.metrics.heart import heart_rate
+
+    steps = np.array([r[0] for r in rows])
+    speed = np.array([r[1] for r in rows])
+    t = np.concatenate([[0.0], np.cumsum(steps[:-1])])
+    dist = np.concatenate([[0.0], np.cumsum(speed[:-1] * steps[:-1])])
+    frame = build_frame(
+        T0 + pd.to_timedelta(t, unit="s"),
+        {"distance_m": dist, "speed_mps": speed, "heart_rate_bpm": [r[2] for r in rows]},
+    )
+    s = Settings(hr_max_bpm=190)
+    moving = times(frame, s).moving_s
+    assert sum(heart_rate(frame, s).zones_s) == pytest.approx(moving, abs=1e-6)
