@@ -1319,6 +1319,7 @@ def visa_a(ctx: click.Context, answers: str | None, day: datetime | None, replac
 
     from analyzer.store import AlreadyLogged
     from analyzer.symptoms import visa_a as va
+    from analyzer.symptoms.rules import PainRules, flag_visa_a
     from analyzer.weekly.daily import visa_a_steps
     from analyzer.weekly.source import visa_frame
 
@@ -1341,8 +1342,9 @@ def visa_a(ctx: click.Context, answers: str | None, day: datetime | None, replac
             visa_frame(store.visa_a()), day_of, day_of, settings.visa_a_window_weeks
         )
     click.echo(f"VISA-A {result.date}: {result.total}/100 (100 = no symptoms)")
-    if steps and steps[0].fall >= settings.visa_a_drop_points:  # DOMAIN: a red flag
-        step = steps[0]
+    step = steps[0] if steps else None
+    # DOMAIN's red flag, by the rule the report applies (symptoms.rules.flag_visa_a)
+    if step and flag_visa_a(step.reference, step.total, PainRules.from_settings(settings)):
         click.echo(
             f"That is {step.fall:g} below the {step.reference:g} of "
             f"{step.reference_date.date()}: talk to your physio. Not medical advice."
