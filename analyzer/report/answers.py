@@ -59,11 +59,10 @@ def settling(view: WeekView) -> list[str]:
     the earliest week up to ``LOOK_BACK_WEEKS`` before (else last week), each over at
     least ``weekly_min_mornings`` mornings (the means the rules compare); and the VISA-A
     against the result before. One line per score logged."""
-    weeks = list(view.trends.index)
-    pos = weeks.index(view.week) if view.week in weeks else len(weeks) - 1
+    pos = list(view.trends.index).index(view.week)  # the trend weeks end with this one
     lines = []
     for mean, days, what in MORNING_SCORES:
-        if mean in view.trends.columns and pos >= 0:
+        if mean in view.trends.columns:
             line = _morning_line(view, mean, days, what, pos)
             if line:
                 lines.append(line)
