@@ -106,10 +106,10 @@ def run_judgement(
             ),
         )
     if pain_during is not None:
-        return Judgement(
-            "green",
-            ("pain during the run stayed low; no morning score on both mornings to compare",),
-        )
+        what = "pain during the run stayed low"
+        if pain_after is not None:
+            what += f" and pain after it within {pain.acceptable_max:g}"
+        return Judgement("green", (f"{what}; no morning score on both mornings to compare",))
     if has_pain:  # pain after the run alone
         return Judgement(
             "green",

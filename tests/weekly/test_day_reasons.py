@@ -39,3 +39,13 @@ def test_an_older_run_without_check_ins_is_a_gap_in_the_log() -> None:
     runs = [run("2026-11-17T07:00Z")]  # a week before today: the morning after has passed
     hist = history(make_inputs(runs, [], today=pd.Timestamp("2026-11-25")))
     assert hist.runs.iloc[0]["reasons"] == ("no check-in for the run or the next morning",)
+
+
+def test_a_green_run_names_both_pains_logged() -> None:
+    runs = [run("2026-11-17T07:00Z")]
+    checkins = [checkin("2026-11-17", None, pain_during=1.0, pain_after=3.0)]
+    hist = history(make_inputs(runs, checkins, today=pd.Timestamp("2026-11-30")))
+    assert hist.runs.iloc[0]["reasons"] == (
+        "pain during the run stayed low and pain after it within 5; no morning score on "
+        "both mornings to compare",
+    )
