@@ -22,6 +22,7 @@ from analyzer.errors import AnalyzerError, InvalidEntry
 from analyzer.settings import RANGES
 
 if TYPE_CHECKING:
+    from analyzer.pipeline import WatchBatch
     from analyzer.store import PutResult, Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -1488,6 +1489,25 @@ def _ask(label: str, allowed: tuple[int | str, ...], what: str, words: str = "")
 # --- the inbox -------------------------------------------------------------------------------
 
 
+def show_watch_batch(batch: WatchBatch) -> None:
+    """What one pass of ``watch`` did: each file
+    imported, what a damaged one lost (left out already under --damaged ignore), each
+    failed file with where its reason is, summaries that could not be recomputed, and the
+    pages refreshed."""
+    from analyzer import textout
+
+    for path in batch.imported:
+        click.echo(f"{batch.said.get(path, 'imported')}: {path.name}")
+    for warning in textout.file_warnings(batch.report.to_json()):
+        click.echo(f"warning: {warning}", err=True)
+    for path in batch.failed:  # moved to INBOX/failed/, perhaps renamed (run-1.fit)
+        click.echo(f"failed: {path.name} (see {path}.txt)", err=True)
+    if batch.report.not_recomputed:
+        not_recomputed(batch.report.not_recomputed, "The files are imported, but")
+    if batch.refresh:
+        click.echo(batch.refresh)
+
+
 @cli.command(context_settings=CONTEXT)
 @click.argument("inbox", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--once", is_flag=True, help="Process what is there now, then exit.")
@@ -1527,14 +1547,6 @@ def watch(
 
     store = open_store(ctx)
 
-    def show(batch: pipeline.WatchBatch) -> None:
-        for path in batch.imported:
-            click.echo(f"{batch.said.get(path, 'imported')}: {path.name}")
-        for path in batch.failed:  # moved to INBOX/failed/, perhaps renamed (run-1.fit)
-            click.echo(f"failed: {path.name} (see {path}.txt)", err=True)
-        if batch.refresh:
-            click.echo(batch.refresh)
-
     with library_errors():
         from analyzer.report.build import claim_folder
 
@@ -1549,14 +1561,14 @@ def watch(
                 out,
                 once=once,
                 interval_s=interval,
-                on_batch=show,
+                on_batch=show_watch_batch,
                 damaged=damaged,
             )
         except KeyboardInterrupt:
             return
     if once and not batches:
         click.echo("Nothing to import.")
-    if any(b.failed for b in batches):
+    if any(b.failed or b.report.not_recomputed for b in batches):
         ctx.exit(1)
 
 

@@ -916,6 +916,10 @@ def import_inbox_files(
     for path in files:
         one = import_paths([path], store, settings, damaged=damaged)
         batch.report.outcomes.extend(one.outcomes)
+        # stored activities whose summary could not be recomputed: said once per batch
+        batch.report.not_recomputed = list(
+            dict.fromkeys([*batch.report.not_recomputed, *one.not_recomputed])
+        )
         if one.failed:
             moved = _move(path, path.parent / FAILED)
             reasons = "\n".join(o.message for o in one.failed)

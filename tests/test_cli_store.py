@@ -1052,6 +1052,35 @@ def test_an_import_that_cannot_recompute_an_older_summary_says_so(data: Path) ->
     assert listed["not_recomputed"][0].startswith(f"{gone}: stream ")
 
 
+def test_watch_says_what_a_damaged_file_lost_and_what_it_could_not_recompute(
+    data: Path, tmp_path: Path
+) -> None:
+    # review: watch printed neither, and exited 0 where import exits 1
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy2(DATA / "invalid" / "activity-unexpected-eof.fit", inbox / "cut.fit")
+    warned = run(
+        data, "watch", str(inbox), "--once", "--interval", "0.05", "--out", str(tmp_path / "r")
+    )
+    assert warned.exit_code == 0, warned.output
+    assert "warning: " in warned.output
+    assert "the file is truncated (unexpected end of file)" in warned.output
+    shutil.copy2(DATA / "invalid" / "activity-unexpected-eof.fit", inbox / "cut2.fit")
+    quiet = run(data, "watch", str(inbox), "--once", "--interval", "0.05", "--damaged", "ignore")
+    assert "truncated" not in quiet.output  # already present, and ignore says nothing anyway
+    with Store.open(data) as store:
+        gone = store.activity_ids()[0]
+        store.stream_path(gone).unlink()
+    assert run(data, "profile", "set", "--hr-max", "181").exit_code == 1
+    shutil.copy2(SMALL[2], inbox / "run.tcx")
+    result = run(
+        data, "watch", str(inbox), "--once", "--interval", "0.05", "--out", str(tmp_path / "r")
+    )
+    assert result.exit_code == 1, result.output
+    assert "imported: run.tcx" in result.output
+    assert f"could not recompute {gone}: stream " in result.output
+
+
 def test_the_link_settings_reach_the_page(data: Path, tmp_path: Path) -> None:
     # DOMAIN: every threshold is a setting; the links' pairs and lump share are the
     # report's alone (no summary recomputed), checked for range, and said on the page

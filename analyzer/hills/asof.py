@@ -62,21 +62,22 @@ def _as_of(h: HillsHistory, last: str) -> HillsOverview:
             )
         )
     kept = {x.hill_id for x in hills}
-    crossings = [
-        replace(c, flagged=_flagged_before(o, c.hill_id, c.local_date))
-        for c in o.crossings
-        if c.local_date <= last and c.hill_id in kept
-    ]
+    crossings = []
+    for c in o.crossings:
+        if c.local_date <= last and c.hill_id in kept:
+            reasons = _flags_before(o, c.hill_id, c.local_date)
+            crossings.append(replace(c, flagged=bool(reasons), reasons=reasons))
     return replace(o, hills=rank(hills), crossings=crossings)
 
 
-def _flagged_before(o: HillsOverview, hill_id: int, day: str) -> bool:
-    """Whether the hill was flagged "walk" on the runs before ``day`` (and the morning
-    check-ins up to that day's): a crossing is judged by the flag the runner could have
-    known when running it, not by one a later run of that week raised."""
+def _flags_before(o: HillsOverview, hill_id: int, day: str) -> tuple[str, ...]:
+    """The walk rules that flagged the hill on the runs before ``day`` (and the morning
+    check-ins up to that day's), in words; empty where it was not flagged: a crossing is
+    judged by the flag the runner could have known when running it, not by one a later
+    run of that week raised (or dropped)."""
     rows = [r for r in o.members.get(hill_id, ()) if r.local_date < day]
     anchor = o.anchors.get(hill_id)
     if not rows or anchor is None:
-        return False
+        return ()
     stiffness = {d: v for d, v in o.stiffness_by_date.items() if d <= day}
-    return describe_hill(anchor, rows, stiffness, o.settings).flagged
+    return tuple(f.text for f in describe_hill(anchor, rows, stiffness, o.settings).flags)

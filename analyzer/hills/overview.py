@@ -110,6 +110,8 @@ class Crossing:
     local_date: str
     walked: bool
     flagged: bool
+    #: the walk rules that flagged it, in words, where judged as of the run (``hills.asof``)
+    reasons: tuple[str, ...] = ()
 
     @property
     def compliant(self) -> bool:

@@ -172,13 +172,20 @@ def _programme_week(view: WeekView) -> str:
     ever logged (Alfredson's 12 weeks, ``drops_programme_weeks``); past them, says so."""
     if "drops_programme_week" not in view.days.columns:
         return ""
-    week = int(view.days["drops_programme_week"].max())
-    length = view.settings.drops_programme_weeks
-    if week <= 0:
+    days = view.days
+    if "to_come" in days.columns:  # the days that have happened, up to today
+        days = days[~days["to_come"].fillna(False).astype(bool)]
+    weeks = days["drops_programme_week"][days["drops_programme_week"] > 0]
+    if weeks.empty:
         return ""
-    if week > length:
-        return f" (programme week {week}: past the {length} weeks of the programme)"
-    return f" (programme week {week} of {length})"
+    first, last = int(weeks.min()), int(weeks.max())
+    length = view.settings.drops_programme_weeks
+    shown = f"week {last}" if first == last else f"weeks {first}–{last}"
+    if first > length:
+        return f" (programme {shown}: past the {length} weeks of the programme)"
+    if last > length:
+        return f" (programme {shown}: the {length} weeks of the programme end in this one)"
+    return f" (programme {shown} of {length})"
 
 
 def drops_line(view: WeekView) -> str | None:

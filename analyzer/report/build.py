@@ -429,9 +429,12 @@ def rest_words(settings: Settings) -> str:
     in your profile: analyzer profile set --hr-rest N)``."""
     if settings.hr_rest_bpm:
         return f"{settings.hr_rest_bpm:.0f} bpm, from your profile"
+    fallback = settings.hr_rest_default_bpm
+    default = fallback == Settings().hr_rest_default_bpm
+    whose = "the default" if default else "your profile's fallback"
     return (
-        f"{settings.hr_rest_default_bpm:.0f} bpm, the default (no resting heart rate in your "
-        "profile: analyzer profile set --hr-rest N)"
+        f"{fallback:.0f} bpm, {whose} (no resting heart rate in your profile: analyzer "
+        "profile set --hr-rest N)"
     )
 
 

@@ -44,8 +44,10 @@ def week_crossings(
         if hill is None:
             continue
         how, compliance = _how(c.walked, c.flagged)
-        if c.flagged:
-            flag = "; ".join(f.text for f in hill.flags)
+        if c.flagged:  # the rules as they stood before the run (hills.asof), if known
+            flag = "; ".join(c.reasons or tuple(f.text for f in hill.flags))
+            if not hill.flagged:
+                flag += " (no longer flagged by the week's end)"
         elif hill.flagged:  # flagged by this run or a later one of the week
             since = "; ".join(f.text for f in hill.flags)
             flag = f"not yet flagged when run (since then: {since})"

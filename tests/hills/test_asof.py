@@ -101,3 +101,20 @@ def test_each_crossing_is_judged_by_the_flag_known_before_it() -> None:
     assert flagged == {"nov0": False, "nov1": False, "nov2": True}
     # the hills page (whole history) judges every crossing by the hill's flag today
     assert all(c.flagged for c in h.overview.crossings if c.hill_id == 1)
+
+
+def test_a_crossing_gives_the_reasons_it_was_flagged_by_then() -> None:
+    """The reasons of a flagged crossing are those before its run; a hill no longer
+    flagged by the week's end says so (review: the reason was empty)."""
+    from dataclasses import replace
+
+    from analyzer.report.hills_page import week_crossings
+
+    week = history().as_of("2026-11-08")
+    crossing = next(c for c in week.crossings if c.activity_id == "nov2")
+    assert crossing.reasons[0].startswith("3.6 after running it (n=5), 2.0 after walking it")
+    unflagged = replace(week, hills=[replace(h, flags=()) for h in week.hills])
+    rows = week_crossings(unflagged, ["nov2"], {})["rows"]
+    assert rows[0]["flag"].startswith("3.6 after running it")
+    assert rows[0]["flag"].endswith("(no longer flagged by the week's end)")
+    assert rows[0]["compliance"] == "run, flagged walk"

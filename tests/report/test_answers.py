@@ -219,3 +219,26 @@ def test_the_programme_week_counts_from_the_first_session() -> None:
     assert kept(week_view(inputs, hist, "2027-W05"), MILES, None)[0].startswith(
         "Heel drops (programme week 14: past the 12 weeks of the programme)"
     )
+
+
+def test_the_programme_week_is_that_of_the_days_so_far() -> None:
+    # review: a programme begun on Thu 8 Jan 2026, seen on Tue 31 Mar (its day 83: week
+    # 12), said "week 13: past the 12 weeks" from the week's days still to come
+    sessions = [drops("2026-01-08T08:00+00:00"), drops("2026-03-30T08:00+00:00")]
+    inputs = make_inputs([], [checkin("2026-01-08")], sessions, today=pd.Timestamp("2026-03-31"))
+    view = week_view(inputs, history(inputs), "2026-W14")
+    assert kept(view, MILES, None)[0].startswith("Heel drops (programme week 12 of 12)")
+    # the same week once over: Mon 30 Mar is day 81 (week 12), Sun 5 Apr day 87 (week 13)
+    later = make_inputs([], [checkin("2026-01-08")], sessions, today=pd.Timestamp("2026-04-20"))
+    assert kept(week_view(later, history(later), "2026-W14"), MILES, None)[0].startswith(
+        "Heel drops (programme weeks 12–13: the 12 weeks of the programme end in this one)"
+    )
+
+
+def test_a_changed_fallback_rest_is_not_called_the_default() -> None:
+    from analyzer.report.build import rest_words
+    from analyzer.settings import Settings
+
+    assert rest_words(Settings(hr_rest_default_bpm=50)).startswith(
+        "50 bpm, your profile's fallback"
+    )
