@@ -199,7 +199,10 @@ def inspect(
                 age_years=age if age is not None else settings.age_years,
             )
         source = "option" if hr_max is not None else "profile"
-        report = pipeline.inspect_file(file, settings, decoder, history_max, source, damaged)
+        offsets = pipeline.stored_offsets(state.data_dir)  # a stored run keeps its clock
+        report = pipeline.inspect_file(
+            file, settings, decoder, history_max, source, damaged, offsets
+        )
     except AnalyzerError as exc:
         raise fail(exc) from exc
     if as_json:

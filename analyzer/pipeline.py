@@ -77,6 +77,23 @@ def profile_and_history(data_dir: Path | None) -> tuple[Settings, float | None]:
         return store.settings(), store.observed_max_bpm()
 
 
+def stored_offsets(data_dir: Path | None) -> dict[str, int]:
+    """The UTC offset each stored activity keeps (its id -> seconds), where a store
+    exists: a GPX or TCX file carries none, and was given the profile's zone when it was
+    imported, which ``inspect`` must show again rather than today's zone."""
+    from analyzer.store import Store, paths
+
+    root = paths.resolve_data_dir(data_dir)
+    if not paths.catalog_path(root).is_file():
+        return {}
+    with Store.open(root) as store:
+        frame = store.activities_frame()
+    if frame.empty or "utc_offset_s" not in frame.columns:
+        return {}
+    known = frame[frame["utc_offset_s"].notna()]
+    return dict(zip(known["activity_id"], known["utc_offset_s"].astype(int), strict=True))
+
+
 def inspect_file(
     path: Path,
     settings: Settings | None = None,
@@ -84,6 +101,7 @@ def inspect_file(
     history_max_bpm: float | None = None,
     hr_max_source: str = "profile",
     damaged: str = DAMAGED_DEFAULT,
+    offsets: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """Read one file without the store: ``{"file", "activities", "warnings"}``. Where
     the profile gives no maximum heart rate, the highest held in any of its sessions or
@@ -94,11 +112,16 @@ def inspect_file(
     what a maximum set in ``settings`` is called ("option" where the command line gave
     it for this file, not the profile). ``damaged``: "warn", "strict" (a damaged file
     is UnreadableFile) or "ignore" (its damage is left out of ``warnings``, not out of
-    each activity's).
+    each activity's). ``offsets``: the UTC offsets of stored activities
+    (:func:`stored_offsets`): a file already imported shows the clock it was stored with.
     """
     settings = settings or Settings()
     try:
-        activities = with_local_offsets(read(path, decoder, damaged), settings.timezone)
+        activities = read(path, decoder, damaged)
+        for a in activities:
+            if a.utc_offset_s is None and offsets and a.activity_id in offsets:
+                a.utc_offset_s = int(offsets[a.activity_id])
+        activities = with_local_offsets(activities, settings.timezone)
         # the maximum held across the file's sessions, as an import takes it across the
         # history: one session of a triathlon is not a maximum of its own
         held = [observed_max_bpm(a.frame, settings) for a in activities if len(a.frame)]

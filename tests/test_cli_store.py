@@ -1081,6 +1081,19 @@ def test_watch_says_what_a_damaged_file_lost_and_what_it_could_not_recompute(
     assert f"could not recompute {gone}: stream " in result.output
 
 
+def test_inspect_of_a_stored_tcx_shows_the_clock_it_was_stored_with(data: Path) -> None:
+    # a user test: a TCX (no UTC offset of its own) imported while the profile was in New
+    # York, inspected after moving the profile back to Berlin, showed Berlin's clock while
+    # `activities` kept New York's
+    assert run(data, "profile", "set", "--timezone", "America/New_York").exit_code == 0
+    assert run(data, "import", "--quiet", str(SMALL[2])).exit_code == 0
+    assert run(data, "profile", "set", "--timezone", "Europe/Berlin").exit_code == 0
+    stored = json.loads(run(data, "activities", "--json").output)[0]
+    seen = json.loads(run(data, "inspect", "--json", str(SMALL[2])).output)["activities"][0]
+    assert seen["utc_offset_s"] == stored["utc_offset_s"]
+    assert seen["utc_offset_s"] in (-5 * 3600, -4 * 3600)  # New York, winter or summer
+
+
 def test_the_link_settings_reach_the_page(data: Path, tmp_path: Path) -> None:
     # DOMAIN: every threshold is a setting; the links' pairs and lump share are the
     # report's alone (no summary recomputed), checked for range, and said on the page
