@@ -192,16 +192,16 @@ def inspect(
     from analyzer import pipeline, textout
 
     try:
-        settings, history_max = pipeline.profile_and_history(state.data_dir)
+        store = pipeline.borrowed(state.data_dir)  # profile, held maximum, stored clocks
+        settings = store.settings
         if hr_max is not None or age is not None:
             settings = settings.with_changes(
                 hr_max_bpm=hr_max if hr_max is not None else settings.hr_max_bpm,
                 age_years=age if age is not None else settings.age_years,
             )
         source = "option" if hr_max is not None else "profile"
-        offsets = pipeline.stored_offsets(state.data_dir)  # a stored run keeps its clock
         report = pipeline.inspect_file(
-            file, settings, decoder, history_max, source, damaged, offsets
+            file, settings, decoder, store.history_max_bpm, source, damaged, store.offsets
         )
     except AnalyzerError as exc:
         raise fail(exc) from exc

@@ -57,41 +57,42 @@ Progress = Callable[[int, int, str], None]
 
 def profile_settings(data_dir: Path | None) -> Settings:
     """The runner's profile where a store already exists, else the defaults."""
-    return profile_and_history(data_dir)[0]
+    return borrowed(data_dir).settings
 
 
-def profile_and_history(data_dir: Path | None) -> tuple[Settings, float | None]:
-    """The runner's profile and the highest heart rate held across the stored history,
-    where a store already exists; else the defaults and None.
+@dataclass(frozen=True)
+class Borrowed:
+    """What ``inspect`` borrows from an existing store: the profile, the highest heart
+    rate held across the stored history, and the UTC offset each stored activity keeps
+    (its id -> seconds: a GPX or TCX file carries none and was given the profile's zone
+    when it was imported, which ``inspect`` must show again rather than today's zone)."""
 
-    ``inspect`` never creates a store; it only borrows the profile (max heart rate,
-    age, units) and the history's held maximum, so a single file is judged against the
-    runner's own numbers, as ``activities`` judges the same run once imported.
+    settings: Settings
+    history_max_bpm: float | None = None
+    offsets: Mapping[str, int] = field(default_factory=dict)
+
+
+def borrowed(data_dir: Path | None) -> Borrowed:
+    """:class:`Borrowed` from the store in ``data_dir``, read in one opening; the defaults
+    where no store exists.
+
+    ``inspect`` never creates a store; it only borrows from it, so a single file is judged
+    against the runner's own numbers and clock, as ``activities`` shows the same run once
+    imported.
     """
     from analyzer.store import Store, paths
 
     root = paths.resolve_data_dir(data_dir)
     if not paths.catalog_path(root).is_file():
-        return Settings(), None
-    with Store.open(root) as store:
-        return store.settings(), store.observed_max_bpm()
-
-
-def stored_offsets(data_dir: Path | None) -> dict[str, int]:
-    """The UTC offset each stored activity keeps (its id -> seconds), where a store
-    exists: a GPX or TCX file carries none, and was given the profile's zone when it was
-    imported, which ``inspect`` must show again rather than today's zone."""
-    from analyzer.store import Store, paths
-
-    root = paths.resolve_data_dir(data_dir)
-    if not paths.catalog_path(root).is_file():
-        return {}
+        return Borrowed(Settings())
     with Store.open(root) as store:
         frame = store.activities_frame()
-    if frame.empty or "utc_offset_s" not in frame.columns:
-        return {}
-    known = frame[frame["utc_offset_s"].notna()]
-    return dict(zip(known["activity_id"], known["utc_offset_s"].astype(int), strict=True))
+        settings, top = store.settings(), store.observed_max_bpm()
+    offsets: dict[str, int] = {}
+    if not frame.empty and "utc_offset_s" in frame.columns:
+        known = frame[frame["utc_offset_s"].notna()]
+        offsets = dict(zip(known["activity_id"], known["utc_offset_s"].astype(int), strict=True))
+    return Borrowed(settings, top, offsets)
 
 
 def inspect_file(
@@ -113,7 +114,7 @@ def inspect_file(
     it for this file, not the profile). ``damaged``: "warn", "strict" (a damaged file
     is UnreadableFile) or "ignore" (its damage is left out of ``warnings``, not out of
     each activity's). ``offsets``: the UTC offsets of stored activities
-    (:func:`stored_offsets`): a file already imported shows the clock it was stored with.
+    (``Borrowed.offsets``): a file already imported shows the clock it was stored with.
     """
     settings = settings or Settings()
     try:
