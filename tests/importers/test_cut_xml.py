@@ -97,14 +97,20 @@ def test_a_cut_gpx_keeps_the_same_points_whole_streamed_and_through_gpxpy() -> N
     assert gpx.parse_stream(io.BytesIO(data), "cut.gpx").points() == data.count(GPX_END)
 
 
-def test_a_gpx_cut_before_its_first_point_is_refused_naming_the_file(tmp_path: Path) -> None:
-    whole = GPX.read_bytes()
-    data = whole[: whole.index(GPX_END) - 5]
-    path = write(tmp_path, "early.gpx", data)
+@pytest.mark.parametrize(
+    ("source", "end", "kind", "inside"),
+    [(GPX, GPX_END, "GPX", 5), (TCX, TCX_END, "TCX", 3)],  # cut inside the first point
+)
+def test_a_file_cut_before_its_first_point_is_refused_naming_the_file(
+    tmp_path: Path, source: Path, end: bytes, kind: str, inside: int
+) -> None:
+    whole = source.read_bytes()
+    data = whole[: whole.index(end) - inside]
+    path = write(tmp_path, f"early.{kind.lower()}", data)
     with pytest.raises(UnreadableFile) as caught:
         read(path)
     assert str(caught.value) == (
-        f"{path}: the GPX file is cut off at line {line_count(data)}, "
+        f"{path}: the {kind} file is cut off at line {line_count(data)}, "
         "before its first complete track point"
     )
 
@@ -171,18 +177,6 @@ def test_a_tcx_cut_in_a_lap_header_drops_that_lap() -> None:
     [activity] = read_bytes(data, "cut.tcx")
     assert len(activity.laps) == 1
     assert len(activity.frame) == data.count(TCX_END)
-
-
-def test_a_tcx_cut_before_its_first_point_is_refused_naming_the_file(tmp_path: Path) -> None:
-    whole = TCX.read_bytes()
-    data = whole[: whole.index(TCX_END) - 3]
-    path = write(tmp_path, "early.tcx", data)
-    with pytest.raises(UnreadableFile) as caught:
-        read(path)
-    assert str(caught.value) == (
-        f"{path}: the TCX file is cut off at line {line_count(data)}, "
-        "before its first complete track point"
-    )
 
 
 def test_a_tcx_damaged_before_its_first_point_names_the_line_not_the_parser() -> None:
