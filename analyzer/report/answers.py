@@ -11,14 +11,12 @@ it compares, and the rules' lights stay the judgement.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 
 from analyzer.report.units import Units, fmt_minutes
 from analyzer.symptoms.rules import percent
 from analyzer.weekly.daily import drops_short_days
-from analyzer.weekly.lights import judged_means, run_label
+from analyzer.weekly.lights import _num, judged_means, run_label
 from analyzer.weekly.view import WeekView
 
 #: DOMAIN's "keep most running easy": a run is mostly easy when more than half of its
@@ -31,10 +29,6 @@ MORNING_SCORES = (
     ("stiffness_mean", "stiffness_days", "Morning stiffness"),
     ("morning_pain_mean", "morning_pain_days", "Pain on getting up"),
 )
-
-
-def _num(value: Any) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
 
 
 NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
