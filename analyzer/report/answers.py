@@ -219,16 +219,26 @@ def easy_mornings(runs: pd.DataFrame) -> list[str]:
     if easy.all() or not easy.any():
         return []
     lines = []
-    for group, what in ((known[~easy], "not mostly easy"), (known[easy], "mostly easy")):
-        mean = float(group["stiffness_change"].mean())
-        if len(group) == 1:
-            lines.append(
-                f"After the one run that was {what}, morning stiffness the next day "
-                f"changed by {mean:+.1f} points."
-            )
-        else:
-            lines.append(
-                f"After the {len(group)} runs that were {what}, morning stiffness the next "
-                f"day changed by {mean:+.1f} points on average."
-            )
+    for rows, what in ((~easy, "not mostly easy"), (easy, "mostly easy")):
+        changes = known.loc[rows, "stiffness_change"]
+        line = after_runs(changes, f"that was {what}", f"that were {what}")
+        if line:
+            lines.append(line)
     return lines
+
+
+def after_runs(changes: pd.Series, one: str, many: str) -> str | None:
+    """How morning stiffness changed the day after a group of runs (``changes``, points):
+    ``After the one run {one}, ... changed by +3.0 points.`` or ``After the 2 runs {many},
+    ... on average.``; None for no run."""
+    if changes.empty:
+        return None
+    if len(changes) == 1:
+        return (
+            f"After the one run {one}, morning stiffness the next day changed by "
+            f"{float(changes.iloc[0]):+.1f} points."
+        )
+    return (
+        f"After the {len(changes)} runs {many}, morning stiffness the next day changed by "
+        f"{float(changes.mean()):+.1f} points on average."
+    )

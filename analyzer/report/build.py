@@ -198,19 +198,10 @@ def hill_mornings(
     known = runs[runs["stiffness_change"].notna()]
     ran_hill = known["hills_run"].fillna(0) > 0
     lines = []
-    for group, what in ((known[ran_hill], "a hill was run"), (known[~ran_hill], "no hill was run")):
-        if len(group) == 1:
-            change = float(group["stiffness_change"].iloc[0])
-            lines.append(
-                f"After the one run where {what}, morning stiffness the next day "
-                f"changed by {change:+.1f} points."
-            )
-        elif len(group):
-            mean = float(group["stiffness_change"].mean())
-            lines.append(
-                f"After the {len(group)} runs where {what}, morning stiffness the next day "
-                f"changed by {mean:+.1f} points on average."
-            )
+    for rows, where in ((ran_hill, "where a hill was run"), (~ran_hill, "where no hill was run")):
+        line = answers.after_runs(known.loc[rows, "stiffness_change"], where, where)
+        if line:
+            lines.append(line)
     lines += more
     if lines and len(known) < min_pairs:  # a week's few runs are an observation, no pattern
         lines.append(
